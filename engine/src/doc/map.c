@@ -1,0 +1,170 @@
+/* Map members: building from the loader's scratch stack, the hash index for
+ * large maps, and lookup. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc/doc_build.h"
+#include "util/hash.h"
+
+void gv_builder_init(gv_builder *b, gv_doc *d)
+{
+    memset(b, 0, sizeof *b);
+    b->doc = d;
+}
+
+void gv_builder_free(gv_builder *b)
+{
+    free(b->mstack);
+    free(b->istack);
+    memset(b, 0, sizeof *b);
+}
+
+int gv_builder_push_item(gv_builder *b, gv_node *item)
+{
+    if (b->ilen == b->icap) {
+        size_t cap = b->icap ? b->icap * 2 : 64;
+        gv_node **p = realloc(b->istack, cap * sizeof *p);
+        if (!p)
+            return 0;
+        b->istack = p;
+        b->icap = cap;
+    }
+    b->istack[b->ilen++] = item;
+    return 1;
+}
+
+int gv_builder_push_member(gv_builder *b, const gv_key *key, gv_node *value,
+                           uint32_t line, uint32_t col)
+{
+    if (b->mlen == b->mcap) {
+        size_t cap = b->mcap ? b->mcap * 2 : 64;
+        gv_member *p = realloc(b->mstack, cap * sizeof *p);
+        if (!p)
+            return 0;
+        b->mstack = p;
+        b->mcap = cap;
+    }
+    gv_member *m = &b->mstack[b->mlen++];
+    m->key = key;
+    m->value = value;
+    m->line = line;
+    m->col = col;
+    return 1;
+}
+
+int gv_builder_finish_list(gv_builder *b, gv_node *list, size_t mark)
+{
+    size_t n = b->ilen - mark;
+    list->len = (uint32_t)n;
+    list->u.items = gv_arena_memdup(&b->doc->arena, b->istack + mark, n * sizeof(gv_node *));
+    b->ilen = mark;
+    return list->u.items != NULL;
+}
+
+/* Slot of key in the index, or of the empty slot where it would go. */
+static uint32_t *index_slot(const gv_node *map, const gv_key *key)
+{
+    uint32_t j = (uint32_t)key->hash & map->index_mask;
+    for (;;) {
+        uint32_t *s = &map->index[j];
+        if (*s == 0 || map->u.members[*s - 1].key == key)
+            return s;
+        j = (j + 1) & map->index_mask;
+    }
+}
+
+/* Members are unique when this runs; returns 0 when out of memory. */
+static int map_build_index(gv_arena *a, gv_node *map)
+{
+    uint32_t cap = 16;
+    while (cap < map->len * 2)
+        cap *= 2;
+    map->index = gv_arena_zalloc(a, cap * sizeof(uint32_t));
+    if (!map->index)
+        return 0;
+    map->index_mask = cap - 1;
+    for (uint32_t i = 0; i < map->len; i++)
+        *index_slot(map, map->u.members[i].key) = i + 1;
+    return 1;
+}
+
+/* Duplicate keys are found with a temporary index over the scratch range,
+ * so a map of n members costs O(n) whatever the policy. */
+static int dedupe(gv_builder *b, size_t mark, gv_dupkeys policy, const gv_member **dup)
+{
+    size_t n = b->mlen - mark;
+    if (n < 2)
+        return 1;
+    size_t cap = 16;
+    while (cap < n * 2)
+        cap *= 2;
+    uint32_t *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return 0;
+    gv_member *m = b->mstack + mark;
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = (size_t)m[i].key->hash & (cap - 1);
+        while (slots[j] && m[slots[j] - 1].key != m[i].key)
+            j = (j + 1) & (cap - 1);
+        if (!slots[j]) {
+            m[out] = m[i];
+            slots[j] = (uint32_t)++out;
+            continue;
+        }
+        if (policy == GV_DUP_ERROR) {
+            *dup = &m[i];
+            free(slots);
+            return -1;
+        }
+        if (policy == GV_DUP_LAST_WINS)
+            m[slots[j] - 1].value = m[i].value; /* first position, last value */
+    }
+    free(slots);
+    b->mlen = mark + out;
+    return 1;
+}
+
+int gv_builder_finish_map(gv_builder *b, gv_node *map, size_t mark, gv_dupkeys policy,
+                          const gv_member **dup)
+{
+    int r = dedupe(b, mark, policy, dup);
+    if (r <= 0)
+        return r;
+    size_t n = b->mlen - mark;
+    map->len = (uint32_t)n;
+    map->u.members = gv_arena_memdup(&b->doc->arena, b->mstack + mark, n * sizeof(gv_member));
+    b->mlen = mark;
+    if (!map->u.members)
+        return 0;
+    if (n >= GV_MAP_INDEX_MIN)
+        return map_build_index(&b->doc->arena, map);
+    return 1;
+}
+
+gv_node *gv_map_get(const gv_node *map, const char *key, size_t len, uint64_t hash)
+{
+    if (!map || map->kind != GV_MAP)
+        return NULL;
+    if (map->index) {
+        uint32_t j = (uint32_t)hash & map->index_mask;
+        for (uint32_t s; (s = map->index[j]) != 0; j = (j + 1) & map->index_mask) {
+            const gv_member *m = &map->u.members[s - 1];
+            if (m->key->hash == hash && m->key->len == len && memcmp(m->key->str, key, len) == 0)
+                return m->value;
+        }
+        return NULL;
+    }
+    for (uint32_t i = 0; i < map->len; i++) {
+        const gv_member *m = &map->u.members[i];
+        if (m->key->hash == hash && m->key->len == len && memcmp(m->key->str, key, len) == 0)
+            return m->value;
+    }
+    return NULL;
+}
+
+gv_node *gv_map_get_str(const gv_node *map, const char *key)
+{
+    size_t len = strlen(key);
+    return gv_map_get(map, key, len, gv_hash(key, len));
+}

@@ -1,0 +1,133 @@
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct gv_arena_chunk {
+    gv_arena_chunk *prev;
+    size_t size;
+    /* payload follows, aligned to max_align_t */
+    _Alignas(max_align_t) char data[];
+};
+
+#define GV_ALIGN(n) (((n) + (_Alignof(max_align_t) - 1)) & ~(size_t)(_Alignof(max_align_t) - 1))
+
+void gv_arena_init(gv_arena *a, size_t chunk_size)
+{
+    memset(a, 0, sizeof *a);
+    a->chunk_size = chunk_size ? chunk_size : 64 * 1024;
+}
+
+void gv_arena_free(gv_arena *a)
+{
+    gv_arena_chunk *c = a->head;
+    while (c) {
+        gv_arena_chunk *p = c->prev;
+        free(c);
+        c = p;
+    }
+    a->head = NULL;
+    a->ptr = a->end = NULL;
+    a->total = 0;
+}
+
+static int arena_grow(gv_arena *a, size_t need)
+{
+    size_t size = a->chunk_size;
+    if (need > size)
+        size = need;
+    if (a->limit && a->total + size > a->limit)
+        return 0;
+    gv_arena_chunk *c = malloc(sizeof *c + size);
+    if (!c)
+        return 0;
+    c->size = size;
+    c->prev = a->head;
+    a->total += size;
+    a->head = c;
+    a->ptr = c->data;
+    a->end = c->data + size;
+    return 1;
+}
+
+void *gv_arena_alloc(gv_arena *a, size_t size)
+{
+    size_t n = GV_ALIGN(size ? size : 1);
+    if (!a->ptr || (size_t)(a->end - a->ptr) < n) {
+        if (!arena_grow(a, n))
+            return NULL;
+    }
+    void *p = a->ptr;
+    a->ptr += n;
+    return p;
+}
+
+void *gv_arena_zalloc(gv_arena *a, size_t size)
+{
+    void *p = gv_arena_alloc(a, size);
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+
+void *gv_arena_memdup(gv_arena *a, const void *src, size_t len)
+{
+    void *p = gv_arena_alloc(a, len);
+    if (p && len)
+        memcpy(p, src, len);
+    return p;
+}
+
+char *gv_arena_strndup(gv_arena *a, const char *s, size_t len)
+{
+    char *p = gv_arena_alloc(a, len + 1);
+    if (!p)
+        return NULL;
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *gv_arena_strdup(gv_arena *a, const char *s)
+{
+    return gv_arena_strndup(a, s, strlen(s));
+}
+
+char *gv_arena_sprintf(gv_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *p = gv_arena_alloc(a, (size_t)n + 1);
+    if (!p)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+gv_arena_mark gv_arena_save(const gv_arena *a)
+{
+    gv_arena_mark m = { a->head, a->ptr, a->end };
+    return m;
+}
+
+void gv_arena_reset(gv_arena *a, gv_arena_mark m)
+{
+    /* Chunks pushed after the mark are freed whole. */
+    while (a->head && a->head != m.head) {
+        gv_arena_chunk *p = a->head->prev;
+        a->total -= a->head->size;
+        free(a->head);
+        a->head = p;
+    }
+    a->ptr = m.ptr;
+    a->end = m.end;
+}
