@@ -21,6 +21,7 @@ enum {
 typedef int (*gv_cmd_fn)(int argc, char **argv);
 
 int gv_cmd_dump(int argc, char **argv);
+int gv_cmd_validate(int argc, char **argv);
 
 /* Writes the whole buffer to stdout; a closed stdout is not an error worth a crash. */
 int gv_cli_flush(gv_buf *out);

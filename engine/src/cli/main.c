@@ -12,6 +12,7 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    { "validate", gv_cmd_validate, "evaluate Guard rules against data files (as cfn-guard validate)" },
     { "dump", gv_cmd_dump, "print data files as gavel loads them (JSON)" },
 };
 

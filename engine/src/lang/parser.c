@@ -1,0 +1,487 @@
+/* Recursive-descent parser for Guard 3: file, rules, blocks, clauses.
+ * Queries, values and literals are in parser_expr.c. The grammar mirrors
+ * cfn-guard 3.1.1 (probed with `cfn-guard parse-tree`); see NOTES.md for the
+ * few places where gavel is deliberately stricter or more lenient. */
+#include "lang/parser.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lang/parser_int.h"
+
+/* ---- token plumbing ---- */
+
+void gv_p_oom(gv_parser *p)
+{
+    if (p->failed)
+        return;
+    p->failed = 1;
+    gv_error_set(p->err, GV_E_NOMEM, p->file, p->tok.loc, "out of memory while parsing");
+}
+
+void gv_p_error_at(gv_parser *p, gv_loc loc, const char *msg)
+{
+    if (p->failed)
+        return;
+    p->failed = 1;
+    gv_error_set(p->err, GV_E_SYNTAX, p->file, loc, "%s", msg);
+}
+
+/* A lexer error token reports its own reason; anything else gets
+ * "expected X, found Y". */
+void gv_p_error_expected(gv_parser *p, const char *what)
+{
+    if (p->failed)
+        return;
+    if (p->tok.kind == GV_TOK_ERROR) {
+        gv_p_error_at(p, p->tok.loc, p->tok.text);
+        return;
+    }
+    const char *found = gv_tok_describe(p->a, &p->tok);
+    p->failed = 1;
+    gv_error_set(p->err, GV_E_SYNTAX, p->file, p->tok.loc, "expected %s, found %s", what,
+                 found ? found : "token");
+}
+
+void gv_p_advance(gv_parser *p)
+{
+    if (p->tok.kind == GV_TOK_EOF)
+        return;
+    p->prev_end = p->tok.end;
+    p->tok = gv_lex_next(&p->lx);
+}
+
+gv_token gv_p_peek(gv_parser *p)
+{
+    gv_lexer copy = p->lx;
+    return gv_lex_next(&copy);
+}
+
+int gv_p_adjacent(const gv_parser *p)
+{
+    return p->tok.start == p->prev_end;
+}
+
+int gv_p_accept(gv_parser *p, gv_tok_kind k)
+{
+    if (p->tok.kind != k)
+        return 0;
+    gv_p_advance(p);
+    return 1;
+}
+
+int gv_p_expect(gv_parser *p, gv_tok_kind k, const char *what)
+{
+    if (gv_p_accept(p, k))
+        return 1;
+    gv_p_error_expected(p, what);
+    return 0;
+}
+
+int gv_p_is_kw(const gv_parser *p, gv_kw kw)
+{
+    return p->tok.kind == GV_TOK_IDENT && p->tok.kw == kw;
+}
+
+int gv_p_enter(gv_parser *p)
+{
+    if (++p->depth <= GV_PARSE_MAX_DEPTH)
+        return 1;
+    char msg[96];
+    snprintf(msg, sizeof msg, "nesting deeper than %d levels", GV_PARSE_MAX_DEPTH);
+    gv_p_error_at(p, p->tok.loc, msg);
+    return 0;
+}
+
+void gv_p_leave(gv_parser *p)
+{
+    p->depth--;
+}
+
+gv_str gv_p_str(const gv_token *t)
+{
+    gv_str s = {t->text ? t->text : "", (uint32_t)t->len};
+    return s;
+}
+
+void *gv_vec_push(gv_parser *p, gv_vec *v)
+{
+    if (v->n == v->cap) {
+        uint32_t cap = v->cap ? v->cap * 2 : 4;
+        void *d = gv_arena_alloc(p->a, v->elem * cap);
+        if (!d) {
+            gv_p_oom(p);
+            return NULL;
+        }
+        if (v->n)
+            memcpy(d, v->data, v->elem * v->n);
+        v->data = d;
+        v->cap = cap;
+    }
+    char *slot = (char *)v->data + v->elem * v->n++;
+    memset(slot, 0, v->elem);
+    return slot;
+}
+
+static int push_ptr(gv_parser *p, gv_vec *v, void *ptr)
+{
+    void **slot = gv_vec_push(p, v);
+    if (!slot)
+        return 0;
+    *slot = ptr;
+    return 1;
+}
+
+/* ---- clauses ---- */
+
+static gv_clause *new_clause(gv_parser *p, gv_clause_kind k, gv_loc loc)
+{
+    gv_clause *c = GV_NEW(p->a, gv_clause);
+    if (!c) {
+        gv_p_oom(p);
+        return NULL;
+    }
+    c->kind = k;
+    c->loc = loc;
+    return c;
+}
+
+static void parse_message(gv_parser *p, gv_clause *c)
+{
+    if (p->tok.kind != GV_TOK_MESSAGE)
+        return;
+    c->has_message = 1;
+    c->message = gv_p_str(&p->tok);
+    gv_p_advance(p);
+}
+
+static gv_let *parse_let(gv_parser *p)
+{
+    gv_let *l = GV_NEW(p->a, gv_let);
+    if (!l) {
+        gv_p_oom(p);
+        return NULL;
+    }
+    l->loc = p->tok.loc;
+    gv_p_advance(p);                      /* let */
+    if (p->tok.kind != GV_TOK_IDENT) {
+        gv_p_error_expected(p, "a variable name after 'let'");
+        return NULL;
+    }
+    l->name = gv_p_str(&p->tok);
+    gv_p_advance(p);
+    if (!gv_p_expect(p, GV_TOK_ASSIGN, "'=' after the variable name"))
+        return NULL;
+    l->value = gv_p_parse_value(p);
+    return l->value ? l : NULL;
+}
+
+/* `let NAME` starts an assignment; a bare `let` is a query key. */
+static int at_let(gv_parser *p)
+{
+    return gv_p_is_kw(p, GV_KW_LET) && gv_p_peek(p).kind == GV_TOK_IDENT;
+}
+
+static int parse_disjunction(gv_parser *p, gv_disj *out, int ctx);
+
+/* Lets and clauses up to '}' (consumed). At least one clause. */
+static int parse_block(gv_parser *p, gv_block *b)
+{
+    if (!gv_p_expect(p, GV_TOK_LBRACE, "'{'") || !gv_p_enter(p))
+        return 0;
+    gv_vec lets = {.elem = sizeof(gv_let *)};
+    gv_vec disj = {.elem = sizeof(gv_disj)};
+    while (!p->failed && p->tok.kind != GV_TOK_RBRACE) {
+        if (at_let(p)) {
+            gv_let *l = parse_let(p);
+            if (!l || !push_ptr(p, &lets, l))
+                break;
+            continue;
+        }
+        if (p->tok.kind == GV_TOK_EOF) {
+            gv_p_error_expected(p, "'}'");
+            break;
+        }
+        gv_disj *d = gv_vec_push(p, &disj);
+        if (!d || !parse_disjunction(p, d, GV_CTX_BLOCK))
+            break;
+    }
+    gv_p_leave(p);
+    if (p->failed)
+        return 0;
+    if (disj.n == 0) {
+        gv_p_error_expected(p, "a clause");
+        return 0;
+    }
+    gv_p_advance(p);                      /* } */
+    b->lets = lets.data;
+    b->nlets = lets.n;
+    b->body.items = disj.data;
+    b->body.n = disj.n;
+    return 1;
+}
+
+static gv_clause *parse_when(gv_parser *p)
+{
+    gv_clause *c = new_clause(p, GV_CL_WHEN, p->tok.loc);
+    if (!c)
+        return NULL;
+    gv_p_advance(p);                      /* when */
+    if (!gv_p_parse_cnf(p, &c->u.when.conds, GV_CTX_COND, GV_TOK_LBRACE))
+        return NULL;
+    return parse_block(p, &c->u.when.body) ? c : NULL;
+}
+
+static gv_clause *parse_type_block(gv_parser *p)
+{
+    gv_clause *c = new_clause(p, GV_CL_TYPE_BLOCK, p->tok.loc);
+    if (!c)
+        return NULL;
+    /* cfn-guard accepts two or three '::'-separated parts (probed) */
+    int parts = 1;
+    for (size_t i = 0; i + 1 < p->tok.len; i++)
+        if (p->tok.text[i] == ':' && p->tok.text[i + 1] == ':')
+            parts++;
+    if (parts > 3) {
+        gv_p_error_at(p, p->tok.loc, "resource type names have two or three '::'-separated parts");
+        return NULL;
+    }
+    c->u.type.type_name = gv_p_str(&p->tok);
+    gv_p_advance(p);
+    if (gv_p_is_kw(p, GV_KW_WHEN)) {
+        gv_p_advance(p);
+        if (!gv_p_parse_cnf(p, &c->u.type.conds, GV_CTX_COND, GV_TOK_LBRACE))
+            return NULL;
+    }
+    return parse_block(p, &c->u.type.body) ? c : NULL;
+}
+
+static gv_clause *parse_rule_call(gv_parser *p, gv_loc loc, int negated)
+{
+    gv_clause *c = new_clause(p, GV_CL_RULE_CALL, loc);
+    if (!c)
+        return NULL;
+    c->negated = (uint8_t)negated;
+    c->u.ref.name = gv_p_str(&p->tok);
+    gv_p_advance(p);                      /* name; tok is '(' */
+    if (!gv_p_parse_args(p, &c->u.ref.args, &c->u.ref.nargs))
+        return NULL;
+    parse_message(p, c);
+    return c;
+}
+
+/* After a query: an operator (comparison), '{' (block clause) or nothing
+ * (a bare identifier is a reference to a named rule). */
+static gv_clause *parse_query_clause(gv_parser *p, gv_loc loc, int negated, int some, int ctx)
+{
+    gv_query *q = gv_p_parse_query(p, some);
+    if (!q)
+        return NULL;
+    gv_cmp_op op;
+    uint8_t opneg;
+    if (gv_p_parse_op(p, &op, &opneg)) {
+        gv_clause *c = new_clause(p, GV_OP_IS_UNARY(op) ? GV_CL_UNARY : GV_CL_BINARY, loc);
+        if (!c)
+            return NULL;
+        c->negated = (uint8_t)negated;
+        c->u.cmp.lhs = q;
+        c->u.cmp.op = op;
+        c->u.cmp.op_negated = opneg;
+        if (!GV_OP_IS_UNARY(op) && !(c->u.cmp.rhs = gv_p_parse_value(p)))
+            return NULL;
+        parse_message(p, c);
+        return c;
+    }
+    if (p->tok.kind == GV_TOK_LBRACE && ctx != GV_CTX_COND && !negated) {
+        gv_clause *c = new_clause(p, GV_CL_BLOCK, loc);
+        if (!c)
+            return NULL;
+        c->u.block.query = q;
+        return parse_block(p, &c->u.block.body) ? c : NULL;
+    }
+    if (q->n == 1 && q->steps[0].kind == GV_STEP_KEY && !q->steps[0].quoted && !some) {
+        gv_clause *c = new_clause(p, GV_CL_RULE_REF, loc);
+        if (!c)
+            return NULL;
+        c->negated = (uint8_t)negated;
+        c->u.ref.name = q->steps[0].name;
+        parse_message(p, c);
+        return c;
+    }
+    gv_p_error_expected(p, ctx == GV_CTX_COND || negated
+                               ? "an operator (==, !=, in, exists, empty, is_string, ...)"
+                               : "an operator (==, !=, in, exists, empty, is_string, ...) or '{'");
+    return NULL;
+}
+
+static gv_clause *parse_clause(gv_parser *p, int ctx)
+{
+    if (ctx != GV_CTX_COND && gv_p_is_kw(p, GV_KW_WHEN))
+        return parse_when(p);
+    if (ctx != GV_CTX_COND && p->tok.kind == GV_TOK_TYPENAME)
+        return parse_type_block(p);
+    gv_loc loc = p->tok.loc;
+    int negated = 0;
+    if (gv_p_is_kw(p, GV_KW_NOT) || p->tok.kind == GV_TOK_BANG) {
+        negated = 1;
+        gv_p_advance(p);
+    }
+    if (p->tok.kind == GV_TOK_IDENT && gv_p_peek(p).kind == GV_TOK_LPAREN &&
+        gv_p_peek(p).start == p->tok.end)
+        return parse_rule_call(p, loc, negated);
+    int some = 0;
+    if (gv_p_is_kw(p, GV_KW_SOME)) {
+        some = 1;
+        gv_p_advance(p);
+    }
+    if (p->tok.kind != GV_TOK_IDENT && p->tok.kind != GV_TOK_VAR && p->tok.kind != GV_TOK_STRING) {
+        gv_p_error_expected(p, "a clause (a query, a rule name or 'when')");
+        return NULL;
+    }
+    return parse_query_clause(p, loc, negated, some, ctx);
+}
+
+static int at_or(gv_parser *p)
+{
+    return gv_p_is_kw(p, GV_KW_OR) || p->tok.kind == GV_TOK_PIPE_OR;
+}
+
+static int parse_disjunction(gv_parser *p, gv_disj *out, int ctx)
+{
+    gv_vec v = {.elem = sizeof(gv_clause *)};
+    do {
+        gv_clause *c = parse_clause(p, ctx);
+        if (!c || !push_ptr(p, &v, c))
+            return 0;
+    } while (at_or(p) && (gv_p_advance(p), 1));
+    out->items = v.data;
+    out->n = v.n;
+    return 1;
+}
+
+/* Disjunctions up to (not including) `stop`: `when` conditions (stop '{')
+ * and filters (stop ']'). At least one. */
+int gv_p_parse_cnf(gv_parser *p, gv_cnf *out, int ctx, gv_tok_kind stop)
+{
+    gv_vec v = {.elem = sizeof(gv_disj)};
+    if (!gv_p_enter(p))
+        return 0;
+    do {
+        if (p->tok.kind == stop || p->tok.kind == GV_TOK_EOF) {
+            gv_p_error_expected(p, "a clause");
+            break;
+        }
+        gv_disj *d = gv_vec_push(p, &v);
+        if (!d || !parse_disjunction(p, d, ctx))
+            break;
+    } while (p->tok.kind != stop && p->tok.kind != GV_TOK_EOF);
+    gv_p_leave(p);
+    out->items = v.data;
+    out->n = v.n;
+    return !p->failed;
+}
+
+/* ---- rules and the file ---- */
+
+static int parse_params(gv_parser *p, gv_rule *r)
+{
+    gv_vec names = {.elem = sizeof(gv_str)};
+    gv_vec locs = {.elem = sizeof(gv_loc)};
+    gv_p_advance(p);                      /* ( */
+    do {
+        if (p->tok.kind != GV_TOK_IDENT) {
+            gv_p_error_expected(p, "a parameter name");
+            return 0;
+        }
+        gv_str *s = gv_vec_push(p, &names);
+        gv_loc *l = gv_vec_push(p, &locs);
+        if (!s || !l)
+            return 0;
+        *s = gv_p_str(&p->tok);
+        *l = p->tok.loc;
+        gv_p_advance(p);
+    } while (gv_p_accept(p, GV_TOK_COMMA));
+    if (!gv_p_expect(p, GV_TOK_RPAREN, "',' or ')'"))
+        return 0;
+    r->parameterised = 1;
+    r->params = names.data;
+    r->param_locs = locs.data;
+    r->nparams = names.n;
+    return 1;
+}
+
+static gv_rule *parse_rule(gv_parser *p, uint32_t index)
+{
+    gv_rule *r = GV_NEW(p->a, gv_rule);
+    if (!r) {
+        gv_p_oom(p);
+        return NULL;
+    }
+    r->loc = p->tok.loc;
+    r->index = index;
+    gv_p_advance(p);                      /* rule */
+    r->name = gv_p_str(&p->tok);
+    gv_p_advance(p);
+    if (p->tok.kind == GV_TOK_LPAREN && !parse_params(p, r))
+        return NULL;
+    /* cfn-guard rejects `when` on parameterised rules (probed) */
+    if (!r->parameterised && gv_p_is_kw(p, GV_KW_WHEN)) {
+        gv_p_advance(p);
+        if (!gv_p_parse_cnf(p, &r->conds, GV_CTX_COND, GV_TOK_LBRACE))
+            return NULL;
+    }
+    if (p->tok.kind != GV_TOK_LBRACE) {
+        gv_p_error_expected(p, r->parameterised ? "'{'" : "'{' or 'when'");
+        return NULL;
+    }
+    return parse_block(p, &r->body) ? r : NULL;
+}
+
+static void parse_file_items(gv_parser *p, gv_rules_file *f)
+{
+    gv_vec lets = {.elem = sizeof(gv_let *)};
+    gv_vec rules = {.elem = sizeof(gv_rule *)};
+    gv_vec dflt = {.elem = sizeof(gv_disj)};
+    while (!p->failed && p->tok.kind != GV_TOK_EOF) {
+        if (at_let(p)) {
+            gv_let *l = parse_let(p);
+            if (l)
+                push_ptr(p, &lets, l);
+        } else if (gv_p_is_kw(p, GV_KW_RULE) && gv_p_peek(p).kind == GV_TOK_IDENT) {
+            gv_rule *r = parse_rule(p, rules.n);
+            if (r)
+                push_ptr(p, &rules, r);
+        } else {
+            if (dflt.n == 0)
+                f->default_loc = p->tok.loc;
+            gv_disj *d = gv_vec_push(p, &dflt);
+            if (d)
+                parse_disjunction(p, d, GV_CTX_BLOCK);
+        }
+    }
+    f->lets = lets.data;
+    f->nlets = lets.n;
+    f->rules = rules.data;
+    f->nrules = rules.n;
+    f->default_rule.items = dflt.data;
+    f->default_rule.n = dflt.n;
+}
+
+gv_rules_file *gv_parse_rules(gv_arena *a, const char *filename, const char *text,
+                              size_t len, gv_error *err)
+{
+    gv_parser p;
+    memset(&p, 0, sizeof p);
+    p.a = a;
+    p.file = filename ? filename : "";
+    p.err = err;
+    gv_lexer_init(&p.lx, a, text, len);
+    p.tok = gv_lex_next(&p.lx);
+    gv_rules_file *f = GV_NEW(a, gv_rules_file);
+    if (!f || !(f->filename = gv_arena_strdup(a, p.file))) {
+        gv_p_oom(&p);
+        return NULL;
+    }
+    parse_file_items(&p, f);
+    return p.failed ? NULL : f;
+}

@@ -1,0 +1,200 @@
+/* Comparisons. What cfn-guard 3.1.1 does, probed (docs/oracle-notes):
+ *  - values of different types never compare: 1 == 1.0, 1 == "1" and their
+ *    negations all fail (INCOMPARABLE), and so do < > on them;
+ *  - a regex on the right of == searches a string (case-sensitive);
+ *  - list == list is element-wise in order; map == map by keys and values;
+ *  - scalar == [a] compares with a; scalar == [a, b] is INCOMPARABLE;
+ *  - list == scalar holds when every element equals it;
+ *  - ordering on lists compares every element, on either side;
+ *  - IN: membership in a list (a list on the left is a member as a whole,
+ *    or when each of its elements is), a substring of a string, a range. */
+#include "vm/compare.h"
+
+#include <string.h>
+
+#include "vm/program.h"
+#include "vm/regex.h"
+
+static int contains(const char *hay, size_t n, const char *needle, size_t m)
+{
+    if (m == 0)
+        return 1;
+    for (size_t i = 0; i + m <= n; i++)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, m) == 0)
+            return 1;
+    return 0;
+}
+
+int gv_node_equal(const gv_node *a, const gv_node *b)
+{
+    if (a->kind != b->kind)
+        return 0;
+    switch (a->kind) {
+    case GV_NULL: return 1;
+    case GV_BOOL: return a->u.b == b->u.b;
+    case GV_INT: return a->u.i == b->u.i;
+    case GV_FLOAT: return a->u.f == b->u.f;
+    case GV_STRING:
+    case GV_REGEX: return a->len == b->len && memcmp(a->u.s, b->u.s, a->len) == 0;
+    case GV_LIST:
+        if (a->len != b->len)
+            return 0;
+        for (uint32_t i = 0; i < a->len; i++)
+            if (!gv_node_equal(a->u.items[i], b->u.items[i]))
+                return 0;
+        return 1;
+    case GV_MAP:
+        if (a->len != b->len)
+            return 0;
+        for (uint32_t i = 0; i < a->len; i++) {
+            const gv_member *m = &a->u.members[i];
+            const gv_node *o = gv_map_get(b, m->key->str, m->key->len, m->key->hash);
+            if (!o || !gv_node_equal(m->value, o))
+                return 0;
+        }
+        return 1;
+    default: return 0;
+    }
+}
+
+static gv_cmp_result from_bool(int b)
+{
+    return b ? GV_CMP_TRUE : GV_CMP_FALSE;
+}
+
+static gv_cmp_result regex_search(const gv_node *s, const gv_node *re, gv_error *err)
+{
+    if (s->kind != GV_STRING)
+        return GV_CMP_INCOMPARABLE;
+    int r = gv_regex_search(((const gv_regex_node *)re)->re, s->u.s, s->len, err);
+    return r < 0 ? GV_CMP_ERROR : from_bool(r);
+}
+
+static gv_cmp_result compare_eq(const gv_node *l, const gv_node *r, gv_error *err)
+{
+    if (r->kind == GV_REGEX)
+        return regex_search(l, r, err);
+    if (r->kind == GV_LIST && l->kind != GV_LIST) {
+        if (r->len != 1)
+            return GV_CMP_INCOMPARABLE;
+        return compare_eq(l, r->u.items[0], err);
+    }
+    if (l->kind == GV_LIST && r->kind != GV_LIST) {
+        gv_cmp_result all = GV_CMP_TRUE;
+        for (uint32_t i = 0; i < l->len; i++) {
+            gv_cmp_result e = compare_eq(l->u.items[i], r, err);
+            if (e == GV_CMP_ERROR || e == GV_CMP_INCOMPARABLE)
+                return e;
+            if (e == GV_CMP_FALSE)
+                all = GV_CMP_FALSE;
+        }
+        return all;
+    }
+    if (l->kind != r->kind)
+        return GV_CMP_INCOMPARABLE;
+    return from_bool(gv_node_equal(l, r));
+}
+
+static gv_cmp_result order_scalars(gv_cmp_op op, const gv_node *l, const gv_node *r)
+{
+    int c;
+    if (l->kind == GV_INT && r->kind == GV_INT)
+        c = (l->u.i > r->u.i) - (l->u.i < r->u.i);
+    else if (l->kind == GV_FLOAT && r->kind == GV_FLOAT)
+        c = (l->u.f > r->u.f) - (l->u.f < r->u.f);
+    else if (l->kind == GV_STRING && r->kind == GV_STRING) {
+        uint32_t n = l->len < r->len ? l->len : r->len;
+        c = memcmp(l->u.s, r->u.s, n);
+        if (c == 0)
+            c = (l->len > r->len) - (l->len < r->len);
+    } else
+        return GV_CMP_INCOMPARABLE;
+    switch (op) {
+    case GV_OP_LT: return from_bool(c < 0);
+    case GV_OP_LE: return from_bool(c <= 0);
+    case GV_OP_GT: return from_bool(c > 0);
+    default: return from_bool(c >= 0);
+    }
+}
+
+/* Ordering distributes over lists on either side: every pair must hold. */
+static gv_cmp_result compare_order(gv_cmp_op op, const gv_node *l, const gv_node *r)
+{
+    const gv_node *list = l->kind == GV_LIST ? l : r->kind == GV_LIST ? r : NULL;
+    if (!list)
+        return order_scalars(op, l, r);
+    gv_cmp_result all = GV_CMP_TRUE;
+    for (uint32_t i = 0; i < list->len; i++) {
+        gv_cmp_result e = list == l ? compare_order(op, l->u.items[i], r)
+                                    : compare_order(op, l, r->u.items[i]);
+        if (e == GV_CMP_INCOMPARABLE)
+            return e;
+        if (e == GV_CMP_FALSE)
+            all = GV_CMP_FALSE;
+    }
+    return all;
+}
+
+static gv_cmp_result in_range(const gv_node *l, const gv_range_node *rg)
+{
+    int lo, hi;
+    if (rg->kind == GV_RANGE_RT_INT && l->kind == GV_INT) {
+        lo = rg->lo_incl ? l->u.i >= rg->lo_i : l->u.i > rg->lo_i;
+        hi = rg->hi_incl ? l->u.i <= rg->hi_i : l->u.i < rg->hi_i;
+    } else if (rg->kind == GV_RANGE_RT_FLOAT && l->kind == GV_FLOAT) {
+        lo = rg->lo_incl ? l->u.f >= rg->lo_f : l->u.f > rg->lo_f;
+        hi = rg->hi_incl ? l->u.f <= rg->hi_f : l->u.f < rg->hi_f;
+    } else if (rg->kind == GV_RANGE_RT_CHAR && l->kind == GV_STRING && l->len == 1) {
+        int64_t ch = (unsigned char)l->u.s[0];
+        lo = rg->lo_incl ? ch >= rg->lo_i : ch > rg->lo_i;
+        hi = rg->hi_incl ? ch <= rg->hi_i : ch < rg->hi_i;
+    } else {
+        return GV_CMP_INCOMPARABLE;
+    }
+    return from_bool(lo && hi);
+}
+
+static gv_cmp_result member_of(const gv_node *l, const gv_node *list, gv_error *err)
+{
+    for (uint32_t i = 0; i < list->len; i++) {
+        const gv_node *e = list->u.items[i];
+        gv_cmp_result r = e->kind == GV_REGEX ? regex_search(l, e, err) : from_bool(gv_node_equal(l, e));
+        if (r == GV_CMP_ERROR || r == GV_CMP_TRUE)
+            return r;
+    }
+    return GV_CMP_FALSE;
+}
+
+static gv_cmp_result compare_in(const gv_node *l, const gv_node *r, gv_error *err)
+{
+    if (r->kind == GV_RANGE)
+        return in_range(l, (const gv_range_node *)r);
+    if (r->kind == GV_STRING && l->kind == GV_STRING)
+        return from_bool(contains(r->u.s, r->len, l->u.s, l->len));
+    if (r->kind != GV_LIST)
+        return compare_eq(l, r, err);
+    if (l->kind != GV_LIST)
+        return member_of(l, r, err);
+    gv_cmp_result whole = member_of(l, r, err);
+    if (whole != GV_CMP_FALSE)
+        return whole;
+    for (uint32_t i = 0; i < l->len; i++) {
+        gv_cmp_result e = member_of(l->u.items[i], r, err);
+        if (e != GV_CMP_TRUE)
+            return e;
+    }
+    return GV_CMP_TRUE;
+}
+
+gv_cmp_result gv_compare(gv_cmp_op op, const gv_node *lhs, const gv_node *rhs, gv_error *err)
+{
+    switch (op) {
+    case GV_OP_EQ: return compare_eq(lhs, rhs, err);
+    case GV_OP_IN: return compare_in(lhs, rhs, err);
+    case GV_OP_LT:
+    case GV_OP_LE:
+    case GV_OP_GT:
+    case GV_OP_GE: return compare_order(op, lhs, rhs);
+    default: return GV_CMP_INCOMPARABLE;
+    }
+}

@@ -1,0 +1,20 @@
+/* Comparing two values the way cfn-guard 3.1.1 does. */
+#ifndef GV_COMPARE_H
+#define GV_COMPARE_H
+
+#include "lang/ast.h"
+#include "vm/value.h"
+
+typedef enum gv_cmp_result {
+    GV_CMP_FALSE = 0,
+    GV_CMP_TRUE = 1,
+    GV_CMP_INCOMPARABLE = 2, /* different types: fails whatever the negation */
+    GV_CMP_ERROR = 3,        /* err is set (regex limits) */
+} gv_cmp_result;
+
+/* lhs OP rhs for one value on each side. */
+gv_cmp_result gv_compare(gv_cmp_op op, const gv_node *lhs, const gv_node *rhs, gv_error *err);
+/* Structural equality (lists in order, maps by key), no regexes. */
+int gv_node_equal(const gv_node *a, const gv_node *b);
+
+#endif

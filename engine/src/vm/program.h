@@ -1,0 +1,115 @@
+/* A compiled rules program: code, constant pool, rule table. Everything
+ * lives in the program's arena; a program is immutable once built and can
+ * evaluate any number of documents. */
+#ifndef GV_PROGRAM_H
+#define GV_PROGRAM_H
+
+#include <stdint.h>
+
+#include "doc/doc.h"
+#include "util/arena.h"
+#include "vm/opcodes.h"
+
+#define GV_NONE UINT32_MAX
+
+struct gv_regex;
+
+/* A key or text constant: bytes and the hash documents' interned keys carry. */
+typedef struct gv_kconst {
+    const char *s;
+    uint32_t len;
+    uint64_t hash;
+} gv_kconst;
+
+/* Literal regexes and ranges are gv_nodes of the program-only kinds, with
+ * their compiled form alongside (node first, so a gv_node* converts back). */
+typedef struct gv_regex_node {
+    gv_node node;
+    const struct gv_regex *re;
+} gv_regex_node;
+
+typedef enum gv_range_kind_rt { GV_RANGE_RT_INT, GV_RANGE_RT_FLOAT, GV_RANGE_RT_CHAR } gv_range_kind_rt;
+
+typedef struct gv_range_node {
+    gv_node node;
+    uint8_t kind;
+    uint8_t lo_incl, hi_incl;
+    int64_t lo_i, hi_i;
+    double lo_f, hi_f;
+} gv_range_node;
+
+typedef enum gv_operand_kind {
+    GV_OPND_LITERAL, /* idx: literal node */
+    GV_OPND_QUERY,   /* idx: query block */
+    GV_OPND_CALL,    /* fn: built-in; nargs operands from args[args_start] */
+} gv_operand_kind;
+
+typedef struct gv_operand {
+    uint8_t kind;
+    int16_t fn;       /* gv_fn of vm/functions.h, -1 unknown */
+    uint32_t idx;
+    uint32_t nargs;
+    uint32_t args_start;
+} gv_operand;
+
+/* C_UNARY / C_BINARY flags: the operator (gv_cmp_op of lang/ast.h) in the
+ * low four bits, then: */
+#define GV_FLAG_OP_MASK 0x0f
+#define GV_FLAG_OPNOT 0x10  /* operator negated: !=, not exists, not IN */
+#define GV_FLAG_SOME 0x20   /* `some`: one passing value is enough */
+#define GV_FLAG_NOT 0x40    /* the whole clause negated: `not x == 1` */
+/* Q_VAR / Q_VAR_KEY flags: where variable a lives. */
+#define GV_VAR_LOCAL 0      /* slot a of the current activation */
+#define GV_VAR_GLOBAL 1     /* file-level let a, computed once per document */
+#define GV_VAR_PARAM 2      /* parameter a of the current parameterised rule */
+
+typedef struct gv_rule_decl {
+    uint32_t name;        /* string constant */
+    uint32_t when_block;  /* GV_NONE: unconditional */
+    uint32_t body_block;
+    uint32_t nparams;
+    uint8_t parameterised;
+    uint8_t is_default;   /* clauses outside any rule */
+    uint32_t message;     /* string constant or GV_NONE */
+    gv_loc loc;
+} gv_rule_decl;
+
+/* The declarations a rule reference or call can mean (a name may be declared
+ * more than once). */
+typedef struct gv_ref {
+    uint32_t name;
+    uint32_t start, n;    /* into ref_decls */
+} gv_ref;
+
+typedef struct gv_program {
+    gv_arena arena;
+    const char *source;          /* rules file name */
+    gv_insn *code;
+    gv_loc *locs;                /* per instruction: where its clause stands */
+    uint32_t *messages;          /* per instruction: custom message or GV_NONE */
+    uint32_t ncode;
+    uint32_t *blocks;            /* block id -> first instruction */
+    uint32_t nblocks;
+    gv_node **literals;
+    uint32_t nliterals;
+    gv_kconst *strings;          /* keys, names, messages */
+    uint32_t nstrings;
+    gv_operand *operands;
+    uint32_t noperands;
+    uint32_t *args;              /* operand indexes of call arguments */
+    uint32_t nargs;
+    gv_rule_decl *rules;         /* in declaration order, the default rule last */
+    uint32_t nrules;
+    gv_ref *refs;
+    uint32_t nrefs;
+    uint32_t *ref_decls;
+    uint32_t nref_decls;
+    uint32_t nslots;             /* let slots (file-wide numbering) */
+    uint32_t *global_operand;    /* per slot: operand of a file-level let, or GV_NONE */
+    uint32_t max_params;
+    struct gv_regex_cache *regexes;
+} gv_program;
+
+void gv_program_free(gv_program *p);
+
+#endif

@@ -1,0 +1,53 @@
+/* Runtime values of the VM. A query yields a set of results; each result is
+ * either a node (of the document, or a literal of the program: both are
+ * gv_node) or "unresolved": the place where the query's path stopped. Paths
+ * are parent-linked steps allocated in the evaluation's scratch arena, so
+ * extending a path costs one small bump allocation and is only turned into
+ * text ("/Resources/A/Properties/x") when a report needs it. */
+#ifndef GV_VALUE_H
+#define GV_VALUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "doc/doc.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+typedef struct gv_path gv_path;
+struct gv_path {
+    const gv_path *parent;
+    const char *key;  /* map step, or NULL for a list step */
+    uint32_t len;     /* key length */
+    uint32_t index;   /* list step */
+};
+
+typedef struct gv_val {
+    const gv_node *node;     /* NULL: unresolved */
+    const gv_path *path;     /* to node; or to the last node reached when unresolved */
+    const gv_node *reached;  /* unresolved: the last node reached */
+    const char *missing;     /* unresolved: what could not be found (key text), or NULL */
+    uint8_t literal;         /* came from a literal (directly or through a let):
+                                cfn-guard compares literals and query results differently */
+} gv_val;
+
+/* A growable array of results in an arena. */
+typedef struct gv_valset {
+    gv_val *v;
+    uint32_t n, cap;
+} gv_valset;
+
+int gv_valset_push(gv_arena *a, gv_valset *s, gv_val v);
+const gv_path *gv_path_key(gv_arena *a, const gv_path *parent, const char *key, uint32_t len);
+const gv_path *gv_path_index(gv_arena *a, const gv_path *parent, uint32_t index);
+/* "/Resources/A/Properties/x" ("" for the root). */
+void gv_path_print(gv_buf *out, const gv_path *p);
+
+/* New scalar nodes made at run time (function results), in the scratch arena. */
+gv_node *gv_make_string(gv_arena *a, const char *s, size_t len);
+gv_node *gv_make_int(gv_arena *a, int64_t i);
+gv_node *gv_make_float(gv_arena *a, double f);
+gv_node *gv_make_bool(gv_arena *a, bool b);
+gv_node *gv_make_null(gv_arena *a);
+
+#endif

@@ -1,0 +1,46 @@
+/* Internal to the VM: the evaluation state shared by the interpreter
+ * (interp.c), query traversal (query.c) and comparisons (compare.c). */
+#ifndef GV_VM_H
+#define GV_VM_H
+
+#include "vm/program.h"
+#include "vm/eval.h"
+#include "vm/value.h"
+
+typedef enum gv_status { GV_SKIP = 0, GV_PASS = 1, GV_FAIL = 2 } gv_status;
+
+/* Variables of one activation: a rule body or a parameterised call. */
+typedef struct gv_frame {
+    gv_valset *slots;          /* let slots (file-wide numbering) */
+    const gv_valset *params;   /* parameterised rule: its arguments */
+    uint32_t nparams;
+} gv_frame;
+
+typedef struct gv_vm {
+    const gv_program *p;
+    gv_val root;
+    gv_arena *scratch;
+    gv_valset *globals;
+    uint8_t *global_state;     /* 0 not yet, 1 computing, 2 done */
+    uint8_t *rule_state;       /* per declaration: 0 not yet, 1 running, 2 done */
+    gv_status *rule_status;
+    uint32_t depth;
+    gv_error *err;
+    int recording;             /* failing checks are kept (not in filters, conditions, lets) */
+    struct gv_check *checks;
+    uint32_t nchecks, cap_checks;
+} gv_vm;
+
+#define GV_MAX_EVAL_DEPTH 512
+
+/* Runs query block `block` with `self` as this; appends results to out.
+ * Returns 0, or -1 with vm->err set. */
+int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f, gv_valset *out);
+/* Evaluates an operand (literal, query, call) into out. */
+int gv_vm_operand(gv_vm *vm, uint32_t operand, const gv_val *self, const gv_frame *f, gv_valset *out);
+/* Runs clause block `block` with `self` as this; returns its status or -1. */
+int gv_vm_block(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f);
+/* Looks up a variable for Q_VAR / Q_VAR_KEY. */
+const gv_valset *gv_vm_var(gv_vm *vm, const gv_insn *in, const gv_frame *f);
+
+#endif
