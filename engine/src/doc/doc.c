@@ -115,7 +115,8 @@ gv_node *gv_node_new_string(gv_doc *d, const char *s, size_t len, uint32_t line,
     return n->u.s ? n : NULL;
 }
 
-static const char *kind_names[] = { "null", "bool", "int", "float", "string", "list", "map" };
+static const char *kind_names[] = { "null", "bool", "int", "float", "string", "list", "map",
+                                    "regex", "range" };
 
 const char *gv_kind_name(gv_kind k)
 {

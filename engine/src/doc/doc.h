@@ -20,6 +20,9 @@ typedef enum gv_kind {
     GV_STRING,
     GV_LIST,
     GV_MAP,
+    /* only in compiled programs, never in documents: */
+    GV_REGEX,   /* gv_regex_node: u.s/len hold the pattern */
+    GV_RANGE,   /* gv_range_node */
 } gv_kind;
 
 /* An interned key: one copy per distinct string in a document. */

@@ -253,12 +253,19 @@ static uint8_t var_flags(const gv_step *s)
 {
     if (s->bind.kind == GV_BIND_PARAM)
         return GV_VAR_PARAM;
+    if (s->bind.kind == GV_BIND_NONE)
+        return GV_VAR_UNBOUND;
     return GV_VAR_LOCAL; /* globals are told apart at run time by global_operand */
 }
 
-static uint32_t var_index(const gv_step *s)
+/* Unbound variables carry their name (a string constant) for the error. */
+static uint32_t var_index(compiler *c, const gv_step *s)
 {
-    return s->bind.kind == GV_BIND_PARAM ? s->bind.param : s->bind.let->slot;
+    switch (s->bind.kind) {
+    case GV_BIND_PARAM: return s->bind.param;
+    case GV_BIND_LET: return s->bind.let->slot;
+    default: return add_string(c, s->name.s, s->name.len);
+    }
 }
 
 static uint32_t compile_keys_filter(compiler *c, const gv_step *s);
@@ -270,12 +277,18 @@ static uint32_t compile_query(compiler *c, const gv_query *q)
     uint32_t first = 0;
     const gv_step *s0 = &q->steps[0];
     if (s0->kind == GV_STEP_VAR) {
-        emit(c, &b, insn(GV_I_Q_VAR, var_flags(s0), var_index(s0), 0, 0), s0->loc, GV_NONE);
+        emit(c, &b, insn(GV_I_Q_VAR, var_flags(s0), var_index(c, s0), 0, 0), s0->loc, GV_NONE);
         first = 1;
         /* cfn-guard iterates a variable's values implicitly: `%v[*].a` is
          * `%v.a`, and neither flattens a list the variable holds (probed) */
         if (q->n > 1 && q->steps[1].kind == GV_STEP_ALL_INDICES)
             first = 2;
+        /* and a filter right after the variable tests its values themselves */
+        if (q->n > first && q->steps[first].kind == GV_STEP_FILTER) {
+            uint32_t blk = compile_cnf(c, &q->steps[first].filter, NULL, 0, q->steps[first].loc);
+            emit(c, &b, insn(GV_I_Q_SELECT, 0, 0, blk, 0), q->steps[first].loc, GV_NONE);
+            first++;
+        }
     } else if (s0->kind == GV_STEP_THIS) {
         emit(c, &b, insn(GV_I_Q_THIS, 0, 0, 0, 0), s0->loc, GV_NONE);
         first = 1;
@@ -291,7 +304,7 @@ static uint32_t compile_query(compiler *c, const gv_query *q)
             emit(c, &b, insn(GV_I_Q_KEY, 0, 0, add_string(c, s->name.s, s->name.len), 0), s->loc, GV_NONE);
             break;
         case GV_STEP_VAR:
-            emit(c, &b, insn(GV_I_Q_VAR_KEY, var_flags(s), var_index(s), 0, 0), s->loc, GV_NONE);
+            emit(c, &b, insn(GV_I_Q_VAR_KEY, var_flags(s), var_index(c, s), 0, 0), s->loc, GV_NONE);
             break;
         case GV_STEP_THIS:
             break; /* `x.this` is x */
@@ -394,7 +407,8 @@ static uint32_t message_of(compiler *c, const gv_clause *cl)
     return cl->has_message ? add_string(c, cl->message.s, cl->message.len) : GV_NONE;
 }
 
-/* The query of a type block: Resources.*[ Type == "T" ].Properties */
+/* The query of a type block: Resources.*[ Type == "T" ]; its clauses see
+ * each resource itself, not its Properties (probed). */
 static uint32_t type_query(compiler *c, const gv_clause *cl)
 {
     gv_loc loc = cl->loc;
@@ -415,7 +429,6 @@ static uint32_t type_query(compiler *c, const gv_clause *cl)
     emit(c, &q, insn(GV_I_Q_ROOT, 0, 0, 0, 0), loc, GV_NONE);
     emit(c, &q, insn(GV_I_Q_KEY, 0, 0, add_string(c, "Resources", 9), 0), loc, GV_NONE);
     emit(c, &q, insn(GV_I_Q_ALL_FILTER, 0, 0, filter, 0), loc, GV_NONE);
-    emit(c, &q, insn(GV_I_Q_KEY, 0, 0, add_string(c, "Properties", 10), 0), loc, GV_NONE);
     return finish_block(c, &q, loc);
 }
 

@@ -41,10 +41,14 @@ static void insn_line(gv_buf *out, const gv_program *p, uint32_t ip)
     case GV_I_Q_KEY: gv_buf_printf(out, "'%s'", p->strings[in->b].s); break;
     case GV_I_Q_VAR:
     case GV_I_Q_VAR_KEY:
-        gv_buf_printf(out, "%s %u", in->flags == GV_VAR_PARAM ? "param" : "slot", in->a);
+        if (in->flags == GV_VAR_UNBOUND)
+            gv_buf_printf(out, "unbound %%%s", p->strings[in->a].s);
+        else
+            gv_buf_printf(out, "%s %u", in->flags == GV_VAR_PARAM ? "param" : "slot", in->a);
         break;
     case GV_I_Q_INDEX: gv_buf_printf(out, "%d", (int32_t)in->b); break;
     case GV_I_Q_FILTER:
+    case GV_I_Q_SELECT:
     case GV_I_Q_ALL_FILTER:
     case GV_I_Q_KEYS_FILTER: gv_buf_printf(out, "block#%u", in->b); break;
     case GV_I_C_UNARY:

@@ -96,6 +96,8 @@
 #include "vm/functions.h"
 
 #include <limits.h>
+#include <stdarg.h>
+#include <strings.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -170,7 +172,7 @@ static int emit(fctx *c, gv_node *n, const gv_path *path)
 {
     if (!n)
         return oom(c);
-    gv_val v = {n, path, NULL, NULL};
+    gv_val v = {.node = n, .path = path};
     return gv_valset_push(c->a, c->out, v) ? 0 : oom(c);
 }
 

@@ -74,6 +74,11 @@ static gv_status combine_or(const int *st, uint32_t n)
 const gv_valset *gv_vm_var(gv_vm *vm, const gv_insn *in, const gv_frame *f)
 {
     const gv_program *p = vm->p;
+    if (in->flags == GV_VAR_UNBOUND) {
+        gv_error_set(vm->err, GV_E_EVAL, p->source, p->locs[in - p->code],
+                     "no variable named '%%%s' is defined", p->strings[in->a].s);
+        return NULL;
+    }
     if (in->flags == GV_VAR_PARAM) {
         if (!f || !f->params || in->a >= f->nparams)
             return NULL;

@@ -21,6 +21,7 @@
     X(Q_ALL,         "")                /* each list/map: all values */        \
     X(Q_FILTER,      "block")           /* values of each list/map passing block b */ \
     X(Q_ALL_FILTER,  "block")           /* `.*[f]`: a map's values passing b; else * then filter */ \
+    X(Q_SELECT,      "block")           /* `%v[f]`: keep values passing b (lists: their elements) */ \
     X(Q_KEYS_FILTER, "block")           /* map values whose key passes block b */     \
     /* clause code: each pushes one status */                                  \
     X(C_UNARY,       "query op")        /* flags: op, not, some */             \

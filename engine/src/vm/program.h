@@ -62,6 +62,7 @@ typedef struct gv_operand {
 #define GV_VAR_LOCAL 0      /* slot a of the current activation */
 #define GV_VAR_GLOBAL 1     /* file-level let a, computed once per document */
 #define GV_VAR_PARAM 2      /* parameter a of the current parameterised rule */
+#define GV_VAR_UNBOUND 3    /* no such variable: an error if ever evaluated (as cfn-guard) */
 
 typedef struct gv_rule_decl {
     uint32_t name;        /* string constant */

@@ -119,6 +119,18 @@ static int step_all_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_
     return 0;
 }
 
+/* `%v[f]`: a variable's values are tested themselves; a list value is
+ * filtered element by element. */
+static int step_select(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f, gv_valset *out)
+{
+    if (v->node->kind == GV_LIST)
+        return step_filter(vm, v, block, f, out);
+    int st = gv_vm_block(vm, block, v, f);
+    if (st < 0)
+        return -1;
+    return st == GV_PASS ? push(vm, out, *v) : 0;
+}
+
 /* [ keys == /re/ ]: the block sees each key (a string) as this. */
 static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f,
                             gv_valset *out)
@@ -168,6 +180,7 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_fr
     case GV_I_Q_ALL: return step_all(vm, v, out);
     case GV_I_Q_FILTER: return step_filter(vm, v, in->b, f, out);
     case GV_I_Q_ALL_FILTER: return step_all_filter(vm, v, in->b, f, out);
+    case GV_I_Q_SELECT: return step_select(vm, v, in->b, f, out);
     case GV_I_Q_KEYS_FILTER: return step_keys_filter(vm, v, in->b, f, out);
     case GV_I_Q_VAR_KEY: {
         const gv_valset *keys = gv_vm_var(vm, in, f);
