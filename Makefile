@@ -60,8 +60,12 @@ check:
 	$(MAKE) BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" test
 
+# Live comparisons with the oracle (bench/peers, `make peers`): the Control
+# Tower corpus re-run under both engines, and the rule pack's unit tests
+# under `cfn-guard test`.
 conformance: all
 	@BUILD=$(BUILD) sh tests/conformance/live.sh
+	@sh rules/run-oracle-tests.sh
 
 bench: all
 	@BUILD=$(BUILD) sh bench/run.sh

@@ -3,7 +3,8 @@
 # prints its own summary; this prints the closing count.
 set -u
 BUILD=${BUILD:-build}
-export GAVEL="$PWD/$BUILD/gavel"
+case "$BUILD" in /*) GAVEL="$BUILD/gavel" ;; *) GAVEL="$PWD/$BUILD/gavel" ;; esac
+export GAVEL
 pass=0; fail=0
 for suite in tests/suites/*.sh; do
     [ -f "$suite" ] || continue

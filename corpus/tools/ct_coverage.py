@@ -60,6 +60,23 @@ def main():
            % (multi["PASS"], multi["FAIL"], multi["SKIP"]),
            "Exit codes over all pairs: " + ", ".join("%s: %d" % kv for kv in sorted(exits.items())),
            ""]
+    # per-form gaps (hook / JSON template / YAML template separately)
+    form_missing = []
+    for (rf, name) in sorted(table):
+        c = table[(rf, name)]
+        for form in ("hook", "json", "yaml"):
+            for s in ("PASS", "FAIL", "SKIP"):
+                if not c[(form, s)]:
+                    form_missing.append((rf, name, form, s))
+    # input kinds, from the file names (<hook|tmpl>-<status>-<n>-<kind>.<ext>)
+    kinds = collections.Counter()
+    for inp in set(k[0] for k in verdicts):
+        if inp.startswith("multi/"):
+            continue
+        base = os.path.basename(inp)
+        form = "hook" if base.startswith("hook-") else ("yaml" if base.endswith(".yaml") else "json")
+        kinds[(base.split("-", 3)[3].rsplit(".", 1)[0], form)] += 1
+    panics = [l.rstrip("\n").split("\t") for l in open(os.path.join(CT, "exits.tsv")) if l.rstrip("\n").endswith("\t101")]
     if "--missing" in sys.argv:
         for m in missing:
             print("\t".join(m))
@@ -72,6 +89,24 @@ def main():
             print("- %s `%s`: no %s input reaches %s" % m)
     else:
         print("- none")
+    print()
+    print("Per form (hook / JSON template / YAML template), statuses not reached:")
+    print()
+    if form_missing:
+        for m in form_missing:
+            print("- %s `%s`: no %s input reaches %s" % m)
+    else:
+        print("- none")
+    print()
+    print("Inputs by kind (hook / json / yaml):")
+    print()
+    for k in sorted(set(k for k, _ in kinds)):
+        print("- %s: %d / %d / %d" % (k, kinds[(k, "hook")], kinds[(k, "json")], kinds[(k, "yaml")]))
+    print()
+    print("Pairs where cfn-guard panicked after the summary (exit 101; gavel must exit 19/0 instead):")
+    print()
+    for p in panics or [["none", "", ""]]:
+        print("- %s %s" % (p[0], p[1]))
     print()
     print("\n".join(out))
 

@@ -17,7 +17,9 @@ It also writes multi-resource templates under inputs/multi/.
 Standard library only; deterministic (seeded RNGs, sorted iteration).
 Environment: CFN_GUARD (oracle binary), CT_RULES (rules dir), CT_JOBS (workers),
 CT_INPUTS_OUT (output dir, default corpus/ct/inputs; gen-report.json goes next to it).
-With arguments, only rule files whose path contains one of them are regenerated.
+With arguments, only rule files whose path contains one of them are regenerated
+(inputs/multi/ is rebuilt by a full run only). Hand-written compliant seeds for
+rule files the search cannot solve alone live in corpus/tools/ct_seeds.json.
 """
 import copy
 import glob
@@ -42,6 +44,11 @@ INTRINSIC_KEYS = {"Ref", "Condition", "Fn::GetAtt", "Fn::Sub", "Fn::If", "Fn::Jo
                   "Fn::Split", "Fn::FindInMap", "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not",
                   "Fn::Base64", "Fn::GetAZs", "Fn::ImportValue"}
 UNRELATED_TYPE = "AWS::SNS::Topic"
+# Hand-written compliant properties for rule files the search cannot solve on
+# its own (filters that keep the rule at SKIP until a specific shape appears):
+# {"svc/ct-x.guard": {"AWS::T::Y": [props, ...], "@resources": {extra template resources}}}
+SEEDS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ct_seeds.json")
+HAND_SEEDS = json.load(open(SEEDS_FILE)) if os.path.exists(SEEDS_FILE) else {}
 
 
 # --------------------------------------------------------------------------
@@ -1370,10 +1377,16 @@ def gen_rule_file(rel):
         types = info["hook_types"]
         base_hooks = {}
         base_tmpls = {}
+        guess_seeds = {}
+        hand_all = HAND_SEEDS.get(rel, {})
+        hand = {k: v for k, v in hand_all.items() if not k.startswith("@")}
+        hand_res = hand_all.get("@resources", {})
         for ti, t in enumerate(types):
             # ---- hook form
             ctx = Ctx(form="hook", types=[t], resources=[], code=code)
             seeds = explore_seeds(rule_path, rule, t, info, workdir, "hook", lambda p, t=t: hook_doc(t, p))
+            guess_seeds[t] = (seeds, None)
+            seeds = [hook_doc(t, copy.deepcopy(hp)) for hp in hand.get(t, [])] + seeds
             doc, st = solve(rule_path, rule, seeds, ctx, workdir)
             report["solved"]["hook:" + t] = st
             base_hooks[t] = (doc, st)
@@ -1384,45 +1397,50 @@ def gen_rule_file(rel):
 
             def wrapt(p, rname=rname, t=t):
                 return template_doc({rname: {"Type": t, "Properties": p}})
-            tseeds = [wrapt(copy.deepcopy(props))] + explore_seeds(rule_path, rule, t, info, workdir, "template", wrapt)[:40]
+            tguess = explore_seeds(rule_path, rule, t, info, workdir, "template", wrapt)
+            guess_seeds[t] = (guess_seeds[t][0], tguess)
+            hseeds = []
+            for hp in hand.get(t, []):
+                hd = wrapt(copy.deepcopy(hp))
+                hd["Resources"].update(copy.deepcopy(hand_res))
+                hseeds.append(hd)
+            tseeds = hseeds + [wrapt(copy.deepcopy(props))] + tguess[:40]
             tdoc, tst = solve(rule_path, rule, tseeds, ctx, workdir)
             report["solved"]["template:" + t] = tst
             base_tmpls[t] = (tdoc, tst, rname)
 
         # ---- candidates
-        for t in types:
-            doc, st = base_hooks[t]
-            cands.append(("hook", "base", doc))
+        def hook_mutants(doc, t, basekind):
+            out = [("hook", basekind, doc)]
             props = doc[t]["resourceProperties"]
-            paths = leaf_paths(props)
-            for p in paths:
+            if not isinstance(props, dict):
+                return out
+            for p in leaf_paths(props):
                 cur, ok = get_at(props, list(p))
                 d = copy.deepcopy(doc)
                 del_at(d[t]["resourceProperties"], list(p))
-                cands.append(("hook", "remove", d))
+                out.append(("hook", "remove", d))
                 for kind, nv in mutate_value(cur, rng):
                     d = copy.deepcopy(doc)
                     set_at(d[t]["resourceProperties"], list(p), nv)
-                    cands.append(("hook", kind, d))
-            cands.append(("hook", "noprops", {t: {"resourceProperties": {}}}))
-            cands.append(("hook", "nullprops", {t: {"resourceProperties": None}}))
-            cands.append(("hook", "missing-resourceProperties", {t: {"properties": copy.deepcopy(props)}}))
-            cands.append(("hook", "other-type", hook_doc(UNRELATED_TYPE, copy.deepcopy(props))))
+                    out.append(("hook", kind, d))
+            return out
 
-            tdoc, tst, rname = base_tmpls[t]
-            cands.append(("template", "base", tdoc))
+        def tmpl_mutants(tdoc, t, rname, basekind):
+            out = [("template", basekind, tdoc)]
             res = tdoc["Resources"][rname]
             tprops = res.get("Properties", {})
-            paths = leaf_paths(tprops)
-            for p in paths:
+            if not isinstance(tprops, dict):
+                return out
+            for p in leaf_paths(tprops):
                 cur, ok = get_at(tprops, list(p))
                 d = copy.deepcopy(tdoc)
                 del_at(d["Resources"][rname]["Properties"], list(p))
-                cands.append(("template", "remove", d))
+                out.append(("template", "remove", d))
                 for kind, nv in mutate_value(cur, rng):
                     d = copy.deepcopy(tdoc)
                     set_at(d["Resources"][rname]["Properties"], list(p), nv)
-                    cands.append(("template", kind, d))
+                    out.append(("template", kind, d))
                 # local references: valid (resource of a referenced type), wrong type, missing
                 if not isinstance(cur, dict) or is_intrinsic(cur):
                     for rt in info["ref_types"][:4] + [UNRELATED_TYPE]:
@@ -1432,15 +1450,28 @@ def gen_rule_file(rel):
                             d["Resources"][lid] = {"Type": rt, "Properties": {}}
                             nv = [refv] if isinstance(cur, list) else refv
                             set_at(d["Resources"][rname]["Properties"], list(p), nv)
-                            cands.append(("template", "localref" if rt != UNRELATED_TYPE else "localref-wrongtype", d))
+                            out.append(("template", "localref" if rt != UNRELATED_TYPE else "localref-wrongtype", d))
                     d = copy.deepcopy(tdoc)
                     nv = {"Ref": prefix + "MissingResource"}
                     set_at(d["Resources"][rname]["Properties"], list(p), [nv] if isinstance(cur, list) else nv)
-                    cands.append(("template", "localref-missing", d))
+                    out.append(("template", "localref-missing", d))
                     d = copy.deepcopy(tdoc)
                     nv = {"Fn::GetAtt": [prefix + "MissingResource", "Arn"]}
                     set_at(d["Resources"][rname]["Properties"], list(p), [nv] if isinstance(cur, list) else nv)
-                    cands.append(("template", "localref-missing", d))
+                    out.append(("template", "localref-missing", d))
+            return out
+
+        for t in types:
+            doc, st = base_hooks[t]
+            props = doc[t]["resourceProperties"]
+            cands.extend(hook_mutants(doc, t, "base"))
+            cands.append(("hook", "noprops", {t: {"resourceProperties": {}}}))
+            cands.append(("hook", "nullprops", {t: {"resourceProperties": None}}))
+            cands.append(("hook", "missing-resourceProperties", {t: {"properties": copy.deepcopy(props)}}))
+            cands.append(("hook", "other-type", hook_doc(UNRELATED_TYPE, copy.deepcopy(props))))
+
+            tdoc, tst, rname = base_tmpls[t]
+            cands.extend(tmpl_mutants(tdoc, t, rname, "base"))
             d = copy.deepcopy(tdoc)
             del d["Resources"][rname]["Properties"]
             cands.append(("template", "noprops", d))
@@ -1454,6 +1485,19 @@ def gen_rule_file(rel):
             d = copy.deepcopy(tdoc)
             d["Resources"][rname]["Type"] = UNRELATED_TYPE
             cands.append(("template", "other-type", d))
+
+            # hand-written seeds (corpus/tools/ct_seeds.json) are kept unminimised as extra bases
+            for hp in hand.get(t, []):
+                cands.extend(hook_mutants(hook_doc(t, copy.deepcopy(hp)), t, "seed"))
+                hd = template_doc({rname: {"Type": t, "Properties": copy.deepcopy(hp)}})
+                hd["Resources"].update(copy.deepcopy(hand_res))
+                cands.extend(tmpl_mutants(hd, t, rname, "seed"))
+            # guesses from the rule text (they add properties the minimal baseline lacks)
+            for form, seeds_t in (("hook", guess_seeds[t][0]), ("template", guess_seeds[t][1])):
+                pool = seeds_t[1:]
+                if len(pool) > 60:
+                    pool = rng.sample(pool, 60)
+                cands.extend((form, "guess", d) for d in pool)
         cands.append(("template", "no-resources", {"AWSTemplateFormatVersion": "2010-09-09", "Description": "empty"}))
         cands.append(("template", "empty-resources", {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}))
         if len(types) > 1:
@@ -1472,7 +1516,7 @@ def gen_rule_file(rel):
                 continue
             seen.add(k)
             uniq.append((form, kind, doc))
-        base = [c for c in uniq if c[1] in ("base", "noprops", "other-type", "no-resources", "all-types")]
+        base = [c for c in uniq if c[1] in ("base", "seed", "noprops", "other-type", "no-resources", "all-types")]
         rest = [c for c in uniq if c not in base]
         if len(rest) > 700:
             rest = rng.sample(rest, 700)
@@ -1505,15 +1549,15 @@ def gen_rule_file(rel):
 
 
 KIND_PRIORITY = {
-    "PASS": ["base", "intrinsic", "localref", "mixed", "value", "type", "remove"],
-    "FAIL": ["remove", "localref-missing", "intrinsic", "mixed", "value", "type", "empty", "localref-wrongtype",
-             "localref", "noprops", "emptyprops", "two-resources-mixed", "nullprops"],
+    "PASS": ["base", "seed", "intrinsic", "localref", "mixed", "value", "type", "remove", "guess"],
+    "FAIL": ["remove", "localref-missing", "intrinsic", "mixed", "value", "seed", "guess", "type", "empty",
+             "localref-wrongtype", "localref", "noprops", "emptyprops", "two-resources-mixed", "nullprops"],
     "SKIP": ["other-type", "no-resources", "remove", "value", "type", "intrinsic", "empty", "noprops",
-             "missing-resourceProperties", "empty-resources", "nullprops"],
+             "missing-resourceProperties", "empty-resources", "nullprops", "seed", "guess"],
 }
 QUOTA = {("hook", "PASS"): 2, ("hook", "FAIL"): 3, ("hook", "SKIP"): 2,
          ("json", "PASS"): 2, ("json", "FAIL"): 3, ("json", "SKIP"): 2,
-         ("yaml", "PASS"): 1, ("yaml", "FAIL"): 2, ("yaml", "SKIP"): 1}
+         ("yaml", "PASS"): 2, ("yaml", "FAIL"): 2, ("yaml", "SKIP"): 1}
 
 
 def select(evald, rng):
@@ -1528,6 +1572,9 @@ def select(evald, rng):
             kinds_used = set()
             # first: a "natural" representative, then maximise kind diversity
             order = KIND_PRIORITY[st]
+            if form == "yaml" and st == "PASS":
+                # exercise the short-form tags (!Ref, !GetAtt a.b, !If ...) on a PASS too
+                order = ["base", "localref", "intrinsic"] + [k for k in order if k not in ("base", "localref", "intrinsic")]
             if st == "SKIP":
                 # prefer one trivial SKIP and one where the resource is present
                 pr = [e for e in pool if e[1] in ("other-type", "no-resources")]
@@ -1617,9 +1664,14 @@ def main():
                              " ".join("%s:%s" % kv for kv in sorted(report["solved"].items()))))
     if len(sys.argv) == 1:
         build_multi(reports)
-        slim = {k: {kk: vv for kk, vv in v.items() if kk != "material"} for k, v in sorted(reports.items())}
-        with open(REPORT, "w") as f:
-            json.dump(slim, f, indent=1, sort_keys=True)
+    # gen-report.json: a full run rewrites it, a partial run updates its entries
+    # (inputs/multi/ is only rebuilt by a full run).
+    slim = {}
+    if len(sys.argv) > 1 and os.path.exists(REPORT):
+        slim = json.load(open(REPORT))
+    slim.update({k: {kk: vv for kk, vv in v.items() if kk != "material"} for k, v in reports.items()})
+    with open(REPORT, "w") as f:
+        json.dump(dict(sorted(slim.items())), f, indent=1, sort_keys=True)
 
 
 if __name__ == "__main__":

@@ -44,29 +44,17 @@ trap 'rm -rf "$TMP"' EXIT
   fi
 ) > "$TMP/jobs"
 
-# Worker: reads pairs on stdin, writes verdict lines to $TMP/v.<n> and exit lines to $TMP/e.<n>.
+# Worker: reads pairs on stdin and writes the raw oracle output to $TMP/raw.<n>,
+# each run framed by "@@PAIR<TAB>INPUT<TAB>RULEFILE" and "@@EXIT<TAB>CODE" lines
+# (one process per pair: the oracle; everything is parsed once at the end).
 worker() {
-  local n="$1" input rule out rc base
+  local n="$1" input rule rc
   while IFS=$'\t' read -r input rule; do
-    set +e
-    out="$("$CFN_GUARD" validate -r "$CT_RULES/$rule" -d "$INPUTS/$input" -S all 2>/dev/null)"
+    printf '@@PAIR\t%s\t%s\n' "$input" "$rule"
+    "$CFN_GUARD" validate -r "$CT_RULES/$rule" -d "$INPUTS/$input" -S all 2>/dev/null </dev/null
     rc=$?
-    set -e
-    base="${rule##*/}"
-    printf '%s\t%s\t%s\n' "$input" "$rule" "$rc" >> "$TMP/e.$n"
-    # Summary block: lines "<rulefile>/<rule>    STATUS" up to the first '---'.
-    printf '%s\n' "$out" | awk -v base="$base" -v input="$input" -v rule="$rule" '
-      /^---/ { exit }
-      {
-        if (match($0, /^[^ \t]+[ \t]+(PASS|FAIL|SKIP)$/)) {
-          n = split($0, f, /[ \t]+/)
-          name = f[1]; st = f[n]
-          if (index(name, base "/") == 1) {
-            printf "%s\t%s\t%s\t%s\n", input, rule, substr(name, length(base) + 2), st
-          }
-        }
-      }' >> "$TMP/v.$n"
-  done
+    printf '\n@@EXIT\t%s\n' "$rc"
+  done > "$TMP/raw.$n"
 }
 export -f worker
 export CFN_GUARD CT_RULES INPUTS TMP
@@ -75,12 +63,24 @@ total=$(wc -l < "$TMP/jobs")
 # Split the job list round-robin into $JOBS shards and run them in parallel.
 for ((i = 0; i < JOBS; i++)); do
   awk -v n="$JOBS" -v i="$i" 'NR % n == i' "$TMP/jobs" > "$TMP/shard.$i"
-  : > "$TMP/v.$i"; : > "$TMP/e.$i"
 done
-seq 0 $((JOBS - 1)) | xargs -P "$JOBS" -I{} bash -c 'worker {} < "$TMP/shard.{}"'
+seq 0 $((JOBS - 1)) | xargs -P "$JOBS" -I{} bash -c 'set +e; worker {} < "$TMP/shard.{}"'
 
-cat "$TMP"/v.* | LC_ALL=C sort > "$CT/verdicts.tsv.tmp"
-cat "$TMP"/e.* | LC_ALL=C sort > "$CT/exits.tsv.tmp"
+# Summary block of each run: lines "<rulefile>/<rule>    STATUS" up to the first '---'
+# (tests/conformance/ct.sh parses gavel's output the same way).
+cat "$TMP"/raw.* | awk -F '\t' -v vout="$TMP/v.all" -v eout="$TMP/e.all" '
+  /^@@PAIR\t/ { input = $2; rule = $3; base = rule; sub(/.*\//, "", base); insum = 1; next }
+  /^@@EXIT\t/ { printf "%s\t%s\t%s\n", input, rule, $2 > eout; insum = 0; next }
+  /^---/ { insum = 0; next }
+  insum && match($0, /^[^ \t]+[ \t]+(PASS|FAIL|SKIP)$/) {
+    n = split($0, f, /[ \t]+/)
+    name = f[1]; st = f[n]
+    if (index(name, base "/") == 1)
+      printf "%s\t%s\t%s\t%s\n", input, rule, substr(name, length(base) + 2), st > vout
+  }'
+touch "$TMP/v.all" "$TMP/e.all"
+LC_ALL=C sort "$TMP/v.all" > "$CT/verdicts.tsv.tmp"
+LC_ALL=C sort "$TMP/e.all" > "$CT/exits.tsv.tmp"
 got=$(wc -l < "$CT/exits.tsv.tmp")
 if [ "$got" -ne "$total" ]; then
   echo "record_ct.sh: expected $total exit lines, got $got" >&2

@@ -446,9 +446,10 @@ END_TEST
 
 START_TEST(error_not_eq)
 {
-    /* `a` alone is a rule reference, so `not` starts the next clause */
+    /* a bare name followed by more on its line is not a rule reference
+     * (cfn-guard also stops at column 12) */
     parse_fails("rule r { a not == 1 }",
-                "t.guard:1:16: expected a clause (a query, a rule name or 'when'), found '=='");
+                "t.guard:1:12: expected an operator (==, !=, in, exists, empty, is_string, ...) or '{', found 'not'");
 }
 END_TEST
 
@@ -466,7 +467,8 @@ END_TEST
 
 START_TEST(error_spaced_dot)
 {
-    parse_fails("rule r { a . b exists }", "t.guard:1:12: expected a clause (a query, a rule name or 'when'), found '.'");
+    parse_fails("rule r { a . b exists }",
+                "t.guard:1:12: expected an operator (==, !=, in, exists, empty, is_string, ...) or '{', found '.'");
     parse_fails("rule r { a.b . c exists }", "t.guard:1:14: expected an operator (==, !=, in, exists, empty, is_string, ...) or '{', found '.'");
 }
 END_TEST

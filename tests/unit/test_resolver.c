@@ -223,7 +223,7 @@ END_TEST
 
 START_TEST(acyclic_diamond_is_fine)
 {
-    resolve_ok("rule a { b\n c }\nrule b { d }\nrule c { d }\nrule d { x exists }");
+    resolve_ok("rule a {\n b\n c\n}\nrule b {\n d\n}\nrule c {\n d\n}\nrule d { x exists }");
 }
 END_TEST
 

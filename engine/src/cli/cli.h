@@ -11,7 +11,7 @@
 /* Exit codes, as cfn-guard uses them. */
 enum {
     GV_EXIT_OK = 0,
-    GV_EXIT_USAGE = 1,
+    GV_EXIT_USAGE = 2,     /* a bad command line (clap's code) */
     GV_EXIT_BAD_INPUT = 5,
     GV_EXIT_TEST_FAILED = 7,
     GV_EXIT_FAILED = 19,
@@ -22,6 +22,9 @@ typedef int (*gv_cmd_fn)(int argc, char **argv);
 
 int gv_cmd_dump(int argc, char **argv);
 int gv_cmd_validate(int argc, char **argv);
+int gv_cmd_parse_tree(int argc, char **argv);
+int gv_cmd_compile(int argc, char **argv);
+int gv_cmd_test(int argc, char **argv);
 
 /* Writes the whole buffer to stdout; a closed stdout is not an error worth a crash. */
 int gv_cli_flush(gv_buf *out);

@@ -10,9 +10,14 @@ static const char dump_help[] =
     "Prints each data file (JSON or YAML, '-' for stdin) as gavel loads it for\n"
     "evaluation, as JSON: one document per line, or indented with --pretty.\n"
     "  --locations            wrap every value as {\"line\":L,\"column\":C,\"value\":V}\n"
+    "                         (1-based; cfn-guard prints the same places 0-based)\n"
     "  --pretty               indent the output\n"
     GV_CLI_LOAD_OPTIONS_HELP
-    "Exit status: 0 on success, 5 when a file cannot be read or parsed.\n";
+    "Floats JSON cannot spell (inf, nan) print as null.\n"
+    "Nothing is printed unless every file loads: the first error is reported as\n"
+    "FILE:LINE:COL: what was expected, what was found.\n"
+    "Exit status: 0 on success, 5 when a file cannot be read or parsed, 2 on a bad\n"
+    "command line.\n";
 
 int gv_cmd_dump(int argc, char **argv)
 {
@@ -38,29 +43,29 @@ int gv_cmd_dump(int argc, char **argv)
         } else {
             int r = gv_cli_load_option("dump", argc, argv, &i, &opts);
             if (r < 0)
-                return GV_EXIT_BAD_INPUT;
+                return GV_EXIT_USAGE;
             if (r == 0) {
                 gv_cli_usage_error("dump", "unknown option '%s'", a);
-                return GV_EXIT_BAD_INPUT;
+                return GV_EXIT_USAGE;
             }
         }
     }
     if (nfiles == 0) {
         gv_cli_usage_error("dump", "expected at least one FILE");
-        return GV_EXIT_BAD_INPUT;
+        return GV_EXIT_USAGE;
     }
     /* all documents load before anything is printed: all or nothing */
     gv_buf out;
     gv_buf_init(&out);
     int status = GV_EXIT_OK;
-    for (int i = 1; i <= nfiles; i++) {
+    for (int i = 1; i <= nfiles && status == GV_EXIT_OK; i++) {
         gv_error err;
         gv_error_clear(&err);
         gv_doc *d = gv_doc_load_file(argv[i], &opts, &err);
         if (!d) {
             gv_cli_error(&err);
             status = GV_EXIT_BAD_INPUT;
-            continue;
+            break;
         }
         gv_node_print_json(&out, gv_doc_root(d), flags);
         gv_buf_putc(&out, '\n');

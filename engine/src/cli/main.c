@@ -13,6 +13,9 @@ typedef struct command {
 
 static const command commands[] = {
     { "validate", gv_cmd_validate, "evaluate Guard rules against data files (as cfn-guard validate)" },
+    { "test", gv_cmd_test, "run Guard rule unit tests (as cfn-guard test)" },
+    { "compile", gv_cmd_compile, "compile rules files into a precompiled bundle (.gvb)" },
+    { "parse-tree", gv_cmd_parse_tree, "print the syntax tree of a rules file (YAML or JSON)" },
     { "dump", gv_cmd_dump, "print data files as gavel loads them (JSON)" },
 };
 

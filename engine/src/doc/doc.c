@@ -93,13 +93,11 @@ const gv_key *gv_doc_intern(gv_doc *d, const char *s, size_t len)
 
 gv_node *gv_node_new(gv_doc *d, gv_kind kind, uint32_t line, uint32_t col)
 {
-    gv_node *n = gv_arena_zalloc(&d->arena, sizeof *n);
+    gv_node *n = gv_arena_alloc(&d->arena, sizeof *n);
     if (!n)
         return NULL;
-    n->kind = (uint8_t)kind;
-    n->line = line;
-    n->col = col;
-    n->located = line != 0;
+    /* a compound literal, not memset: this runs once per node */
+    *n = (gv_node){ .kind = (uint8_t)kind, .located = line != 0, .line = line, .col = col };
     return n;
 }
 

@@ -1,7 +1,8 @@
 /* The document model: one arena per document, interned keys with a
  * precomputed hash, insertion-ordered maps with a hash index when large,
  * 64-bit integers distinct from floats, length-carrying strings, and a
- * 1-based line:column for every node the loader can place. */
+ * 1-based line:column (columns in characters) for every node. Data loads
+ * as cfn-guard 3.1.1 loads it; see docs/oracle-notes/loading.md. */
 #ifndef GV_DOC_H
 #define GV_DOC_H
 
@@ -76,7 +77,11 @@ void gv_load_opts_default(gv_load_opts *o);
 
 typedef struct gv_doc gv_doc;
 
-/* Loads JSON or YAML; the content decides, not the file name. */
+/* Loads JSON or YAML; the content decides, not the file name. Every file is
+ * read as YAML (JSON as YAML flow syntax), first document only, as
+ * cfn-guard reads it; YAML aliases are a gavel extension. On failure err
+ * holds "what was expected, what was found" and, for content errors, the
+ * line:column. */
 gv_doc *gv_doc_load_file(const char *path, const gv_load_opts *o, gv_error *err);
 gv_doc *gv_doc_load_mem(const char *name, const char *text, size_t len,
                         const gv_load_opts *o, gv_error *err);
@@ -84,9 +89,10 @@ void gv_doc_free(gv_doc *d);
 
 gv_node *gv_doc_root(const gv_doc *d);
 const char *gv_doc_name(const gv_doc *d);
-/* Whether the source was JSON (locations computed on demand) or YAML. */
+/* Whether the text started with '{' or '[' (the JSON fast path's domain). */
 bool gv_doc_is_json(const gv_doc *d);
-/* Makes sure every node's line/col is filled in (a no-op for YAML). */
+/* Makes sure every node's line/col is filled in (a no-op: both loaders
+ * place every node while loading). */
 void gv_doc_locate(gv_doc *d);
 gv_arena *gv_doc_arena(gv_doc *d);
 

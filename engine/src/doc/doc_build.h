@@ -29,6 +29,8 @@ typedef struct gv_builder {
     size_t mlen, mcap;
     gv_node **istack;  /* items of the lists being read */
     size_t ilen, icap;
+    uint32_t *slots;   /* scratch index for finding duplicate keys */
+    size_t scap;
     bool failed_alloc;
 } gv_builder;
 

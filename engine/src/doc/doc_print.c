@@ -47,59 +47,91 @@ void gv_scalar_print_json(gv_buf *out, const gv_node *n)
     }
 }
 
-static void print_node(gv_buf *out, const gv_node *n, unsigned flags, int level);
+/* An explicit stack rather than recursion: alias expansion and
+ * --max-depth can make documents deeper than the C stack would like. */
+typedef struct pframe {
+    const gv_node *n;
+    uint32_t i; /* next child */
+} pframe;
 
-static void print_value(gv_buf *out, const gv_node *n, unsigned flags, int level)
+typedef struct printer {
+    gv_buf *out;
+    unsigned flags;
+    pframe *stack;
+    size_t depth, cap;
+    pframe small[64];
+} printer;
+
+static void close_located(printer *p)
 {
-    if (n->kind == GV_LIST) {
-        if (n->len == 0) {
-            gv_buf_puts(out, "[]");
-            return;
+    if (p->flags & GV_PRINT_LOCATIONS)
+        gv_buf_putc(p->out, '}');
+}
+
+/* Prints the start of n; a non-empty collection is pushed to be continued. */
+static int open_node(printer *p, const gv_node *n)
+{
+    gv_buf *out = p->out;
+    if (p->flags & GV_PRINT_LOCATIONS) {
+        const char *sep = (p->flags & GV_PRINT_PRETTY) ? ", " : ",";
+        gv_buf_printf(out, "{\"line\":%u%s\"column\":%u%s\"value\":", n->line, sep, n->col, sep);
+    }
+    int is_coll = n->kind == GV_LIST || n->kind == GV_MAP;
+    if (!is_coll || n->len == 0) {
+        if (is_coll)
+            gv_buf_puts(out, n->kind == GV_LIST ? "[]" : "{}");
+        else
+            gv_scalar_print_json(out, n);
+        close_located(p);
+        return 1;
+    }
+    if (p->depth == p->cap) {
+        size_t cap = p->cap * 2;
+        pframe *s = p->stack == p->small ? malloc(cap * sizeof *s) : realloc(p->stack, cap * sizeof *s);
+        if (!s) {
+            out->oom = 1;
+            return 0;
         }
-        gv_buf_putc(out, '[');
-        for (uint32_t i = 0; i < n->len; i++) {
-            if (i)
-                gv_buf_putc(out, ',');
-            indent(out, flags, level + 1);
-            print_node(out, n->u.items[i], flags, level + 1);
+        if (p->stack == p->small)
+            memcpy(s, p->small, sizeof p->small);
+        p->stack = s;
+        p->cap = cap;
+    }
+    gv_buf_putc(out, n->kind == GV_LIST ? '[' : '{');
+    p->stack[p->depth++] = (pframe){ n, 0 };
+    return 1;
+}
+
+void gv_node_print_json(gv_buf *out, const gv_node *root, unsigned flags)
+{
+    printer p = { .out = out, .flags = flags, .cap = 64 };
+    p.stack = p.small;
+    int ok = open_node(&p, root);
+    while (ok && p.depth) {
+        pframe *f = &p.stack[p.depth - 1];
+        const gv_node *n = f->n;
+        if (f->i == n->len) {
+            indent(out, flags, (int)p.depth - 1);
+            gv_buf_putc(out, n->kind == GV_LIST ? ']' : '}');
+            p.depth--;
+            close_located(&p);
+            continue;
         }
-        indent(out, flags, level);
-        gv_buf_putc(out, ']');
-    } else if (n->kind == GV_MAP) {
-        if (n->len == 0) {
-            gv_buf_puts(out, "{}");
-            return;
-        }
-        gv_buf_putc(out, '{');
-        for (uint32_t i = 0; i < n->len; i++) {
-            if (i)
-                gv_buf_putc(out, ',');
-            indent(out, flags, level + 1);
-            const gv_member *m = &n->u.members[i];
+        if (f->i)
+            gv_buf_putc(out, ',');
+        indent(out, flags, (int)p.depth);
+        const gv_node *child;
+        if (n->kind == GV_MAP) {
+            const gv_member *m = &n->u.members[f->i];
             gv_buf_json_string(out, m->key->str, m->key->len);
             gv_buf_puts(out, (flags & GV_PRINT_PRETTY) ? ": " : ":");
-            print_node(out, m->value, flags, level + 1);
+            child = m->value;
+        } else {
+            child = n->u.items[f->i];
         }
-        indent(out, flags, level);
-        gv_buf_putc(out, '}');
-    } else {
-        gv_scalar_print_json(out, n);
+        f->i++;
+        ok = open_node(&p, child);
     }
-}
-
-static void print_node(gv_buf *out, const gv_node *n, unsigned flags, int level)
-{
-    if (!(flags & GV_PRINT_LOCATIONS)) {
-        print_value(out, n, flags, level);
-        return;
-    }
-    const char *sep = (flags & GV_PRINT_PRETTY) ? ", " : ",";
-    gv_buf_printf(out, "{\"line\":%u%s\"column\":%u%s\"value\":", n->line, sep, n->col, sep);
-    print_value(out, n, flags, level);
-    gv_buf_putc(out, '}');
-}
-
-void gv_node_print_json(gv_buf *out, const gv_node *n, unsigned flags)
-{
-    print_node(out, n, flags, 0);
+    if (p.stack != p.small)
+        free(p.stack);
 }

@@ -16,6 +16,7 @@ void gv_builder_free(gv_builder *b)
 {
     free(b->mstack);
     free(b->istack);
+    free(b->slots);
     memset(b, 0, sizeof *b);
 }
 
@@ -55,6 +56,8 @@ int gv_builder_push_member(gv_builder *b, const gv_key *key, gv_node *value,
 int gv_builder_finish_list(gv_builder *b, gv_node *list, size_t mark)
 {
     size_t n = b->ilen - mark;
+    if (n > UINT32_MAX)
+        return 0;
     list->len = (uint32_t)n;
     list->u.items = gv_arena_memdup(&b->doc->arena, b->istack + mark, n * sizeof(gv_node *));
     b->ilen = mark;
@@ -88,39 +91,67 @@ static int map_build_index(gv_arena *a, gv_node *map)
     return 1;
 }
 
-/* Duplicate keys are found with a temporary index over the scratch range,
- * so a map of n members costs O(n) whatever the policy. */
-static int dedupe(gv_builder *b, size_t mark, gv_dupkeys policy, const gv_member **dup)
+/* Keys are interned, so equal keys are the same pointer. Small maps (the
+ * common case) compare pairwise; larger ones go through a scratch index
+ * kept in the builder, so a map of n members costs O(n) either way. */
+#define DEDUPE_PAIRWISE_MAX 16
+
+static size_t find_first(const gv_member *m, size_t out, const gv_key *key)
 {
-    size_t n = b->mlen - mark;
-    if (n < 2)
-        return 1;
+    for (size_t k = 0; k < out; k++)
+        if (m[k].key == key)
+            return k;
+    return out;
+}
+
+static int scratch_index(gv_builder *b, size_t n, size_t *cap_out)
+{
     size_t cap = 16;
     while (cap < n * 2)
         cap *= 2;
-    uint32_t *slots = calloc(cap, sizeof *slots);
-    if (!slots)
+    if (cap > b->scap) {
+        uint32_t *p = realloc(b->slots, cap * sizeof *p);
+        if (!p)
+            return 0;
+        b->slots = p;
+        b->scap = cap;
+    }
+    memset(b->slots, 0, cap * sizeof *b->slots);
+    *cap_out = cap;
+    return 1;
+}
+
+static int dedupe(gv_builder *b, size_t mark, gv_dupkeys policy, const gv_member **dup)
+{
+    size_t n = b->mlen - mark, cap = 0, out = 0;
+    if (n < 2)
+        return 1;
+    if (n > DEDUPE_PAIRWISE_MAX && !scratch_index(b, n, &cap))
         return 0;
     gv_member *m = b->mstack + mark;
-    size_t out = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t j = (size_t)m[i].key->hash & (cap - 1);
-        while (slots[j] && m[slots[j] - 1].key != m[i].key)
-            j = (j + 1) & (cap - 1);
-        if (!slots[j]) {
-            m[out] = m[i];
-            slots[j] = (uint32_t)++out;
+        size_t first, j = 0;
+        if (cap) {
+            j = (size_t)m[i].key->hash & (cap - 1);
+            while (b->slots[j] && m[b->slots[j] - 1].key != m[i].key)
+                j = (j + 1) & (cap - 1);
+            first = b->slots[j] ? b->slots[j] - 1 : out;
+        } else {
+            first = find_first(m, out, m[i].key);
+        }
+        if (first == out) {
+            m[out++] = m[i];
+            if (cap)
+                b->slots[j] = (uint32_t)out;
             continue;
         }
         if (policy == GV_DUP_ERROR) {
             *dup = &m[i];
-            free(slots);
             return -1;
         }
         if (policy == GV_DUP_LAST_WINS)
-            m[slots[j] - 1].value = m[i].value; /* first position, last value */
+            m[first].value = m[i].value; /* first position, last value */
     }
-    free(slots);
     b->mlen = mark + out;
     return 1;
 }
@@ -132,6 +163,8 @@ int gv_builder_finish_map(gv_builder *b, gv_node *map, size_t mark, gv_dupkeys p
     if (r <= 0)
         return r;
     size_t n = b->mlen - mark;
+    if (n > UINT32_MAX)
+        return 0;
     map->len = (uint32_t)n;
     map->u.members = gv_arena_memdup(&b->doc->arena, b->mstack + mark, n * sizeof(gv_member));
     b->mlen = mark;

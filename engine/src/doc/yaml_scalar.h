@@ -1,12 +1,34 @@
-/* Internal: how the YAML loader types plain scalars and treats tags. */
+/* Internal: how scalars are typed and what tags do, as cfn-guard 3.1.1
+ * reads them (docs/oracle-notes/loading.md §1, §2). Shared by the YAML
+ * loader and the JSON fast path, so both type a scalar the same way. */
 #ifndef GV_YAML_SCALAR_H
 #define GV_YAML_SCALAR_H
 
 #include "doc/doc_build.h"
 
-/* Builds the node for a plain (unquoted, untagged) scalar the way cfn-guard
- * 3.1.1 types it: see docs/oracle-notes/loading.md. */
+/* Rust i64::from_str: [+-]?[0-9]+. Returns 1 and sets *out, 0 when the
+ * text is not of that form, -1 when it is but overflows 64 bits. */
+int gv_parse_i64(const char *s, size_t n, int64_t *out);
+/* Rust f64::from_str: decimal with optional fraction and exponent, or
+ * inf / infinity / nan in any case, each with an optional sign. */
+int gv_parse_f64(const char *s, size_t n, double *out);
+
+/* Builds the node for a plain, untagged scalar: i64, else f64, else
+ * true/false, else null (any case) or ~, else a string ("" when empty). */
 gv_node *gv_yaml_plain_scalar(gv_doc *d, const char *s, size_t len, uint32_t line, uint32_t col);
+
+typedef enum gv_scalar_status {
+    GV_SCALAR_OK,
+    GV_SCALAR_NOMEM,
+    GV_SCALAR_BAD_INT,   /* !!int on text that is not an i64 */
+    GV_SCALAR_BAD_FLOAT, /* !!float on text that is not an f64 */
+} gv_scalar_status;
+
+/* Builds the node for any scalar event: tag is libyaml's resolved tag (NULL
+ * when there is none), plain whether the scalar was unquoted and not a
+ * block scalar. Core tags type it; any other tag makes it a string. */
+gv_scalar_status gv_yaml_scalar(gv_doc *d, const char *tag, int plain, const char *s,
+                                size_t len, uint32_t line, uint32_t col, gv_node **out);
 
 /* What a short-form tag does to the node it is on. */
 typedef enum gv_tag_action {

@@ -185,7 +185,7 @@ static int at_let(gv_parser *p)
 static int parse_disjunction(gv_parser *p, gv_disj *out, int ctx);
 
 /* Lets and clauses up to '}' (consumed). At least one clause. */
-static int parse_block(gv_parser *p, gv_block *b)
+static int parse_block(gv_parser *p, gv_block *b, int ctx)
 {
     if (!gv_p_expect(p, GV_TOK_LBRACE, "'{'") || !gv_p_enter(p))
         return 0;
@@ -203,13 +203,15 @@ static int parse_block(gv_parser *p, gv_block *b)
             break;
         }
         gv_disj *d = gv_vec_push(p, &disj);
-        if (!d || !parse_disjunction(p, d, GV_CTX_BLOCK))
+        if (!d || !parse_disjunction(p, d, ctx))
             break;
     }
     gv_p_leave(p);
     if (p->failed)
         return 0;
-    if (disj.n == 0) {
+    /* cfn-guard accepts a block of lets alone (it evaluates to SKIP), but
+     * not an empty one (probed) */
+    if (disj.n == 0 && lets.n == 0) {
         gv_p_error_expected(p, "a clause");
         return 0;
     }
@@ -221,7 +223,7 @@ static int parse_block(gv_parser *p, gv_block *b)
     return 1;
 }
 
-static gv_clause *parse_when(gv_parser *p)
+static gv_clause *parse_when(gv_parser *p, int ctx)
 {
     gv_clause *c = new_clause(p, GV_CL_WHEN, p->tok.loc);
     if (!c)
@@ -229,7 +231,7 @@ static gv_clause *parse_when(gv_parser *p)
     gv_p_advance(p);                      /* when */
     if (!gv_p_parse_cnf(p, &c->u.when.conds, GV_CTX_COND, GV_TOK_LBRACE))
         return NULL;
-    return parse_block(p, &c->u.when.body) ? c : NULL;
+    return parse_block(p, &c->u.when.body, ctx == GV_CTX_BLOCK ? GV_CTX_BLOCK : GV_CTX_RULE) ? c : NULL;
 }
 
 static gv_clause *parse_type_block(gv_parser *p)
@@ -253,7 +255,7 @@ static gv_clause *parse_type_block(gv_parser *p)
         if (!gv_p_parse_cnf(p, &c->u.type.conds, GV_CTX_COND, GV_TOK_LBRACE))
             return NULL;
     }
-    return parse_block(p, &c->u.type.body) ? c : NULL;
+    return parse_block(p, &c->u.type.body, GV_CTX_BLOCK) ? c : NULL;
 }
 
 static gv_clause *parse_rule_call(gv_parser *p, gv_loc loc, int negated)
@@ -268,6 +270,20 @@ static gv_clause *parse_rule_call(gv_parser *p, gv_loc loc, int negated)
         return NULL;
     parse_message(p, c);
     return c;
+}
+
+/* Whether a bare name just parsed may be a rule reference here. cfn-guard
+ * also wants it to end its line: only a comment, `or`, a << message or
+ * (in `when` conditions) the '{' may follow on the same line (probed). */
+static int ref_allowed(const gv_parser *p, int ctx)
+{
+    if (ctx != GV_CTX_RULE && ctx != GV_CTX_COND)
+        return 0;
+    for (size_t i = p->prev_end; i < p->tok.start; i++)
+        if (p->lx.src[i] == '\n' || p->lx.src[i] == '#')
+            return 1;
+    return p->tok.kind == GV_TOK_MESSAGE || p->tok.kind == GV_TOK_PIPE_OR || gv_p_is_kw(p, GV_KW_OR) ||
+           (ctx == GV_CTX_COND && p->tok.kind == GV_TOK_LBRACE);
 }
 
 /* After a query: an operator (comparison), '{' (block clause) or nothing
@@ -297,9 +313,10 @@ static gv_clause *parse_query_clause(gv_parser *p, gv_loc loc, int negated, int 
         if (!c)
             return NULL;
         c->u.block.query = q;
-        return parse_block(p, &c->u.block.body) ? c : NULL;
+        return parse_block(p, &c->u.block.body, GV_CTX_BLOCK) ? c : NULL;
     }
-    if (q->n == 1 && q->steps[0].kind == GV_STEP_KEY && !q->steps[0].quoted && !some) {
+    if (q->n == 1 && q->steps[0].kind == GV_STEP_KEY && !q->steps[0].quoted && !some &&
+        ref_allowed(p, ctx)) {
         gv_clause *c = new_clause(p, GV_CL_RULE_REF, loc);
         if (!c)
             return NULL;
@@ -317,7 +334,7 @@ static gv_clause *parse_query_clause(gv_parser *p, gv_loc loc, int negated, int 
 static gv_clause *parse_clause(gv_parser *p, int ctx)
 {
     if (ctx != GV_CTX_COND && gv_p_is_kw(p, GV_KW_WHEN))
-        return parse_when(p);
+        return parse_when(p, ctx);
     if (ctx != GV_CTX_COND && p->tok.kind == GV_TOK_TYPENAME)
         return parse_type_block(p);
     gv_loc loc = p->tok.loc;
@@ -434,7 +451,7 @@ static gv_rule *parse_rule(gv_parser *p, uint32_t index)
         gv_p_error_expected(p, r->parameterised ? "'{'" : "'{' or 'when'");
         return NULL;
     }
-    return parse_block(p, &r->body) ? r : NULL;
+    return parse_block(p, &r->body, GV_CTX_RULE) ? r : NULL;
 }
 
 static void parse_file_items(gv_parser *p, gv_rules_file *f)
@@ -456,7 +473,7 @@ static void parse_file_items(gv_parser *p, gv_rules_file *f)
                 f->default_loc = p->tok.loc;
             gv_disj *d = gv_vec_push(p, &dflt);
             if (d)
-                parse_disjunction(p, d, GV_CTX_BLOCK);
+                parse_disjunction(p, d, GV_CTX_FILE);
         }
     }
     f->lets = lets.data;

@@ -1,70 +1,207 @@
-/* The failure details printed after the summary in single-line-summary
- * mode: one block per failing rule, one line per failing check, with the
- * property path, its value, what it was compared with, the custom message
- * and the line:column in the data file. */
+/* The detail block printed after a failing pair's summary. cfn-guard picks
+ * the reporter from the data: a Terraform plan (resource_changes), a
+ * CloudFormation template (Resources), else the generic one; a template
+ * with a failure under /Resources that no resource takes (/Resources
+ * itself, /ResourcesX, no map with a Type on the way) goes to the generic
+ * reporter too (probed). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "lang/ast.h"
-#include "report/report.h"
+#include "report/details.h"
+#include "report/fmt.h"
+#include "util/hash.h"
 
-static void check_line(gv_buf *out, const gv_report_item *it, const gv_check *c)
+/* Resource keys are few and repeat: a small open-addressing table maps
+ * them to ids while the index is built. */
+typedef struct key_table {
+    uint32_t *slots;          /* id + 1, 0 empty */
+    uint32_t mask;
+} key_table;
+
+static int find_or_add(gv_cfn_index *idx, key_table *t, gv_arena *a, const gv_buf *key, const gv_node *node,
+                       const gv_node *top, uint32_t *id)
 {
-    const gv_program *p = it->prog;
-    const gv_insn *in = &p->code[c->ip];
-    gv_buf_puts(out, "    Check = ");
-    if (c->kind == GV_CHECK_RULE) {
-        gv_buf_printf(out, "rule %s%s did not pass", (in->flags & 0x40) ? "not " : "",
-                      p->strings[p->refs[in->a].name].s);
-    } else {
-        gv_buf_puts(out, "property ");
-        gv_report_path(out, &c->lhs);
-        const gv_node *at = c->lhs.node ? c->lhs.node : c->lhs.reached;
-        if (at && at->line)
-            gv_buf_printf(out, "[L:%u,C:%u]", at->line, at->col);
-        if (c->kind == GV_CHECK_UNRESOLVED) {
-            if (c->lhs.missing)
-                gv_buf_printf(out, " is missing key '%s'", c->lhs.missing);
-            else
-                gv_buf_puts(out, " could not be resolved");
-        } else if (c->lhs.node) {
-            gv_buf_puts(out, " value ");
-            gv_report_value(out, c->lhs.node);
+    if (idx->n * 2 >= t->mask) { /* keep the table at most half full */
+        uint32_t size = t->mask ? (t->mask + 1) * 2 : 64;
+        uint32_t *slots = gv_arena_zalloc(a, size * sizeof *slots);
+        if (!slots)
+            return -1;
+        for (uint32_t k = 0; k < idx->n; k++) {
+            uint32_t h = (uint32_t)gv_hash(idx->res[k].key, strlen(idx->res[k].key)) & (size - 1);
+            while (slots[h])
+                h = (h + 1) & (size - 1);
+            slots[h] = k + 1;
         }
-        if (in->op == GV_I_C_BINARY || in->op == GV_I_C_UNARY) {
-            gv_cmp_op op = (gv_cmp_op)(in->flags & 0x0f);
-            gv_buf_printf(out, " failed %s%s", (in->flags & 0x10) ? "not " : "", gv_cmp_op_name(op));
-            if (c->rhs) {
-                gv_buf_putc(out, ' ');
-                gv_report_value(out, c->rhs);
-            }
+        t->slots = slots;
+        t->mask = size - 1;
+    }
+    uint32_t h = (uint32_t)gv_hash(key->data, key->len) & t->mask;
+    for (; t->slots[h]; h = (h + 1) & t->mask)
+        if (strcmp(idx->res[t->slots[h] - 1].key, key->data) == 0) {
+            *id = t->slots[h] - 1;
+            return 0;
         }
+    if (idx->n == idx->cap) {
+        uint32_t cap = idx->cap ? idx->cap * 2 : 16;
+        gv_cfn_resource *r = gv_arena_alloc(a, cap * sizeof *r);
+        if (!r)
+            return -1;
+        if (idx->n)
+            memcpy(r, idx->res, idx->n * sizeof *r);
+        idx->res = r;
+        idx->cap = cap;
     }
-    uint32_t msg = p->messages[c->ip];
-    if (msg != GV_NONE) {
-        gv_buf_puts(out, "\n      Message = ");
-        const char *s = p->strings[msg].s;
-        while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
-            s++;
-        size_t n = strlen(s);
-        while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-            n--;
-        for (size_t i = 0; i < n; i++)
-            gv_buf_putc(out, s[i] == '\n' ? ' ' : s[i]);
-    }
-    gv_buf_putc(out, '\n');
+    const char *k = gv_arena_strndup(a, key->data, key->len);
+    if (!k)
+        return -1;
+    idx->res[idx->n] = (gv_cfn_resource){ k, node, top, idx->n };
+    t->slots[h] = idx->n + 1;
+    *id = idx->n++;
+    return 0;
 }
 
-void gv_report_details(gv_buf *out, const gv_report_item *it)
+typedef struct placed {
+    uint32_t id, check;
+} placed;
+
+static int cmp_placed(const void *a, const void *b)
+{
+    const placed *x = a, *y = b;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return x->check < y->check ? -1 : x->check > y->check;
+}
+
+/* The rule's checks that have a resource, by resource then in order. */
+static int sort_placed(gv_cfn_index *idx, gv_arena *a, uint32_t rule, uint32_t nchecks)
+{
+    const uint32_t *ids = idx->of_check[rule];
+    placed *p = gv_arena_alloc(a, (nchecks ? nchecks : 1) * sizeof *p);
+    uint32_t *out = gv_arena_alloc(a, (nchecks ? nchecks : 1) * sizeof *out);
+    if (!p || !out)
+        return -1;
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < nchecks; k++)
+        if (ids[k] != GV_NO_RESOURCE)
+            p[n++] = (placed){ ids[k], k };
+    qsort(p, n, sizeof *p, cmp_placed);
+    for (uint32_t k = 0; k < n; k++)
+        out[k] = p[k].check;
+    idx->by_resource[rule] = out;
+    idx->nplaced[rule] = n;
+    return 0;
+}
+
+/* The resource of each failure of one rule. */
+static int index_rule(gv_cfn_index *idx, key_table *t, gv_arena *a, const gv_report_item *it, int tf,
+                      uint32_t rule)
+{
+    const gv_rule_result *r = &it->res->rules[rule];
+    uint32_t *ids = gv_arena_alloc(a, (r->nchecks ? r->nchecks : 1) * sizeof *ids);
+    if (!ids)
+        return -1;
+    idx->of_check[rule] = ids;
+    gv_buf key;
+    gv_buf_init(&key);
+    int rc = 0;
+    for (uint32_t k = 0; rc == 0 && k < r->nchecks; k++) {
+        const gv_check *c = &r->checks[k];
+        const gv_node *node = NULL, *top = NULL;
+        int found = gv_check_shape(it, c) == GV_SHAPE_RULE_REF || gv_check_hidden(it, c)
+                        ? 0 : gv_cfn_resource_key(it, tf, c, &key, &node, &top);
+        ids[k] = GV_NO_RESOURCE;
+        idx->unplaceable |= found < 0;
+        if (found == 1)
+            rc = find_or_add(idx, t, a, &key, node, top, &ids[k]);
+    }
+    rc = rc < 0 || key.oom ? -1 : 0;
+    gv_buf_free(&key);
+    if (rc < 0 || sort_placed(idx, a, rule, r->nchecks) < 0)
+        return -1;
+    /* with nesting, cfn-guard prints the whole structure for every resource
+     * of the rule (only the checks are per resource): build it once */
+    int oom = 0;
+    gv_cnode *tree = gv_check_tree(a, it, r, NULL, 0, &oom);
+    for (const gv_cnode *c = tree ? tree->first : NULL; c && !idx->trees[rule]; c = c->next)
+        if (c->kind != GV_CN_CHECK)
+            idx->trees[rule] = tree;
+    return oom ? -1 : 0;
+}
+
+/* Resources print grouped by the document order of the entry of Resources
+ * they are under (their location), then in order of first failure. */
+static int cmp_resource(const void *a, const void *b)
+{
+    const gv_cfn_resource *x = a, *y = b;
+    uint32_t xl = x->top ? x->top->line : 0, yl = y->top ? y->top->line : 0;
+    uint32_t xc = x->top ? x->top->col : 0, yc = y->top ? y->top->col : 0;
+    if (xl != yl)
+        return xl < yl ? -1 : 1;
+    if (xc != yc)
+        return xc < yc ? -1 : 1;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static int build_index(gv_cfn_index *idx, gv_arena *a, const gv_report_item *it, int tf)
+{
+    key_table t = { NULL, 0 };
+    memset(idx, 0, sizeof *idx);
+    size_t nr = it->res->nrules ? it->res->nrules : 1;
+    idx->of_check = gv_arena_zalloc(a, nr * sizeof *idx->of_check);
+    idx->by_resource = gv_arena_zalloc(a, nr * sizeof *idx->by_resource);
+    idx->nplaced = gv_arena_zalloc(a, nr * sizeof *idx->nplaced);
+    idx->trees = gv_arena_zalloc(a, nr * sizeof *idx->trees);
+    if (!idx->of_check || !idx->by_resource || !idx->nplaced || !idx->trees)
+        return -1;
+    for (uint32_t i = 0; i < it->res->nrules; i++)
+        if (it->res->rules[i].status == GV_RS_FAIL && index_rule(idx, &t, a, it, tf, i) < 0)
+            return -1;
+    gv_cfn_resource *sorted = gv_arena_alloc(a, (idx->n ? idx->n : 1) * sizeof *sorted);
+    idx->ids = gv_arena_alloc(a, (idx->n ? idx->n : 1) * sizeof *idx->ids);
+    if (!sorted || !idx->ids)
+        return -1;
+    if (idx->n) /* res is NULL with no resources: memcpy must not see it */
+        memcpy(sorted, idx->res, idx->n * sizeof *sorted);
+    qsort(sorted, idx->n, sizeof *sorted, cmp_resource);
+    for (uint32_t k = 0; k < idx->n; k++)
+        idx->ids[k] = sorted[k].first; /* first is the id: ids were given in first-failure order */
+    return 0;
+}
+
+static void report_resources(gv_buf *out, const gv_report_item *it, int tf, const gv_cfn_index *idx,
+                             gv_arena *a)
+{
+    gv_buf_printf(out, "Evaluating data %s against rules %s\nNumber of non-compliant resources %u\n",
+                  it->data_name, it->rules_name, idx->n);
+    for (uint32_t k = 0; k < idx->n; k++)
+        if (gv_cfn_print_resource(out, it, tf, idx, idx->ids[k], a) < 0) {
+            out->oom = 1;
+            return;
+        }
+}
+
+void gv_report_details(gv_buf *out, const gv_report_item *it, unsigned show)
 {
     if (it->res->status != GV_RS_FAIL)
         return;
-    gv_buf_printf(out, "---\nEvaluating data %s against rules %s\n", it->data_name, it->rules_name);
-    for (uint32_t i = 0; i < it->res->nrules; i++) {
-        const gv_rule_result *r = &it->res->rules[i];
-        if (r->status != GV_RS_FAIL)
-            continue;
-        gv_buf_printf(out, "  Rule = %s\n", gv_report_rule_name(it->prog, r->rule));
-        for (uint32_t k = 0; k < r->nchecks; k++)
-            check_line(out, it, &r->checks[k]);
+    const gv_node *root = it->root;
+    int tf = root && root->kind == GV_MAP && gv_map_get_str(root, "resource_changes") != NULL;
+    int cfn = tf || (root && root->kind == GV_MAP && gv_map_get_str(root, "Resources") != NULL);
+    if (cfn) {
+        gv_arena a;
+        gv_arena_init(&a, 16 * 1024);
+        gv_cfn_index idx;
+        int rc = build_index(&idx, &a, it, tf);
+        /* a failure under the resources that no resource can take: cfn-guard
+         * gives the generic report (or panics when the resource has no Type) */
+        if (rc == 0 && !idx.unplaceable)
+            report_resources(out, it, tf, &idx, &a);
+        else if (rc < 0)
+            out->oom = 1;
+        gv_arena_free(&a);
+        if (rc < 0 || !idx.unplaceable)
+            return;
     }
+    gv_report_generic(out, it, show);
 }

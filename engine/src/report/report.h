@@ -1,9 +1,10 @@
-/* Reporters: each turns evaluation results into one output format. They
- * only print; they never evaluate. */
+/* Reporters: each turns evaluation results into one of cfn-guard's output
+ * formats, byte for byte. They only print; they never evaluate. */
 #ifndef GV_REPORT_H
 #define GV_REPORT_H
 
 #include "doc/doc.h"
+#include "report/clause_text.h"
 #include "util/buf.h"
 #include "vm/eval.h"
 #include "vm/program.h"
@@ -11,29 +12,44 @@
 /* -S: which rule statuses the summary lists. */
 enum { GV_SHOW_PASS = 1, GV_SHOW_FAIL = 2, GV_SHOW_SKIP = 4, GV_SHOW_ALL = 7 };
 
-/* One (data file, rules file) evaluation. */
+typedef enum gv_out_format {
+    GV_OUT_SUMMARY, GV_OUT_JSON, GV_OUT_YAML, GV_OUT_JUNIT, GV_OUT_SARIF,
+} gv_out_format;
+
+/* One (rules file, data file) evaluation. */
 typedef struct gv_report_item {
-    const char *data_name;      /* as reported (real path) */
-    const gv_doc *doc;
+    const char *data_name;      /* as reported: real path, STDIN, DATA_STDIN[n] */
+    const char *data_text;      /* the data as read, for code snippets */
+    size_t data_len;
+    const size_t *line_starts;  /* offset of each line of data_text (NULL: found by scanning) */
+    size_t nlines;
+    const gv_node *root;        /* what was evaluated (parameters merged in) */
+    const char *rules_name;     /* as reported: file name, RULES_STDIN[n] */
     const gv_program *prog;
-    const char *rules_name;     /* as reported (file name) */
+    const gv_clause_texts *texts;
     const gv_eval_result *res;
 } gv_report_item;
 
-/* single-line-summary: the status lines of one evaluation. */
+/* single-line-summary: the status block of one evaluation. */
 void gv_report_summary(gv_buf *out, const gv_report_item *it, unsigned show);
-/* the detail section cfn-guard prints after the summary for failures */
-void gv_report_details(gv_buf *out, const gv_report_item *it);
+/* The detail block after it: CloudFormation, Terraform plan or generic
+ * reporter, chosen as cfn-guard chooses. */
+void gv_report_details(gv_buf *out, const gv_report_item *it, unsigned show);
 
-/* Structured (-z) output: one JSON array / YAML list of per-data-file
- * objects, rules of every rules file merged. */
-void gv_report_json_begin(gv_buf *out);
-void gv_report_json_file(gv_buf *out, const gv_report_item *items, size_t n, int first);
-void gv_report_json_end(gv_buf *out);
+/* -o json / -o yaml without -z: the record of one evaluation. Returns -1
+ * when memory ran out (nothing appended). */
+int gv_report_record(gv_buf *out, const gv_report_item *it, gv_out_format fmt);
 
-/* Text helpers shared by reporters. */
-void gv_report_value(gv_buf *out, const gv_node *n);          /* JSON text of a value */
-void gv_report_path(gv_buf *out, const gv_val *v);            /* /a/b/0 */
-const char *gv_report_rule_name(const gv_program *p, uint32_t rule);
+/* -z: one record per data file, the evaluations of every rules file on it
+ * merged; files[i] holds the items of data file i. */
+typedef struct gv_report_file {
+    const char *data_name;
+    const gv_report_item *items;
+    size_t n;
+} gv_report_file;
+int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_out_format fmt);
+
+/* The name a rule is reported under: its own, or FILE/default. */
+void gv_report_rule_name(gv_buf *out, const gv_report_item *it, uint32_t rule);
 
 #endif

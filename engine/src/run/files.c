@@ -51,7 +51,41 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk(const char *dir, const char *const *exts, gv_strlist *out, int depth, gv_error *err)
+typedef struct timed {
+    char *path;
+    struct timespec mtime;
+} timed;
+
+static int cmp_mtime(const void *a, const void *b)
+{
+    const timed *x = a, *y = b;
+    if (x->mtime.tv_sec != y->mtime.tv_sec)
+        return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
+    if (x->mtime.tv_nsec != y->mtime.tv_nsec)
+        return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+/* -m: oldest first (name order breaks ties, cfn-guard leaves them open). */
+static int sort_by_mtime(gv_strlist *l)
+{
+    timed *t = malloc((l->n ? l->n : 1) * sizeof *t);
+    if (!t)
+        return -1;
+    for (size_t i = 0; i < l->n; i++) {
+        struct stat st;
+        t[i].path = l->items[i];
+        t[i].mtime = stat(l->items[i], &st) == 0 ? st.st_mtim : (struct timespec){ 0, 0 };
+    }
+    qsort(t, l->n, sizeof *t, cmp_mtime);
+    for (size_t i = 0; i < l->n; i++)
+        l->items[i] = t[i].path;
+    free(t);
+    return 0;
+}
+
+static int walk(const char *dir, const char *const *exts, int by_mtime, gv_strlist *out, int depth,
+                gv_error *err)
 {
     if (depth > 64)
         return 0; /* a loop of links, or absurd nesting: stop quietly */
@@ -79,12 +113,14 @@ static int walk(const char *dir, const char *const *exts, gv_strlist *out, int d
     }
     closedir(d);
     qsort(found.items, found.n, sizeof *found.items, cmp_str);
+    if (by_mtime && rc == 0 && sort_by_mtime(&found) < 0)
+        rc = -1;
     for (size_t i = 0; rc == 0 && i < found.n; i++) {
         struct stat st;
         if (stat(found.items[i], &st) != 0)
             continue;
         if (S_ISDIR(st.st_mode))
-            rc = walk(found.items[i], exts, out, depth + 1, err);
+            rc = walk(found.items[i], exts, by_mtime, out, depth + 1, err);
         else if (S_ISREG(st.st_mode) && has_ext(found.items[i], exts) && !gv_strlist_push(out, found.items[i]))
             rc = -1;
     }
@@ -97,13 +133,19 @@ static int walk(const char *dir, const char *const *exts, gv_strlist *out, int d
 int gv_collect_files(const char *path, const char *const *exts, int take_any_file,
                      gv_strlist *out, gv_error *err)
 {
+    return gv_collect_files_ordered(path, exts, take_any_file, 0, out, err);
+}
+
+int gv_collect_files_ordered(const char *path, const char *const *exts, int take_any_file, int by_mtime,
+                             gv_strlist *out, gv_error *err)
+{
     struct stat st;
     if (stat(path, &st) != 0) {
-        gv_error_set(err, GV_E_IO, path, (gv_loc){ 0, 0 }, "cannot open: %s", strerror(errno));
+        gv_error_set(err, GV_E_IO, path, (gv_loc){ 0, 0 }, "%s", strerror(errno));
         return -1;
     }
     if (S_ISDIR(st.st_mode))
-        return walk(path, exts, out, 0, err);
+        return walk(path, exts, by_mtime, out, 0, err);
     if ((take_any_file || has_ext(path, exts)) && !gv_strlist_push(out, path)) {
         gv_error_set(err, GV_E_NOMEM, path, (gv_loc){ 0, 0 }, "out of memory listing files");
         return -1;

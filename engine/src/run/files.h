@@ -21,6 +21,10 @@ int gv_strlist_push(gv_strlist *l, const char *s);
 int gv_collect_files(const char *path, const char *const *exts, int take_any_file,
                      gv_strlist *out, gv_error *err);
 
+/* by_mtime: entries of a directory oldest first (-m), else by name. */
+int gv_collect_files_ordered(const char *path, const char *const *exts, int take_any_file, int by_mtime,
+                             gv_strlist *out, gv_error *err);
+
 extern const char *const gv_rule_exts[];
 extern const char *const gv_data_exts[];
 

@@ -12,8 +12,6 @@ struct gv_arena_chunk {
     _Alignas(max_align_t) char data[];
 };
 
-#define GV_ALIGN(n) (((n) + (_Alignof(max_align_t) - 1)) & ~(size_t)(_Alignof(max_align_t) - 1))
-
 void gv_arena_init(gv_arena *a, size_t chunk_size)
 {
     memset(a, 0, sizeof *a);
@@ -37,7 +35,9 @@ static int arena_grow(gv_arena *a, size_t need)
 {
     size_t size = a->chunk_size;
     if (need > size)
-        size = need;
+        size = need; /* a large block gets a chunk of its own */
+    if (size > SIZE_MAX - sizeof(gv_arena_chunk))
+        return 0;
     if (a->limit && a->total + size > a->limit)
         return 0;
     gv_arena_chunk *c = malloc(sizeof *c + size);
@@ -52,16 +52,31 @@ static int arena_grow(gv_arena *a, size_t need)
     return 1;
 }
 
+/* align is 1 or a power of two no larger than max_align_t's; chunks start
+ * max_align_t-aligned, so aligning the pointer is enough. */
+static void *arena_take(gv_arena *a, size_t size, size_t align)
+{
+    if (size > SIZE_MAX - _Alignof(max_align_t))
+        return NULL;
+    size_t pad = a->ptr ? (size_t)(-(uintptr_t)a->ptr & (align - 1)) : 0;
+    if (!a->ptr || (size_t)(a->end - a->ptr) < size + pad) {
+        if (!arena_grow(a, size))
+            return NULL;
+        pad = 0;
+    }
+    void *p = a->ptr + pad;
+    a->ptr += pad + size;
+    return p;
+}
+
 void *gv_arena_alloc(gv_arena *a, size_t size)
 {
-    size_t n = GV_ALIGN(size ? size : 1);
-    if (!a->ptr || (size_t)(a->end - a->ptr) < n) {
-        if (!arena_grow(a, n))
-            return NULL;
-    }
-    void *p = a->ptr;
-    a->ptr += n;
-    return p;
+    return arena_take(a, size ? size : 1, _Alignof(max_align_t));
+}
+
+char *gv_arena_alloc_bytes(gv_arena *a, size_t size)
+{
+    return arena_take(a, size ? size : 1, 1);
 }
 
 void *gv_arena_zalloc(gv_arena *a, size_t size)
@@ -82,7 +97,7 @@ void *gv_arena_memdup(gv_arena *a, const void *src, size_t len)
 
 char *gv_arena_strndup(gv_arena *a, const char *s, size_t len)
 {
-    char *p = gv_arena_alloc(a, len + 1);
+    char *p = len == SIZE_MAX ? NULL : gv_arena_alloc_bytes(a, len + 1);
     if (!p)
         return NULL;
     if (len)
@@ -104,7 +119,7 @@ char *gv_arena_sprintf(gv_arena *a, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return NULL;
-    char *p = gv_arena_alloc(a, (size_t)n + 1);
+    char *p = gv_arena_alloc_bytes(a, (size_t)n + 1);
     if (!p)
         return NULL;
     va_start(ap, fmt);

@@ -27,11 +27,15 @@ typedef struct gv_arena_mark {
 void gv_arena_init(gv_arena *a, size_t chunk_size);
 void gv_arena_free(gv_arena *a);
 
-/* Returns NULL only when malloc fails or the arena limit is reached. */
+/* Returns memory aligned for any type (max_align_t); NULL only when malloc
+ * fails or the arena limit is reached. */
 void *gv_arena_alloc(gv_arena *a, size_t size);
+/* Unaligned bytes, for strings: no padding between small allocations. */
+char *gv_arena_alloc_bytes(gv_arena *a, size_t size);
 void *gv_arena_zalloc(gv_arena *a, size_t size);
 void *gv_arena_memdup(gv_arena *a, const void *src, size_t len);
-/* Copies len bytes and appends a NUL (the copy may hold embedded NULs). */
+/* Copies len bytes and appends a NUL (the copy may hold embedded NULs).
+ * Strings are byte-aligned. */
 char *gv_arena_strndup(gv_arena *a, const char *s, size_t len);
 char *gv_arena_strdup(gv_arena *a, const char *s);
 char *gv_arena_sprintf(gv_arena *a, const char *fmt, ...)

@@ -4,10 +4,11 @@
  *  - a regex on the right of == searches a string (case-sensitive);
  *  - list == list is element-wise in order; map == map by keys and values;
  *  - scalar == [a] compares with a; scalar == [a, b] is INCOMPARABLE;
- *  - list == scalar holds when every element equals it;
+ *  - list == scalar (or regex) holds when every element equals (matches)
+ *    it, list != scalar when none does;
  *  - ordering on lists compares every element, on either side;
- *  - IN: membership in a list (a list on the left is a member as a whole,
- *    or when each of its elements is), a substring of a string, a range. */
+ *  - IN: membership in a list (a list on the left: see list_in_list), a
+ *    substring of a string, a range (character ranges match nothing). */
 #include "vm/compare.h"
 
 #include <string.h>
@@ -62,17 +63,30 @@ static gv_cmp_result from_bool(int b)
     return b ? GV_CMP_TRUE : GV_CMP_FALSE;
 }
 
+/* Bundles leave regexes uncompiled until a comparison needs one (loading
+ * stays cheap); the compiled form is then memoised in the literal. */
+static const gv_regex *regex_of(const gv_node *n, gv_error *err)
+{
+    gv_regex_node *x = (gv_regex_node *)n;
+    if (!x->re)
+        x->re = gv_regex_cache_get(x->cache, n->u.s, n->len, err);
+    return x->re;
+}
+
 static gv_cmp_result regex_search(const gv_node *s, const gv_node *re, gv_error *err)
 {
     if (s->kind != GV_STRING)
         return GV_CMP_INCOMPARABLE;
-    int r = gv_regex_search(((const gv_regex_node *)re)->re, s->u.s, s->len, err);
+    const gv_regex *compiled = regex_of(re, err);
+    if (!compiled)
+        return GV_CMP_ERROR;
+    int r = gv_regex_search(compiled, s->u.s, s->len, err);
     return r < 0 ? GV_CMP_ERROR : from_bool(r);
 }
 
 static gv_cmp_result compare_eq(const gv_node *l, const gv_node *r, gv_error *err)
 {
-    if (r->kind == GV_REGEX)
+    if (r->kind == GV_REGEX && l->kind != GV_LIST)
         return regex_search(l, r, err);
     if (r->kind == GV_LIST && l->kind != GV_LIST) {
         if (r->len != 1)
@@ -80,15 +94,20 @@ static gv_cmp_result compare_eq(const gv_node *l, const gv_node *r, gv_error *er
         return compare_eq(l, r->u.items[0], err);
     }
     if (l->kind == GV_LIST && r->kind != GV_LIST) {
-        gv_cmp_result all = GV_CMP_TRUE;
+        /* all equal: TRUE; none: FALSE; some: neither == nor != holds;
+         * an empty list: both hold (probed) */
+        if (l->len == 0)
+            return GV_CMP_VACUOUS;
+        uint32_t equal = 0;
         for (uint32_t i = 0; i < l->len; i++) {
+            if (l->u.items[i]->kind == GV_LIST)
+                return GV_CMP_INCOMPARABLE; /* one level only: [[a]] == a fails both ways */
             gv_cmp_result e = compare_eq(l->u.items[i], r, err);
             if (e == GV_CMP_ERROR || e == GV_CMP_INCOMPARABLE)
                 return e;
-            if (e == GV_CMP_FALSE)
-                all = GV_CMP_FALSE;
+            equal += e == GV_CMP_TRUE;
         }
-        return all;
+        return equal == l->len ? GV_CMP_TRUE : equal == 0 ? GV_CMP_FALSE : GV_CMP_INCOMPARABLE;
     }
     if (l->kind != r->kind)
         return GV_CMP_INCOMPARABLE;
@@ -102,6 +121,8 @@ static gv_cmp_result order_scalars(gv_cmp_op op, const gv_node *l, const gv_node
         c = (l->u.i > r->u.i) - (l->u.i < r->u.i);
     else if (l->kind == GV_FLOAT && r->kind == GV_FLOAT)
         c = (l->u.f > r->u.f) - (l->u.f < r->u.f);
+    else if (l->kind == GV_NULL && r->kind == GV_NULL)
+        c = 0; /* null <= null holds, null < null does not (probed) */
     else if (l->kind == GV_STRING && r->kind == GV_STRING) {
         uint32_t n = l->len < r->len ? l->len : r->len;
         c = memcmp(l->u.s, r->u.s, n);
@@ -144,11 +165,9 @@ static gv_cmp_result in_range(const gv_node *l, const gv_range_node *rg)
     } else if (rg->kind == GV_RANGE_RT_FLOAT && l->kind == GV_FLOAT) {
         lo = rg->lo_incl ? l->u.f >= rg->lo_f : l->u.f > rg->lo_f;
         hi = rg->hi_incl ? l->u.f <= rg->hi_f : l->u.f < rg->hi_f;
-    } else if (rg->kind == GV_RANGE_RT_CHAR && l->kind == GV_STRING && l->len == 1) {
-        int64_t ch = (unsigned char)l->u.s[0];
-        lo = rg->lo_incl ? ch >= rg->lo_i : ch > rg->lo_i;
-        hi = rg->hi_incl ? ch <= rg->hi_i : ch < rg->hi_i;
     } else {
+        /* cfn-guard compares no value with a character range: `in` and
+         * `not in` both fail (probed) */
         return GV_CMP_INCOMPARABLE;
     }
     return from_bool(lo && hi);
@@ -165,25 +184,49 @@ static gv_cmp_result member_of(const gv_node *l, const gv_node *list, gv_error *
     return GV_CMP_FALSE;
 }
 
+/* A list on the left of IN (probed against cfn-guard, see
+ * tests/conformance/probes): the right-hand list's first item picks the
+ * reading. If it is a list, the left list must be one of the items as a
+ * whole, and `not in` holds only for an empty left list that is not one;
+ * otherwise each left item is looked up: all found is TRUE, none found is
+ * FALSE, some found is neither (both `in` and `not in` fail). */
+static gv_cmp_result list_in_list(const gv_node *l, const gv_node *r, gv_error *err)
+{
+    if (r->len == 0)
+        return from_bool(l->len == 0);
+    if (r->u.items[0]->kind == GV_LIST) {
+        gv_cmp_result whole = member_of(l, r, err);
+        if (whole == GV_CMP_ERROR || l->len == 0)
+            return whole;
+        return whole == GV_CMP_TRUE ? GV_CMP_TRUE : GV_CMP_INCOMPARABLE;
+    }
+    uint32_t found = 0;
+    for (uint32_t i = 0; i < l->len; i++) {
+        gv_cmp_result e = member_of(l->u.items[i], r, err);
+        if (e == GV_CMP_ERROR)
+            return e;
+        found += e == GV_CMP_TRUE;
+    }
+    if (found == l->len)
+        return GV_CMP_TRUE;
+    return found == 0 ? GV_CMP_FALSE : GV_CMP_INCOMPARABLE;
+}
+
 static gv_cmp_result compare_in(const gv_node *l, const gv_node *r, gv_error *err)
 {
+    if (l->kind == GV_LIST && r->kind == GV_REGEX)
+        return GV_CMP_INCOMPARABLE; /* a list IN a regex fails both ways (probed) */
     if (r->kind == GV_RANGE)
         return in_range(l, (const gv_range_node *)r);
     if (r->kind == GV_STRING && l->kind == GV_STRING)
         return from_bool(contains(r->u.s, r->len, l->u.s, l->len));
-    if (r->kind != GV_LIST)
-        return compare_eq(l, r, err);
+    if (r->kind != GV_LIST) {
+        gv_cmp_result c = compare_eq(l, r, err);
+        return c == GV_CMP_VACUOUS ? GV_CMP_INCOMPARABLE : c; /* [] IN 1 fails (probed) */
+    }
     if (l->kind != GV_LIST)
         return member_of(l, r, err);
-    gv_cmp_result whole = member_of(l, r, err);
-    if (whole != GV_CMP_FALSE)
-        return whole;
-    for (uint32_t i = 0; i < l->len; i++) {
-        gv_cmp_result e = member_of(l->u.items[i], r, err);
-        if (e != GV_CMP_TRUE)
-            return e;
-    }
-    return GV_CMP_TRUE;
+    return list_in_list(l, r, err);
 }
 
 gv_cmp_result gv_compare(gv_cmp_op op, const gv_node *lhs, const gv_node *rhs, gv_error *err)

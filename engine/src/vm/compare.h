@@ -10,9 +10,20 @@ typedef enum gv_cmp_result {
     GV_CMP_TRUE = 1,
     GV_CMP_INCOMPARABLE = 2, /* different types: fails whatever the negation */
     GV_CMP_ERROR = 3,        /* err is set (regex limits) */
+    GV_CMP_VACUOUS = 4,      /* an empty list against a scalar: holds whatever the negation */
 } gv_cmp_result;
 
 /* lhs OP rhs for one value on each side. */
+/* Whether a comparison result satisfies the operator (negated or not). */
+static inline int gv_cmp_holds(gv_cmp_result c, int negated)
+{
+    if (c == GV_CMP_VACUOUS)
+        return 1;
+    if (c == GV_CMP_INCOMPARABLE || c == GV_CMP_ERROR)
+        return 0;
+    return negated ? c == GV_CMP_FALSE : c == GV_CMP_TRUE;
+}
+
 gv_cmp_result gv_compare(gv_cmp_op op, const gv_node *lhs, const gv_node *rhs, gv_error *err);
 /* Structural equality (lists in order, maps by key), no regexes. */
 int gv_node_equal(const gv_node *a, const gv_node *b);

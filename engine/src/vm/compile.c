@@ -143,7 +143,7 @@ static gv_node *new_node(compiler *c, size_t size, gv_kind kind, gv_loc loc)
     n->kind = (uint8_t)kind;
     n->line = loc.line;
     n->col = loc.col;
-    n->located = loc.line != 0;
+    n->located = 0; /* line:col are in the rules file; reports place literals at [L:0,C:0] */
     return n;
 }
 
@@ -154,6 +154,7 @@ static gv_node *make_regex(compiler *c, const gv_literal *l)
         return NULL;
     r->node.u.s = gv_arena_strndup(&c->p->arena, l->u.str.s, l->u.str.len);
     r->node.len = l->u.str.len;
+    r->cache = c->p->regexes;
     r->re = gv_regex_cache_get(c->p->regexes, l->u.str.s, l->u.str.len, c->err);
     if (!r->re) {
         c->err->loc = l->loc;
@@ -271,18 +272,35 @@ static uint32_t var_index(compiler *c, const gv_step *s)
 static uint32_t compile_keys_filter(compiler *c, const gv_step *s);
 static uint32_t compile_value(compiler *c, const gv_value *v);
 
+/* An optional '-' and decimal digits that fit an index. */
+static int parse_index(const char *s, uint32_t len, int64_t *out)
+{
+    uint32_t i = len && s[0] == '-';
+    if (i == len || len - i > 9)
+        return 0;
+    int64_t v = 0;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = s[0] == '-' ? -v : v;
+    return 1;
+}
+
 static uint32_t compile_query(compiler *c, const gv_query *q)
 {
     emit_buf b = { 0 };
     uint32_t first = 0;
     const gv_step *s0 = &q->steps[0];
     if (s0->kind == GV_STEP_VAR) {
-        emit(c, &b, insn(GV_I_Q_VAR, var_flags(s0), var_index(c, s0), 0, 0), s0->loc, GV_NONE);
-        first = 1;
         /* cfn-guard iterates a variable's values implicitly: `%v[*].a` is
-         * `%v.a`, and neither flattens a list the variable holds (probed) */
-        if (q->n > 1 && q->steps[1].kind == GV_STEP_ALL_INDICES)
-            first = 2;
+         * `%v.a`, and neither flattens a list the variable holds (probed);
+         * c marks the dropped `[*]`, which still counts as a step when the
+         * variable is empty (see gv_vm_query) */
+        int star = q->n > 1 && q->steps[1].kind == GV_STEP_ALL_INDICES;
+        emit(c, &b, insn(GV_I_Q_VAR, var_flags(s0), var_index(c, s0), 0, (uint32_t)star), s0->loc, GV_NONE);
+        first = star ? 2 : 1;
         /* and a filter right after the variable tests its values themselves */
         if (q->n > first && q->steps[first].kind == GV_STEP_FILTER) {
             uint32_t blk = compile_cnf(c, &q->steps[first].filter, NULL, 0, q->steps[first].loc);
@@ -300,9 +318,17 @@ static uint32_t compile_query(compiler *c, const gv_query *q)
         const gv_step *s = &q->steps[i];
         const gv_step *next = i + 1 < q->n ? &q->steps[i + 1] : NULL;
         switch (s->kind) {
-        case GV_STEP_KEY:
-            emit(c, &b, insn(GV_I_Q_KEY, 0, 0, add_string(c, s->name.s, s->name.len), 0), s->loc, GV_NONE);
+        case GV_STEP_KEY: {
+            int64_t idx;
+            /* cfn-guard reads a quoted key that spells an integer as an
+             * index: m.'0' and m['0'] are m[0] (probed) */
+            if (s->quoted && parse_index(s->name.s, s->name.len, &idx))
+                emit(c, &b, insn(GV_I_Q_INDEX, 0, 0, (uint32_t)(int32_t)idx, 0), s->loc, GV_NONE);
+            else
+                emit(c, &b, insn(GV_I_Q_KEY, 0, 0, add_string(c, s->name.s, s->name.len), 0), s->loc,
+                     GV_NONE);
             break;
+        }
         case GV_STEP_VAR:
             emit(c, &b, insn(GV_I_Q_VAR_KEY, var_flags(s), var_index(c, s), 0, 0), s->loc, GV_NONE);
             break;
@@ -312,10 +338,12 @@ static uint32_t compile_query(compiler *c, const gv_query *q)
         case GV_STEP_ALL_INDICES:
             if (next && next->kind == GV_STEP_FILTER) {
                 uint32_t blk = compile_cnf(c, &next->filter, NULL, 0, next->loc);
-                emit(c, &b, insn(GV_I_Q_ALL_FILTER, 0, 0, blk, 0), s->loc, GV_NONE);
+                uint8_t fl = s->kind == GV_STEP_ALL_INDICES ? GV_FLAG_ALL_INDICES : 0;
+                emit(c, &b, insn(GV_I_Q_ALL_FILTER, fl, 0, blk, 0), s->loc, GV_NONE);
                 i++;
             } else {
-                emit(c, &b, insn(GV_I_Q_ALL, 0, 0, 0, 0), s->loc, GV_NONE);
+                uint8_t fl = s->kind == GV_STEP_ALL_INDICES ? GV_FLAG_ALL_INDICES : 0;
+                emit(c, &b, insn(GV_I_Q_ALL, fl, 0, 0, 0), s->loc, GV_NONE);
             }
             break;
         case GV_STEP_INDEX:
@@ -464,12 +492,14 @@ static void compile_clause(compiler *c, emit_buf *b, const gv_clause *cl)
         /* `when` of a type block is evaluated outside, once (probed) */
         uint32_t q = type_query(c, cl);
         uint32_t body = compile_block(c, &cl->u.type.body, cl->loc);
+        uint32_t type = add_string(c, cl->u.type.type_name.s, cl->u.type.type_name.len);
+        gv_insn blk = insn(GV_I_C_BLOCK, GV_FLAG_TYPE_BLOCK, q, body, type);
         if (cl->u.type.conds.n == 0) {
-            emit(c, b, insn(GV_I_C_BLOCK, 0, q, body, 0), cl->loc, msg);
+            emit(c, b, blk, cl->loc, msg);
             break;
         }
         emit_buf inner = { 0 };
-        emit(c, &inner, insn(GV_I_C_BLOCK, 0, q, body, 0), cl->loc, msg);
+        emit(c, &inner, blk, cl->loc, msg);
         uint32_t then = finish_block(c, &inner, cl->loc);
         uint32_t cond = compile_cnf(c, &cl->u.type.conds, NULL, 0, cl->loc);
         emit(c, b, insn(GV_I_C_WHEN, 0, cond, then, 0), cl->loc, msg);
@@ -491,7 +521,8 @@ static void compile_clause(compiler *c, emit_buf *b, const gv_clause *cl)
         for (uint32_t i = 0; i < cl->u.ref.nargs; i++)
             PUSH(c, c->p->args, c->p->nargs, c->args_cap, ops[i]);
         free(ops);
-        emit(c, b, insn(GV_I_C_CALL, not, ref, start, cl->u.ref.nargs), cl->loc, msg);
+        /* cfn-guard ignores `not` before a parameterised call (probed) */
+        emit(c, b, insn(GV_I_C_CALL, 0, ref, start, cl->u.ref.nargs), cl->loc, msg);
         break;
     }
     }
@@ -504,8 +535,11 @@ static uint32_t compile_cnf(compiler *c, const gv_cnf *cnf, gv_let *const *lets,
         emit(c, &b, insn(GV_I_C_LET, 0, lets[i]->slot, compile_value(c, lets[i]->value), 0), lets[i]->loc, GV_NONE);
     for (uint32_t i = 0; i < cnf->n && !c->failed; i++) {
         const gv_disj *d = &cnf->items[i];
-        for (uint32_t j = 0; j < d->n; j++)
+        for (uint32_t j = 0; j < d->n; j++) {
             compile_clause(c, &b, d->items[j]);
+            if (j + 1 < d->n && b.n)
+                b.code[b.n - 1].flags |= GV_FLAG_OR_NEXT;
+        }
         if (d->n > 1)
             emit(c, &b, insn(GV_I_C_OR, 0, d->n, 0, 0), d->items[0]->loc, GV_NONE);
     }

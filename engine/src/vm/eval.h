@@ -8,19 +8,34 @@
 
 typedef enum gv_rstatus { GV_RS_SKIP = 0, GV_RS_PASS = 1, GV_RS_FAIL = 2 } gv_rstatus;
 
-/* One failing check inside a rule. */
-typedef struct gv_check {
-    uint32_t ip;           /* the clause instruction (program->code[ip]) */
-    gv_val lhs;            /* the value that failed (or unresolved) */
-    const gv_node *rhs;    /* what it was compared with, or NULL */
-    uint8_t kind;          /* gv_check_kind */
-} gv_check;
+/* A clause a check was recorded inside, innermost first: a block clause
+ * (one frame per value it ran on), a when block or a parameterised call.
+ * Reports rebuild cfn-guard's nesting (called rules, disjunctions) from it. */
+typedef struct gv_check_ctx {
+    uint32_t ip;                    /* the C_BLOCK / C_WHEN / C_CALL instruction */
+    const struct gv_check_ctx *up;  /* the frame around it, NULL at the rule body */
+} gv_check_ctx;
 
 typedef enum gv_check_kind {
-    GV_CHECK_COMPARE,      /* a comparison failed */
-    GV_CHECK_UNRESOLVED,   /* the query did not reach a value */
-    GV_CHECK_RULE,         /* a referenced rule did not pass */
+    GV_CHECK_COMPARE,        /* a comparison failed */
+    GV_CHECK_UNRESOLVED,     /* the query did not reach a value */
+    GV_CHECK_RULE,           /* a referenced rule did not pass */
+    GV_CHECK_UNRESOLVED_RHS, /* the right-hand query did not reach a value (lhs holds it) */
+    GV_CHECK_NO_VALUES,      /* `not empty` on a query without values */
 } gv_check_kind;
+
+/* One failing check inside a rule. */
+typedef struct gv_check {
+    uint32_t ip;             /* the clause instruction (program->code[ip]) */
+    uint8_t kind;            /* gv_check_kind */
+    uint8_t incomparable;    /* the values have types cfn-guard cannot compare */
+    uint8_t rhs_unmatched;   /* == against a query: no left-hand value equals rhs */
+    gv_val lhs;              /* the value that failed (or unresolved) */
+    gv_val rhs;              /* what it was compared with (node NULL: nothing) */
+    const gv_val *rhs_all;   /* every right-hand value (IN lists, query right-hand sides) */
+    uint32_t nrhs;
+    const gv_check_ctx *ctx; /* enclosing clauses, NULL directly in the rule body */
+} gv_check;
 
 typedef struct gv_rule_result {
     uint32_t rule;         /* index into program->rules */

@@ -25,7 +25,8 @@ typedef struct gv_kconst {
  * their compiled form alongside (node first, so a gv_node* converts back). */
 typedef struct gv_regex_node {
     gv_node node;
-    const struct gv_regex *re;
+    const struct gv_regex *re;     /* NULL until first use in programs read from bundles */
+    struct gv_regex_cache *cache;  /* where re is compiled on first use */
 } gv_regex_node;
 
 typedef enum gv_range_kind_rt { GV_RANGE_RT_INT, GV_RANGE_RT_FLOAT, GV_RANGE_RT_CHAR } gv_range_kind_rt;
@@ -58,6 +59,15 @@ typedef struct gv_operand {
 #define GV_FLAG_OPNOT 0x10  /* operator negated: !=, not exists, not IN */
 #define GV_FLAG_SOME 0x20   /* `some`: one passing value is enough */
 #define GV_FLAG_NOT 0x40    /* the whole clause negated: `not x == 1` */
+/* C_BLOCK: a type block; c names its type (a string constant). cfn-guard
+ * aborts the run when the resources cannot be searched (no Resources map). */
+#define GV_FLAG_TYPE_BLOCK 0x01
+/* Any clause: more alternatives of the same `or` follow; once this clause
+ * passes they are not evaluated (cfn-guard stops at the first PASS). */
+#define GV_FLAG_OR_NEXT 0x80
+/* Q_ALL flag: written `[*]`, which on a map yields the map itself (`.*`
+ * yields its values). */
+#define GV_FLAG_ALL_INDICES 0x01
 /* Q_VAR / Q_VAR_KEY flags: where variable a lives. */
 #define GV_VAR_LOCAL 0      /* slot a of the current activation */
 #define GV_VAR_GLOBAL 1     /* file-level let a, computed once per document */

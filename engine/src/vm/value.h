@@ -29,12 +29,16 @@ typedef struct gv_val {
     const char *missing;     /* unresolved: what could not be found (key text), or NULL */
     uint8_t literal;         /* came from a literal (directly or through a let):
                                 cfn-guard compares literals and query results differently */
+    uint32_t stop;           /* unresolved: 1 + the query instruction it stopped at
+                                (0 unknown), for reports */
 } gv_val;
 
 /* A growable array of results in an arena. */
 typedef struct gv_valset {
     gv_val *v;
     uint32_t n, cap;
+    uint8_t cut;    /* a query step before the last left no values */
+    uint8_t filtered; /* the last step was a filter: `empty` asks whether it kept any */
 } gv_valset;
 
 int gv_valset_push(gv_arena *a, gv_valset *s, gv_val v);

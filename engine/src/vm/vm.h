@@ -16,6 +16,15 @@ typedef struct gv_frame {
     uint32_t nparams;
 } gv_frame;
 
+/* A clause being evaluated around the current one (see gv_check_ctx): on
+ * the C stack, copied to the scratch arena only when a check is recorded
+ * inside it. */
+typedef struct gv_ctx_frame {
+    uint32_t ip;
+    struct gv_ctx_frame *up;
+    gv_check_ctx *copy;
+} gv_ctx_frame;
+
 typedef struct gv_vm {
     const gv_program *p;
     gv_val root;
@@ -29,9 +38,19 @@ typedef struct gv_vm {
     int recording;             /* failing checks are kept (not in filters, conditions, lets) */
     struct gv_check *checks;
     uint32_t nchecks, cap_checks;
+    gv_ctx_frame *ctx;         /* innermost enclosing clause frame, for reports */
+    int keys_recording;        /* inside a query: whether [keys == x] filters record
+                                  their failures (cfn-guard reports them, probed) */
+    /* clause statuses of every active block, each block above its caller's
+     * (grown in the scratch arena; no limit on clauses per block) */
+    int *stack;
+    uint32_t *marks;           /* checks recorded before each pushed status */
+    uint32_t sp, stack_cap;
 } gv_vm;
 
-#define GV_MAX_EVAL_DEPTH 512
+/* Nesting of blocks and rule references, bounded so that deep rules end
+ * with an error instead of overflowing the C stack. */
+#define GV_MAX_EVAL_DEPTH 4096
 
 /* Runs query block `block` with `self` as this; appends results to out.
  * Returns 0, or -1 with vm->err set. */

@@ -1,0 +1,180 @@
+/* The generic reporter (data that is not a template): one line per failed
+ * check, then the rules that passed and those that did not apply, each
+ * section as -S selects it:
+ *   Evaluation of rules r.guard against data d.json
+ *   --
+ *   Property [/a/b] in data [d.json] is not compliant with [r] because ...
+ *   --
+ * Nothing at all is printed when no selected section has a line. */
+#include <string.h>
+
+#include "report/details.h"
+#include "report/fmt.h"
+
+static void value_or_empty(gv_buf *out, const gv_node *n)
+{
+    if (n)
+        gv_fmt_value(out, n);
+}
+
+static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_result *r, const gv_check *c)
+{
+    gv_shape shape = gv_check_shape(it, c);
+    const char *msg = gv_msg_custom(it, c);
+    gv_buf rule;
+    gv_buf_init(&rule);
+    gv_report_rule_name(&rule, it, r->rule);
+    const char *rn = rule.data ? rule.data : "";
+    switch (shape) {
+    case GV_SHAPE_BINARY_MISSING:
+    case GV_SHAPE_UNARY_MISSING:
+    case GV_SHAPE_BLOCK_MISSING:
+        gv_buf_puts(out, "Property traversed until [");
+        gv_fmt_path(out, &c->lhs);
+        gv_buf_printf(out, "] in data [%s] is not compliant with [%s] due to retrieval error. Error Message [",
+                      it->data_name, rn);
+        gv_msg_reason(out, it, c);
+        gv_buf_puts(out, "]\n");
+        break;
+    case GV_SHAPE_NO_VALUES:
+        gv_buf_printf(out, "Property [] in data [%s] is not compliant with [%s] because needed value at [null] "
+                           "was not empty. Error Message [%s]\n", it->data_name, rn, msg ? msg : "");
+        break;
+    case GV_SHAPE_UNARY: {
+        gv_buf_puts(out, "Property [");
+        gv_fmt_path(out, &c->lhs);
+        gv_buf_printf(out, "] in data [%s] is not compliant with [%s] because needed value at [", it->data_name, rn);
+        value_or_empty(out, c->lhs.node);
+        /* the error message's wording, after "property [...] " */
+        gv_buf e;
+        gv_buf_init(&e);
+        gv_msg_error(&e, it, c);
+        const char *w = e.data ? strstr(e.data, "] ") : NULL;
+        gv_buf_printf(out, "] %s Error Message [%s]\n", w ? w + 2 : "", msg ? msg : "");
+        gv_buf_free(&e);
+        break;
+    }
+    case GV_SHAPE_IN:
+        gv_buf_printf(out, "Property [] in data [%s] is not compliant with [%s] because provided value [", it->data_name, rn);
+        value_or_empty(out, gv_check_at(it, c)->node);
+        gv_buf_puts(out, "] did not match expected value in [[");
+        for (uint32_t i = 0; i < c->nrhs; i++) {
+            if (i)
+                gv_buf_puts(out, ", ");
+            gv_fmt_value(out, c->rhs_all[i].node);
+        }
+        gv_buf_printf(out, "]]. Error Message [%s]\n", msg ? msg : "");
+        break;
+    default:
+        gv_buf_puts(out, "Property [");
+        gv_fmt_path(out, &c->lhs);
+        gv_buf_printf(out, "] in data [%s] is not compliant with [%s] because provided value [", it->data_name, rn);
+        value_or_empty(out, c->lhs.node);
+        gv_buf_puts(out, "] did not match expected value [");
+        gv_path p0;
+        value_or_empty(out, gv_check_rhs(c, &p0).node);
+        gv_buf_printf(out, "]. Error Message [%s]\n", msg ? msg : "");
+    }
+    gv_buf_free(&rule);
+}
+
+/* "Parameterized Rule NAME failed for DATA. Reason MSG", the message's
+ * line breaks turned into "; " (cfn-guard's line for a called rule, whose
+ * checks it does not list, and for a named rule that did not pass). */
+static void rule_line(gv_buf *out, const gv_report_item *it, uint32_t rule, uint32_t msg_ip)
+{
+    gv_buf_puts(out, "Parameterized Rule ");
+    gv_report_rule_name(out, it, rule);
+    gv_buf_printf(out, " failed for %s. Reason ", it->data_name);
+    uint32_t m = it->prog->messages[msg_ip];
+    for (const char *s = m == GV_NONE ? "" : it->prog->strings[m].s; *s; s++)
+        gv_buf_puts(out, *s == '\n' ? "; " : (char[2]){ *s, 0 });
+    gv_buf_putc(out, '\n');
+}
+
+static int tree_lines(gv_buf *out, const gv_report_item *it, const gv_rule_result *r, const gv_cnode *n)
+{
+    int lines = 0;
+    for (const gv_cnode *c = n->first; c; c = c->next, lines++) {
+        if (c->kind == GV_CN_RULE)
+            rule_line(out, it, c->rule, c->key_ip);
+        else if (c->kind == GV_CN_ANY)
+            lines += tree_lines(out, it, r, c) - 1;
+        else if (gv_check_shape(it, c->check) == GV_SHAPE_RULE_REF)
+            rule_line(out, it, r->rule, c->check->ip);
+        else
+            failure_line(out, it, r, c->check);
+    }
+    return lines;
+}
+
+static int failures(gv_buf *out, const gv_report_item *it)
+{
+    gv_arena a;
+    gv_arena_init(&a, 16 * 1024);
+    int n = 0, oom = 0;
+    for (uint32_t i = 0; i < it->res->nrules; i++) {
+        const gv_rule_result *r = &it->res->rules[i];
+        const gv_cnode *t = r->status == GV_RS_FAIL ? gv_check_tree(&a, it, r, NULL, 0, &oom) : NULL;
+        if (t)
+            n += tree_lines(out, it, r, t);
+    }
+    if (oom)
+        out->oom = 1;
+    gv_arena_free(&a);
+    return n;
+}
+
+/* Rules of one status, each name once. */
+static int named(gv_buf *out, const gv_report_item *it, gv_rstatus want, const char *fmt)
+{
+    int n = 0;
+    for (uint32_t i = 0; i < it->res->nrules; i++) {
+        const gv_rule_result *r = &it->res->rules[i];
+        int dup = 0;
+        for (uint32_t j = 0; j < i && !dup; j++)
+            dup = it->res->rules[j].status == want && it->res->rules[j].rule != r->rule &&
+                  strcmp(it->prog->strings[it->prog->rules[it->res->rules[j].rule].name].s,
+                         it->prog->strings[it->prog->rules[r->rule].name].s) == 0;
+        if (r->status != want || dup)
+            continue;
+        gv_buf name;
+        gv_buf_init(&name);
+        gv_report_rule_name(&name, it, r->rule);
+        gv_buf_printf(out, fmt, name.data ? name.data : "", it->data_name);
+        gv_buf_free(&name);
+        n++;
+    }
+    return n;
+}
+
+static void section(gv_buf *out, gv_buf *body, int lines)
+{
+    if (!lines)
+        return;
+    gv_buf_append(out, body->data, body->len);
+    gv_buf_puts(out, "--\n");
+}
+
+void gv_report_generic(gv_buf *out, const gv_report_item *it, unsigned show)
+{
+    gv_buf f, p, s;
+    gv_buf_init(&f);
+    gv_buf_init(&p);
+    gv_buf_init(&s);
+    int nf = (show & GV_SHOW_FAIL) ? failures(&f, it) : 0;
+    int np = (show & GV_SHOW_PASS) ? named(&p, it, GV_RS_PASS, "Rule [%s] is compliant for template [%s]\n") : 0;
+    int ns = (show & GV_SHOW_SKIP) ? named(&s, it, GV_RS_SKIP, "Rule [%s] is not applicable for template [%s]\n")
+                                   : 0;
+    if (nf || np || ns) {
+        gv_buf_printf(out, "Evaluation of rules %s against data %s\n--\n", it->rules_name, it->data_name);
+        section(out, &f, nf);
+        section(out, &p, np);
+        section(out, &s, ns);
+    }
+    if (f.oom || p.oom || s.oom)
+        out->oom = 1;
+    gv_buf_free(&f);
+    gv_buf_free(&p);
+    gv_buf_free(&s);
+}

@@ -1,0 +1,59 @@
+/* A small JSON value tree that the structured reports are built as, then
+ * rendered as serde_json pretty JSON or serde_yaml YAML (cfn-guard prints
+ * its structured reports through serde, so both spellings come from one
+ * description of the shape). Everything lives in one arena. */
+#ifndef GV_JTREE_H
+#define GV_JTREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "doc/doc.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+typedef enum gv_jt_kind {
+    GV_JT_NULL, GV_JT_BOOL, GV_JT_INT, GV_JT_FLOAT, GV_JT_STR, GV_JT_ARR, GV_JT_OBJ,
+    GV_JT_DOC, /* a document or literal value, rendered as its JSON */
+} gv_jt_kind;
+
+typedef struct gv_jt {
+    uint8_t kind;
+    int b;
+    int64_t i;
+    double f;
+    const char *s;            /* STR bytes; also the member name inside an object (key) */
+    size_t len;
+    const char *key;
+    size_t keylen;
+    const gv_node *doc;       /* DOC */
+    struct gv_jt *first, *last, *next;
+} gv_jt;
+
+/* Builders: a failed allocation sets *oom on the builder and returns NULL;
+ * adding NULL is a no-op, so building goes on and the caller checks once. */
+typedef struct gv_jb {
+    gv_arena *a;
+    int oom;
+} gv_jb;
+
+gv_jt *gv_jt_null(gv_jb *b);
+gv_jt *gv_jt_bool(gv_jb *b, int v);
+gv_jt *gv_jt_int(gv_jb *b, int64_t v);
+gv_jt *gv_jt_str(gv_jb *b, const char *s);              /* copied */
+gv_jt *gv_jt_strn(gv_jb *b, const char *s, size_t len);  /* copied */
+gv_jt *gv_jt_buf(gv_jb *b, const gv_buf *s);             /* copied; "" when empty */
+gv_jt *gv_jt_doc(gv_jb *b, const gv_node *n);            /* NULL node: null */
+gv_jt *gv_jt_arr(gv_jb *b);
+gv_jt *gv_jt_obj(gv_jb *b);
+/* Appends v to array arr, or as member `key` (not copied: a literal or
+ * arena text) of object obj. Returns v. */
+gv_jt *gv_jt_push(gv_jt *arr, gv_jt *v);
+gv_jt *gv_jt_set(gv_jt *obj, const char *key, gv_jt *v);
+
+/* serde_json's to_string_pretty: two-space indent, no trailing newline. */
+void gv_jt_render_json(gv_buf *out, const gv_jt *v);
+/* serde_yaml's to_string: block style, newline-terminated. */
+void gv_jt_render_yaml(gv_buf *out, const gv_jt *v);
+
+#endif

@@ -1,0 +1,464 @@
+/* The texts cfn-guard derives from a failed check: its error message, the
+ * query left unresolved and why, operator names. Shared by every reporter
+ * so that they agree. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/fmt.h"
+#include "report/report_int.h"
+
+/* Function results carry the path of what they were computed from but no
+ * location of their own: cfn-guard shows that path's location. */
+const gv_node *gv_msg_located(const gv_report_item *it, const gv_val *v)
+{
+    const gv_node *n = v->node ? v->node : v->reached;
+    if (v->literal || (n && n->located) || !v->path)
+        return n;
+    const gv_path *steps[256];
+    uint32_t depth = 0;
+    for (const gv_path *p = v->path; p && depth < 256; p = p->parent)
+        steps[depth++] = p;
+    const gv_node *at = it->root;
+    while (depth-- > 0 && at) {
+        const gv_path *p = steps[depth];
+        if (p->key)
+            at = at->kind == GV_MAP ? gv_map_get_str(at, p->key) : NULL;
+        else
+            at = at->kind == GV_LIST && p->index < at->len ? at->u.items[p->index] : NULL;
+    }
+    return at && at->located ? at : n;
+}
+
+static void path_loc(gv_buf *out, const gv_report_item *it, const gv_val *v)
+{
+    gv_fmt_path(out, v);
+    gv_fmt_loc(out, v->literal ? NULL : gv_msg_located(it, v));
+}
+
+const gv_insn *gv_check_insn(const gv_report_item *it, const gv_check *c)
+{
+    return &it->prog->code[c->ip];
+}
+
+static gv_cmp_op check_op(const gv_insn *in)
+{
+    return (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
+}
+
+static int rhs_literal(const gv_check *c)
+{
+    if (c->nrhs == 0)
+        return 0;
+    for (uint32_t i = 0; i < c->nrhs; i++)
+        if (!c->rhs_all[i].literal)
+            return 0;
+    return 1;
+}
+
+/* [keys == x] filters compare each key as a plain value (probed). */
+static int in_keys_filter(const gv_report_item *it, const gv_check *c)
+{
+    const gv_step_text *st = gv_step_texts_find(it->texts, it->prog->locs[c->ip]);
+    return st && st->q->parts[st->part].kind == GV_STEP_KEYS_FILTER;
+}
+
+/* A [keys == q] filter whose q stopped short: cfn-guard reports that,
+ * but not the key against the empty rest (as it does for ==, probed). */
+int gv_check_hidden(const gv_report_item *it, const gv_check *c)
+{
+    return c->kind == GV_CHECK_COMPARE && c->nrhs == 0 && !c->rhs.node && in_keys_filter(it, c);
+}
+
+gv_shape gv_check_shape(const gv_report_item *it, const gv_check *c)
+{
+    const gv_insn *in = &it->prog->code[c->ip];
+    if (c->kind == GV_CHECK_RULE)
+        return GV_SHAPE_RULE_REF;
+    if (c->kind == GV_CHECK_NO_VALUES)
+        return GV_SHAPE_NO_VALUES;
+    if (in->op == GV_I_C_BLOCK)
+        return GV_SHAPE_BLOCK_MISSING;
+    if (in->op == GV_I_C_UNARY)
+        return c->kind == GV_CHECK_UNRESOLVED ? GV_SHAPE_UNARY_MISSING : GV_SHAPE_UNARY;
+    if (c->kind == GV_CHECK_UNRESOLVED || c->kind == GV_CHECK_UNRESOLVED_RHS)
+        return GV_SHAPE_BINARY_MISSING;
+    gv_cmp_op op = check_op(in);
+    int literal = rhs_literal(c);
+    if (in_keys_filter(it, c))
+        return GV_SHAPE_BINARY;
+    if (op == GV_OP_IN && (!literal || (c->rhs.node && c->rhs.node->kind == GV_LIST)))
+        return GV_SHAPE_IN;
+    if (op == GV_OP_EQ && !literal)
+        return GV_SHAPE_IN; /* == against a query: a set comparison */
+    return GV_SHAPE_BINARY;
+}
+
+/* The value a failure is reported at: the left-hand value, but for ==
+ * against a query the right-hand value no left-hand one matched. */
+const gv_val *gv_check_at(const gv_report_item *it, const gv_check *c)
+{
+    return c->rhs_unmatched && gv_check_shape(it, c) == GV_SHAPE_IN ? &c->rhs : &c->lhs;
+}
+
+gv_val gv_check_rhs(const gv_check *c, gv_path *path0)
+{
+    gv_val v = c->rhs;
+    const gv_node *r = v.node, *l = c->lhs.node;
+    if (v.literal && r && r->kind == GV_LIST && r->len == 1 && l && l->kind != GV_LIST) {
+        *path0 = (gv_path){ NULL, NULL, 0, 0 };
+        v.node = r->u.items[0];
+        v.path = path0;
+    }
+    return v;
+}
+
+static const char *rule_ref_name(const gv_report_item *it, const gv_check *c)
+{
+    const gv_program *p = it->prog;
+    return p->strings[p->refs[p->code[c->ip].a].name].s;
+}
+
+static const gv_clause_text *clause_text(const gv_report_item *it, const gv_check *c)
+{
+    return gv_clause_texts_find(it->texts, it->prog->locs[c->ip]);
+}
+
+void gv_msg_context(gv_buf *out, const gv_report_item *it, const gv_check *c)
+{
+    gv_loc loc = it->prog->locs[c->ip];
+    switch (gv_check_shape(it, c)) {
+    case GV_SHAPE_RULE_REF:
+        gv_buf_printf(out, "Rule(%s@Location[file:%s, line:%u, column:%u])", rule_ref_name(it, c),
+                      it->rules_name, loc.line, loc.col);
+        return;
+    case GV_SHAPE_BLOCK_MISSING:
+        gv_buf_printf(out, "GuardBlockAccessClause#Location[file:%s, line:%u, column:%u]", it->rules_name,
+                      loc.line, loc.col);
+        return;
+    default: {
+        const gv_clause_text *t = clause_text(it, c);
+        gv_buf_puts(out, t ? t->context : "");
+    }
+    }
+}
+
+static void path_value(gv_buf *out, const gv_report_item *it, const gv_val *v)
+{
+    gv_buf_puts(out, "[Path=");
+    path_loc(out, it, v);
+    gv_buf_puts(out, " Value=");
+    const gv_node *n = v->node ? v->node : v->reached;
+    if (n)
+        gv_fmt_value(out, n);
+    gv_buf_putc(out, ']');
+}
+
+static const char *binary_word(gv_cmp_op op, int opnot)
+{
+    switch (op) {
+    case GV_OP_EQ: return opnot ? "equal to" : "not equal to";
+    case GV_OP_IN: return opnot ? "in" : "not in";
+    case GV_OP_LT: return opnot ? "less than" : "not less than";
+    case GV_OP_LE: return opnot ? "less than equal to" : "not less than equal to";
+    case GV_OP_GT: return opnot ? "greater than" : "not greater than";
+    case GV_OP_GE: return opnot ? "greater than equal" : "not greater than equal";
+    default: return "not compliant with";
+    }
+}
+
+/* "was not empty", "was a list " ...: cfn-guard's words, spacing included. */
+static const char *unary_word(gv_cmp_op op, int opnot)
+{
+    static const char *const words[GV_OP__COUNT][2] = {
+        [GV_OP_EXISTS] = { "did not exist", "existed" }, [GV_OP_EMPTY] = { "was not empty", "was empty" },
+        [GV_OP_IS_STRING] = { "was not string", "was a string " }, [GV_OP_IS_LIST] = { "was not list", "was a list " },
+        [GV_OP_IS_STRUCT] = { "was not struct", "was a struct" }, [GV_OP_IS_BOOL] = { "was not bool", "was bool" },
+        [GV_OP_IS_INT] = { "was not int", "was int" }, [GV_OP_IS_FLOAT] = { "was not float", "was float" },
+        [GV_OP_IS_NULL] = { "was not null", "was null" },
+    };
+    const char *w = (unsigned)op < GV_OP__COUNT ? words[op][opnot != 0] : NULL;
+    return w ? w : "was not compliant";
+}
+
+static void in_items(gv_buf *out, const gv_report_item *it, const gv_check *c)
+{
+    for (uint32_t i = 0; i < c->nrhs; i++) {
+        gv_buf_puts(out, i ? ".(resolved, Path=" : "(resolved, Path=");
+        path_loc(out, it, &c->rhs_all[i]);
+        gv_buf_puts(out, " Value=");
+        gv_fmt_value(out, c->rhs_all[i].node);
+        gv_buf_putc(out, ')');
+    }
+}
+
+static void error_binary(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_insn *in)
+{
+    gv_buf_puts(out, "Check was not compliant as property value ");
+    path_value(out, it, &c->lhs);
+    gv_buf_printf(out, " %s value ", binary_word(check_op(in), (in->flags & GV_FLAG_OPNOT) != 0));
+    gv_path p0;
+    gv_val rhs = gv_check_rhs(c, &p0);
+    path_value(out, it, &rhs);
+    gv_buf_putc(out, '.');
+    if (c->incomparable && c->lhs.node && rhs.node)
+        gv_buf_printf(out, " Error = [PathAwareValues are not comparable %s, %s]",
+                      gv_fmt_type_name(c->lhs.node), gv_fmt_type_name(rhs.node));
+}
+
+static void error_unary(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_insn *in)
+{
+    gv_buf_puts(out, "Check was not compliant as property [");
+    path_loc(out, it, &c->lhs);
+    gv_buf_printf(out, "] %s.", unary_word(check_op(in), (in->flags & GV_FLAG_OPNOT) != 0));
+}
+
+static void error_missing(gv_buf *out, const gv_report_item *it, const gv_check *c, const char *what)
+{
+    gv_buf_puts(out, "Check was not compliant as property [");
+    gv_msg_remaining(out, it, c);
+    gv_buf_printf(out, "] %s. Value traversed to ", what);
+    path_value(out, it, &c->lhs);
+}
+
+void gv_msg_error(gv_buf *out, const gv_report_item *it, const gv_check *c)
+{
+    const gv_insn *in = gv_check_insn(it, c);
+    switch (gv_check_shape(it, c)) {
+    case GV_SHAPE_BINARY: error_binary(out, it, c, in); break;
+    case GV_SHAPE_IN:
+        gv_buf_puts(out, "Check was not compliant as property [");
+        path_loc(out, it, gv_check_at(it, c));
+        gv_buf_puts(out, "] was not present in [");
+        in_items(out, it, c);
+        gv_buf_putc(out, ']');
+        break;
+    case GV_SHAPE_BINARY_MISSING:
+        error_missing(out, it, c, c->kind == GV_CHECK_UNRESOLVED_RHS ? "to compare to is missing"
+                                                                      : "to compare from is missing");
+        gv_buf_putc(out, '.');
+        break;
+    case GV_SHAPE_UNARY: error_unary(out, it, c, in); break;
+    case GV_SHAPE_UNARY_MISSING:
+        error_missing(out, it, c, "is missing");
+        gv_buf_putc(out, '.');
+        break;
+    case GV_SHAPE_BLOCK_MISSING: error_missing(out, it, c, "is missing"); break;
+    case GV_SHAPE_RULE_REF:
+        gv_buf_printf(out, "Check was not compliant as dependent rule [%s] did not PASS. Context [",
+                      rule_ref_name(it, c));
+        gv_msg_context(out, it, c);
+        gv_buf_putc(out, ']');
+        break;
+    case GV_SHAPE_NO_VALUES:
+        gv_buf_puts(out, "Check was not compliant as variable in context [");
+        gv_msg_context(out, it, c);
+        gv_buf_puts(out, "] was not empty");
+        break;
+    }
+}
+
+/* ---- unresolved queries ---- */
+
+/* The query an unresolved value stopped in and the printed part it
+ * stopped at: from the step the VM noted, else guessed from the clause. */
+typedef struct stop_at {
+    const gv_qtext *q;
+    uint32_t part;
+    int index_oob;   /* an index past the end: cfn-guard then shows the whole query */
+} stop_at;
+
+static int is_empty_collection(const gv_node *n)
+{
+    return n && (n->kind == GV_LIST || n->kind == GV_MAP) && n->len == 0;
+}
+
+static uint32_t guess_part(const gv_qtext *q, const gv_check *c)
+{
+    const char *missing = c->lhs.missing;
+    const gv_node *at = c->lhs.reached;
+    uint32_t found = UINT32_MAX;
+    for (uint32_t i = 0; i < q->n; i++) {
+        uint8_t k = q->parts[i].kind;
+        if (missing && (k == GV_STEP_KEY || k == GV_STEP_VAR) && strcmp(q->parts[i].text, missing) == 0)
+            found = i;
+        else if (!missing && is_empty_collection(at) && (k == GV_STEP_ALL_VALUES || k == GV_STEP_ALL_INDICES))
+            found = i;
+        else if (!missing && !is_empty_collection(at) && k == GV_STEP_INDEX && found == UINT32_MAX)
+            found = i;
+    }
+    return found == UINT32_MAX ? 0 : found;
+}
+
+static stop_at stop_of(const gv_report_item *it, const gv_check *c)
+{
+    stop_at s = { NULL, 0, 0 };
+    const gv_step_text *st = c->lhs.stop ? gv_step_texts_find(it->texts, it->prog->locs[c->lhs.stop - 1]) : NULL;
+    if (st) {
+        s.q = st->q;
+        s.part = st->part;
+    } else {
+        const gv_clause_text *t = clause_text(it, c);
+        s.q = !t ? NULL : c->kind == GV_CHECK_UNRESOLVED_RHS ? &t->rhs : &t->lhs;
+        s.part = s.q ? guess_part(s.q, c) : 0;
+    }
+    const gv_node *at = c->lhs.reached;
+    s.index_oob = s.q && s.part < s.q->n && s.q->parts[s.part].kind == GV_STEP_INDEX && !c->lhs.missing && at &&
+                  at->kind == GV_LIST;
+    return s;
+}
+
+void gv_msg_remaining(gv_buf *out, const gv_report_item *it, const gv_check *c)
+{
+    stop_at s = stop_of(it, c);
+    if (s.q)
+        gv_qtext_print(out, s.q, s.index_oob ? 0 : s.part);
+}
+
+static void debug_of(gv_buf *out, const gv_val *v, const gv_node *n)
+{
+    gv_buf p;
+    gv_buf_init(&p);
+    gv_fmt_path(&p, v);
+    gv_fmt_debug(out, n, p.data ? p.data : "", p.len);
+    gv_buf_free(&p);
+}
+
+static void reason_no_key(gv_buf *out, const gv_report_item *it, const gv_check *c)
+{
+    const gv_node *at = c->lhs.reached;
+    if (at && at->kind == GV_MAP) {
+        gv_buf_printf(out, "Could not find key %s inside struct at path ", c->lhs.missing);
+        path_loc(out, it, &c->lhs);
+        return;
+    }
+    gv_buf_printf(out, "Attempting to retrieve from key %s but type is not an struct type at path ",
+                  c->lhs.missing);
+    path_loc(out, it, &c->lhs);
+    if (at) {
+        gv_buf_printf(out, ", Type = %s, Value = ", gv_fmt_type_name(at));
+        debug_of(out, &c->lhs, at);
+    }
+}
+
+static void reason_index(gv_buf *out, const gv_report_item *it, const gv_check *c, const char *index)
+{
+    const gv_node *at = c->lhs.reached;
+    if (at && at->kind == GV_LIST) {
+        gv_buf_puts(out, "Array Index out of bounds for path = ");
+        path_loc(out, it, &c->lhs);
+        gv_buf_printf(out, " on index = %s inside Array = [", index);
+        gv_buf p;
+        gv_buf_init(&p);
+        gv_fmt_path(&p, &c->lhs);
+        for (uint32_t i = 0; i < at->len; i++) {
+            size_t mark = p.len;
+            gv_buf_printf(&p, "/%u", i);
+            if (i)
+                gv_buf_puts(out, ", ");
+            gv_fmt_debug(out, at->u.items[i], p.data, p.len);
+            p.len = mark;
+        }
+        gv_buf_free(&p);
+        gv_buf_puts(out, "], remaining query = ");
+        return;
+    }
+    gv_buf_printf(out, "Attempting to retrieve from index %s but type is not an array at path ", index);
+    path_loc(out, it, &c->lhs);
+    gv_buf_printf(out, ", type %s", at ? gv_fmt_type_name(at) : "null");
+}
+
+void gv_msg_reason(gv_buf *out, const gv_report_item *it, const gv_check *c)
+{
+    if (c->lhs.missing) {
+        reason_no_key(out, it, c);
+        return;
+    }
+    const gv_node *at = c->lhs.reached;
+    stop_at s = stop_of(it, c);
+    if (s.q && s.part < s.q->n && s.q->parts[s.part].kind == GV_STEP_INDEX) {
+        reason_index(out, it, c, s.q->parts[s.part].text);
+        if (s.index_oob)
+            gv_qtext_print(out, s.q, 0);
+        return;
+    }
+    if (s.q && s.part < s.q->n && s.q->parts[s.part].kind == GV_STEP_FILTER && at && at->kind != GV_LIST &&
+        at->kind != GV_MAP) {
+        gv_buf_printf(out, "Filter on value type that was not a struct or array %s ", gv_fmt_type_name(at));
+        path_loc(out, it, &c->lhs);
+        return;
+    }
+    gv_buf_puts(out, "No more entries for value at path = ");
+    path_loc(out, it, &c->lhs);
+    gv_buf_printf(out, " on type = %s ", at ? (at->kind == GV_MAP ? "map" : "array") : "array");
+}
+
+const char *gv_msg_custom(const gv_report_item *it, const gv_check *c)
+{
+    uint32_t m = it->prog->messages[c->ip];
+    return m == GV_NONE ? NULL : it->prog->strings[m].s;
+}
+
+const char *gv_msg_operator(const gv_report_item *it, const gv_check *c)
+{
+    static const char *const names[GV_OP__COUNT][2] = {
+        [GV_OP_EQ] = { "EQUAL", "NOT EQUAL" }, [GV_OP_IN] = { "IN", "NOT IN" },
+        [GV_OP_LT] = { "LESS THAN", "NOT LESS THAN" }, [GV_OP_LE] = { "LESS THAN EQUAL", "NOT LESS THAN EQUAL" },
+        [GV_OP_GT] = { "GREATER THAN", "NOT GREATER THAN" },
+        [GV_OP_GE] = { "GREATER THAN EQUAL", "NOT GREATER THAN EQUAL" },
+        [GV_OP_EXISTS] = { "EXISTS", "NOT EXISTS" }, [GV_OP_EMPTY] = { "EMPTY", "NOT EMPTY" },
+        [GV_OP_IS_STRING] = { "IS STRING", "NOT STRING" }, [GV_OP_IS_LIST] = { "IS LIST", "NOT LIST" },
+        [GV_OP_IS_STRUCT] = { "IS STRUCT", "NOT STRUCT" }, [GV_OP_IS_BOOL] = { "IS BOOl", "NOT BOOL" }, /* sic */
+        [GV_OP_IS_INT] = { "IS INT", "NOT INT" }, [GV_OP_IS_FLOAT] = { "IS FLOAT", "NOT FLOAT" },
+        [GV_OP_IS_NULL] = { "IS NULL", "NOT NULL" },
+    };
+    const gv_insn *in = gv_check_insn(it, c);
+    gv_cmp_op op = check_op(in);
+    return (unsigned)op < GV_OP__COUNT ? names[op][(in->flags & GV_FLAG_OPNOT) != 0] : "";
+}
+
+const char *gv_msg_comparison(const gv_report_item *it, const gv_check *c, int *negated)
+{
+    static const char *const names[GV_OP__COUNT] = {
+        [GV_OP_EQ] = "Eq", [GV_OP_IN] = "In", [GV_OP_LT] = "Lt", [GV_OP_LE] = "Le", [GV_OP_GT] = "Gt",
+        [GV_OP_GE] = "Ge", [GV_OP_EXISTS] = "Exists", [GV_OP_EMPTY] = "Empty", [GV_OP_IS_STRING] = "IsString",
+        [GV_OP_IS_LIST] = "IsList", [GV_OP_IS_STRUCT] = "IsMap", [GV_OP_IS_BOOL] = "IsBool",
+        [GV_OP_IS_INT] = "IsInt", [GV_OP_IS_FLOAT] = "IsFloat", [GV_OP_IS_NULL] = "IsNull",
+    };
+    const gv_insn *in = gv_check_insn(it, c);
+    gv_cmp_op op = check_op(in);
+    *negated = (in->flags & GV_FLAG_OPNOT) != 0;
+    return (unsigned)op < GV_OP__COUNT ? names[op] : "Eq";
+}
+
+/* ---- layout helpers ---- */
+
+void gv_indent(gv_buf *out, int n)
+{
+    for (int i = 0; i < n; i++)
+        gv_buf_putc(out, ' ');
+}
+
+void gv_snippet(gv_buf *out, const gv_report_item *it, const gv_node *at, int indent)
+{
+    if (!at || !at->located || at->line < 3 || !it->data_text)
+        return;
+    uint32_t line0 = at->line - 1; /* 0-based */
+    uint32_t first = line0 - 2 > 1 ? line0 - 2 : 1, last = first + 5;
+    const char *s = it->data_text, *end = s + it->data_len;
+    uint32_t ln = 1;
+    if (it->line_starts && first <= it->nlines) { /* jump to the first line shown */
+        s += it->line_starts[first - 1];
+        ln = first;
+    }
+    for (; s < end && ln <= last; ln++) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        const char *eol = nl ? nl : end;
+        if (ln >= first) {
+            gv_indent(out, indent);
+            gv_buf_printf(out, "%7u.", ln);
+            gv_buf_append(out, s, (size_t)(eol - s));
+            gv_buf_putc(out, '\n');
+        }
+        s = nl ? nl + 1 : end;
+    }
+}

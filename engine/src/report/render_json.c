@@ -1,0 +1,111 @@
+/* serde_json's pretty printer: two-space indent, "key": value, empty
+ * arrays and objects as [] and {}, floats as ryu prints them. */
+#include <string.h>
+
+#include "report/fmt.h"
+#include "report/jtree.h"
+
+static void indent(gv_buf *out, int depth)
+{
+    gv_buf_putc(out, '\n');
+    for (int i = 0; i < depth; i++)
+        gv_buf_puts(out, "  ");
+}
+
+static void doc_json(gv_buf *out, const gv_node *n, int depth);
+
+/* Scalars of a document; regexes and ranges print as the strings cfn-guard
+ * serialises them to. */
+static void doc_scalar(gv_buf *out, const gv_node *n)
+{
+    gv_buf t;
+    switch (n->kind) {
+    case GV_NULL: gv_buf_puts(out, "null"); break;
+    case GV_BOOL: gv_buf_puts(out, n->u.b ? "true" : "false"); break;
+    case GV_INT: gv_buf_printf(out, "%lld", (long long)n->u.i); break;
+    case GV_FLOAT: gv_fmt_float_ryu(out, n->u.f); break;
+    case GV_STRING: gv_buf_json_string(out, n->u.s, n->len); break;
+    default:
+        gv_buf_init(&t);
+        gv_fmt_value(&t, n);
+        if (n->kind == GV_REGEX && t.len >= 2) /* drop the quotes gv_fmt_value adds */
+            gv_buf_json_string(out, t.data + 1, t.len - 2);
+        else
+            gv_buf_json_string(out, t.data ? t.data : "", t.len);
+        gv_buf_free(&t);
+    }
+}
+
+static void doc_json(gv_buf *out, const gv_node *n, int depth)
+{
+    if (n->kind == GV_LIST) {
+        if (!n->len) {
+            gv_buf_puts(out, "[]");
+            return;
+        }
+        gv_buf_putc(out, '[');
+        for (uint32_t i = 0; i < n->len; i++) {
+            if (i)
+                gv_buf_putc(out, ',');
+            indent(out, depth + 1);
+            doc_json(out, n->u.items[i], depth + 1);
+        }
+        indent(out, depth);
+        gv_buf_putc(out, ']');
+    } else if (n->kind == GV_MAP) {
+        if (!n->len) {
+            gv_buf_puts(out, "{}");
+            return;
+        }
+        gv_buf_putc(out, '{');
+        for (uint32_t i = 0; i < n->len; i++) {
+            if (i)
+                gv_buf_putc(out, ',');
+            indent(out, depth + 1);
+            gv_buf_json_string(out, n->u.members[i].key->str, n->u.members[i].key->len);
+            gv_buf_puts(out, ": ");
+            doc_json(out, n->u.members[i].value, depth + 1);
+        }
+        indent(out, depth);
+        gv_buf_putc(out, '}');
+    } else {
+        doc_scalar(out, n);
+    }
+}
+
+static void jt_json(gv_buf *out, const gv_jt *v, int depth)
+{
+    switch (v->kind) {
+    case GV_JT_NULL: gv_buf_puts(out, "null"); return;
+    case GV_JT_BOOL: gv_buf_puts(out, v->b ? "true" : "false"); return;
+    case GV_JT_INT: gv_buf_printf(out, "%lld", (long long)v->i); return;
+    case GV_JT_FLOAT: gv_fmt_float_ryu(out, v->f); return;
+    case GV_JT_STR: gv_buf_json_string(out, v->s, v->len); return;
+    case GV_JT_DOC: doc_json(out, v->doc, depth); return;
+    default: break;
+    }
+    int obj = v->kind == GV_JT_OBJ;
+    if (!v->first) {
+        gv_buf_puts(out, obj ? "{}" : "[]");
+        return;
+    }
+    gv_buf_putc(out, obj ? '{' : '[');
+    for (const gv_jt *c = v->first; c; c = c->next) {
+        if (c != v->first)
+            gv_buf_putc(out, ',');
+        indent(out, depth + 1);
+        if (obj) {
+            gv_buf_json_string(out, c->key, c->keylen);
+            gv_buf_puts(out, ": ");
+        }
+        jt_json(out, c, depth + 1);
+    }
+    indent(out, depth);
+    gv_buf_putc(out, obj ? '}' : ']');
+}
+
+void gv_jt_render_json(gv_buf *out, const gv_jt *v)
+{
+    if (v)
+        jt_json(out, v, 0);
+}

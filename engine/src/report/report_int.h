@@ -1,0 +1,79 @@
+/* Internal to the reporters: what kind of failure a check is, the texts
+ * cfn-guard derives from it, and the nesting of a rule's checks. */
+#ifndef GV_REPORT_INT_H
+#define GV_REPORT_INT_H
+
+#include "report/report.h"
+#include "util/arena.h"
+
+/* How cfn-guard classifies a failed check (its ClauseReport variants). */
+typedef enum gv_shape {
+    GV_SHAPE_BINARY,        /* Binary / Resolved: value vs value */
+    GV_SHAPE_IN,            /* Binary / InResolved: value vs a list of values */
+    GV_SHAPE_BINARY_MISSING,/* Binary / UnResolved: a side's query stopped short */
+    GV_SHAPE_UNARY,         /* Unary / Resolved */
+    GV_SHAPE_UNARY_MISSING, /* Unary / UnResolved */
+    GV_SHAPE_BLOCK_MISSING, /* Block: the block's query stopped short */
+    GV_SHAPE_RULE_REF,      /* Unary / UnResolvedContext: a named rule did not pass */
+    GV_SHAPE_NO_VALUES,     /* Unary / UnResolvedContext: `not empty` found no values */
+} gv_shape;
+
+gv_shape gv_check_shape(const gv_report_item *it, const gv_check *c);
+/* Checks the VM records that cfn-guard does not report. */
+int gv_check_hidden(const gv_report_item *it, const gv_check *c);
+const gv_insn *gv_check_insn(const gv_report_item *it, const gv_check *c);
+/* The value a failure is located at: the value compared, or where an
+ * unresolved query stopped. */
+const gv_val *gv_check_at(const gv_report_item *it, const gv_check *c);
+/* What the check compared with, as cfn-guard shows it: == [x] against a
+ * single value compares with x, at path /0 (path0 is storage for that). */
+gv_val gv_check_rhs(const gv_check *c, gv_path *path0);
+
+/* The clause's context text (" q EQUALS  4", Rule(...), GuardBlockAccessClause#...). */
+void gv_msg_context(gv_buf *out, const gv_report_item *it, const gv_check *c);
+/* cfn-guard's "error_message" for the check. */
+void gv_msg_error(gv_buf *out, const gv_report_item *it, const gv_check *c);
+/* Unresolved checks: the query left to resolve, and why it stopped. */
+void gv_msg_remaining(gv_buf *out, const gv_report_item *it, const gv_check *c);
+void gv_msg_reason(gv_buf *out, const gv_report_item *it, const gv_check *c);
+/* The << >> message of the clause, or NULL. */
+const char *gv_msg_custom(const gv_report_item *it, const gv_check *c);
+/* Operator as the CFN reporter names it: EQUAL, NOT IN, IS INT ... */
+const char *gv_msg_operator(const gv_report_item *it, const gv_check *c);
+/* comparison names of the structured output: Eq, In, Empty, IsInt ... */
+const char *gv_msg_comparison(const gv_report_item *it, const gv_check *c, int *negated);
+
+/* The nesting of a rule's failed checks, as cfn-guard reports it: called
+ * parameterised rules and disjunctions become nodes, block and when
+ * clauses are transparent. */
+#define GV_MAX_CTX_DEPTH 600 /* above the evaluation depth limit */
+
+typedef enum gv_cnode_kind { GV_CN_RULE, GV_CN_ANY, GV_CN_CHECK } gv_cnode_kind;
+
+typedef struct gv_cnode {
+    uint8_t kind;
+    uint32_t rule;            /* RULE: declaration of the rule (or the callee) */
+    const gv_check *check;    /* CHECK */
+    const void *key;          /* identity of the evaluation it stands for */
+    uint32_t key_ip;
+    struct gv_cnode *first, *last, *next;
+} gv_cnode;
+
+/* Over the checks of r, or only those whose indexes subset lists (in
+ * increasing order). NULL when there is no check to show, or memory ran
+ * out (*oom then set). */
+gv_cnode *gv_check_tree(gv_arena *a, const gv_report_item *it, const gv_rule_result *r, const uint32_t *subset,
+                        uint32_t nsubset, int *oom);
+
+/* The node of v with a location (found through its path if need be). */
+const gv_node *gv_msg_located(const gv_report_item *it, const gv_val *v);
+/* Code snippet lines around the 0-based line of a located node. */
+void gv_snippet(gv_buf *out, const gv_report_item *it, const gv_node *at, int indent);
+void gv_indent(gv_buf *out, int n);
+
+/* -z -o junit / -o sarif. */
+struct gv_jb;
+int gv_report_junit(gv_buf *out, const gv_report_file *files, size_t n);
+int gv_report_sarif(gv_buf *out, struct gv_jb *b, const gv_report_file *files, size_t n);
+
+#endif

@@ -1,0 +1,272 @@
+/* Structured reports in cfn-guard's serde shape, per data file:
+ *   {name, metadata, status, not_compliant: [{Rule: {name, metadata,
+ *    messages, checks: [...]}}], not_applicable: [..], compliant: [..]}
+ * built as a gv_jt tree, then rendered as JSON or YAML. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/fmt.h"
+#include "report/jtree.h"
+#include "report/report_int.h"
+
+static gv_jt *str_of(gv_jb *b, void (*fn)(gv_buf *, const gv_report_item *, const gv_check *),
+                     const gv_report_item *it, const gv_check *c)
+{
+    gv_buf t;
+    gv_buf_init(&t);
+    fn(&t, it, c);
+    gv_jt *v = gv_jt_buf(b, &t);
+    gv_buf_free(&t);
+    return v;
+}
+
+static gv_jt *path_value(gv_jb *b, const gv_val *v)
+{
+    gv_jt *o = gv_jt_obj(b);
+    gv_buf p;
+    gv_buf_init(&p);
+    gv_fmt_path(&p, v);
+    gv_jt_set(o, "path", gv_jt_buf(b, &p));
+    gv_buf_free(&p);
+    gv_jt_set(o, "value", gv_jt_doc(b, v->node ? v->node : v->reached));
+    return o;
+}
+
+static gv_jt *comparison(gv_jb *b, const gv_report_item *it, const gv_check *c)
+{
+    int neg;
+    const char *name = gv_msg_comparison(it, c, &neg);
+    gv_jt *a = gv_jt_arr(b);
+    gv_jt_push(a, gv_jt_str(b, name));
+    gv_jt_push(a, gv_jt_bool(b, neg));
+    return a;
+}
+
+static gv_jt *messages(gv_jb *b, const gv_report_item *it, const gv_check *c, int null_custom)
+{
+    const char *msg = gv_msg_custom(it, c);
+    gv_jt *m = gv_jt_obj(b);
+    gv_jt_set(m, "custom_message", msg ? gv_jt_str(b, msg) : null_custom ? gv_jt_null(b) : gv_jt_str(b, ""));
+    gv_jt_set(m, "error_message", str_of(b, gv_msg_error, it, c));
+    return m;
+}
+
+static gv_jt *unresolved(gv_jb *b, const gv_report_item *it, const gv_check *c)
+{
+    gv_jt *u = gv_jt_obj(b);
+    gv_jt_set(u, "traversed_to", path_value(b, &c->lhs));
+    gv_jt_set(u, "remaining_query", str_of(b, gv_msg_remaining, it, c));
+    gv_jt_set(u, "reason", str_of(b, gv_msg_reason, it, c));
+    return u;
+}
+
+static gv_jt *binary_check(gv_jb *b, const gv_report_item *it, const gv_check *c, gv_shape shape)
+{
+    gv_jt *check = gv_jt_obj(b), *inner = gv_jt_obj(b);
+    if (shape == GV_SHAPE_BINARY_MISSING) {
+        gv_jt_set(check, "UnResolved", inner);
+        gv_jt_set(inner, "value", unresolved(b, it, c));
+    } else if (shape == GV_SHAPE_IN) {
+        gv_jt_set(check, "InResolved", inner);
+        gv_jt_set(inner, "from", path_value(b, gv_check_at(it, c)));
+        gv_jt *to = gv_jt_set(inner, "to", gv_jt_arr(b));
+        for (uint32_t i = 0; i < c->nrhs; i++)
+            gv_jt_push(to, path_value(b, &c->rhs_all[i]));
+    } else {
+        gv_jt_set(check, "Resolved", inner);
+        gv_jt_set(inner, "from", path_value(b, &c->lhs));
+        gv_path p0;
+        gv_val rhs = gv_check_rhs(c, &p0);
+        gv_jt_set(inner, "to", path_value(b, &rhs));
+    }
+    gv_jt_set(inner, "comparison", comparison(b, it, c));
+    return check;
+}
+
+static gv_jt *unary_check(gv_jb *b, const gv_report_item *it, const gv_check *c, gv_shape shape)
+{
+    gv_jt *check = gv_jt_obj(b), *inner = gv_jt_obj(b);
+    if (shape == GV_SHAPE_RULE_REF) {
+        const gv_program *p = it->prog;
+        gv_jt_set(check, "UnResolvedContext", gv_jt_str(b, p->strings[p->refs[p->code[c->ip].a].name].s));
+        return check;
+    }
+    if (shape == GV_SHAPE_NO_VALUES) {
+        gv_jt_set(check, "UnResolvedContext", str_of(b, gv_msg_context, it, c));
+        return check;
+    }
+    if (shape == GV_SHAPE_UNARY_MISSING) {
+        gv_jt_set(check, "UnResolved", inner);
+        gv_jt_set(inner, "value", unresolved(b, it, c));
+    } else {
+        gv_jt_set(check, "Resolved", inner);
+        gv_jt_set(inner, "value", path_value(b, &c->lhs));
+    }
+    gv_jt_set(inner, "comparison", comparison(b, it, c));
+    return check;
+}
+
+static gv_jt *clause(gv_jb *b, const gv_report_item *it, const gv_check *c)
+{
+    gv_shape shape = gv_check_shape(it, c);
+    gv_jt *outer = gv_jt_obj(b), *body = gv_jt_obj(b);
+    gv_jt *context = str_of(b, gv_msg_context, it, c);
+    if (shape == GV_SHAPE_BLOCK_MISSING) {
+        gv_jt_set(outer, "Block", body);
+        gv_jt_set(body, "context", context);
+        gv_jt_set(body, "messages", messages(b, it, c, 0));
+        gv_jt_set(body, "unresolved", unresolved(b, it, c));
+        return outer;
+    }
+    gv_jt *kind = gv_jt_set(gv_jt_set(outer, "Clause", gv_jt_obj(b)),
+                            shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING || shape == GV_SHAPE_RULE_REF ||
+                                    shape == GV_SHAPE_NO_VALUES
+                                ? "Unary" : "Binary", body);
+    (void)kind;
+    if (shape == GV_SHAPE_BINARY || shape == GV_SHAPE_IN || shape == GV_SHAPE_BINARY_MISSING) {
+        gv_jt_set(body, "context", context);
+        gv_jt_set(body, "messages", messages(b, it, c, shape == GV_SHAPE_IN));
+        gv_jt_set(body, "check", binary_check(b, it, c, shape));
+    } else {
+        gv_jt_set(body, "check", unary_check(b, it, c, shape));
+        gv_jt_set(body, "context", context);
+        gv_jt_set(body, "messages", messages(b, it, c, 0));
+    }
+    return outer;
+}
+
+static gv_jt *node_json(gv_jb *b, const gv_report_item *it, const gv_cnode *n);
+
+static gv_jt *rule_json(gv_jb *b, const gv_report_item *it, const gv_cnode *n)
+{
+    gv_jt *outer = gv_jt_obj(b), *r = gv_jt_obj(b);
+    gv_jt_set(outer, "Rule", r);
+    gv_buf name;
+    gv_buf_init(&name);
+    gv_report_rule_name(&name, it, n->rule);
+    gv_jt_set(r, "name", gv_jt_buf(b, &name));
+    gv_buf_free(&name);
+    gv_jt_set(r, "metadata", gv_jt_obj(b));
+    gv_jt *m = gv_jt_set(r, "messages", gv_jt_obj(b));
+    /* a called rule carries the message of the call */
+    uint32_t msg = n->key ? it->prog->messages[n->key_ip] : GV_NONE;
+    gv_jt_set(m, "custom_message", msg == GV_NONE ? gv_jt_null(b) : gv_jt_str(b, it->prog->strings[msg].s));
+    gv_jt_set(m, "error_message", gv_jt_null(b));
+    gv_jt *checks = gv_jt_set(r, "checks", gv_jt_arr(b));
+    for (const gv_cnode *c = n->first; c; c = c->next)
+        gv_jt_push(checks, node_json(b, it, c));
+    return outer;
+}
+
+static gv_jt *node_json(gv_jb *b, const gv_report_item *it, const gv_cnode *n)
+{
+    if (n->kind == GV_CN_CHECK)
+        return clause(b, it, n->check);
+    if (n->kind == GV_CN_RULE)
+        return rule_json(b, it, n);
+    gv_jt *outer = gv_jt_obj(b);
+    gv_jt *checks = gv_jt_set(gv_jt_set(outer, "Disjunctions", gv_jt_obj(b)), "checks", gv_jt_arr(b));
+    for (const gv_cnode *c = n->first; c; c = c->next)
+        gv_jt_push(checks, node_json(b, it, c));
+    return outer;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Rule names of one status over the items, sorted bytewise, each once. */
+static gv_jt *names(gv_jb *b, const gv_report_item *items, size_t n, gv_rstatus want)
+{
+    size_t total = 0, k = 0;
+    for (size_t i = 0; i < n; i++)
+        total += items[i].res->nrules;
+    char **all = gv_arena_alloc(b->a, (total ? total : 1) * sizeof *all);
+    gv_jt *arr = gv_jt_arr(b);
+    if (!all) {
+        b->oom = 1;
+        return arr;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (uint32_t r = 0; r < items[i].res->nrules; r++) {
+            if (items[i].res->rules[r].status != want)
+                continue;
+            gv_buf name;
+            gv_buf_init(&name);
+            gv_report_rule_name(&name, &items[i], items[i].res->rules[r].rule);
+            all[k] = gv_arena_strndup(b->a, name.data ? name.data : "", name.len);
+            gv_buf_free(&name);
+            if (all[k])
+                k++;
+        }
+    qsort(all, k, sizeof *all, cmp_str);
+    for (size_t i = 0; i < k; i++)
+        if (i == 0 || strcmp(all[i], all[i - 1]) != 0)
+            gv_jt_push(arr, gv_jt_str(b, all[i]));
+    return arr;
+}
+
+static gv_jt *record(gv_jb *b, const char *data_name, const gv_report_item *items, size_t n)
+{
+    gv_rstatus st = GV_RS_SKIP;
+    for (size_t i = 0; i < n; i++)
+        if (items[i].res->status == GV_RS_FAIL || (items[i].res->status == GV_RS_PASS && st == GV_RS_SKIP))
+            st = items[i].res->status;
+    gv_jt *o = gv_jt_obj(b);
+    gv_jt_set(o, "name", gv_jt_str(b, data_name));
+    gv_jt_set(o, "metadata", gv_jt_obj(b));
+    gv_jt_set(o, "status", gv_jt_str(b, st == GV_RS_FAIL ? "FAIL" : st == GV_RS_PASS ? "PASS" : "SKIP"));
+    gv_jt *nc = gv_jt_set(o, "not_compliant", gv_jt_arr(b));
+    for (size_t i = 0; i < n; i++)
+        for (uint32_t r = 0; r < items[i].res->nrules; r++) {
+            const gv_rule_result *rr = &items[i].res->rules[r];
+            if (rr->status != GV_RS_FAIL)
+                continue;
+            gv_cnode *t = gv_check_tree(b->a, &items[i], rr, NULL, 0, &b->oom);
+            gv_cnode empty = { GV_CN_RULE, rr->rule, NULL, NULL, 0, NULL, NULL, NULL };
+            gv_jt_push(nc, rule_json(b, &items[i], t ? t : &empty));
+        }
+    gv_jt_set(o, "not_applicable", names(b, items, n, GV_RS_SKIP));
+    gv_jt_set(o, "compliant", names(b, items, n, GV_RS_PASS));
+    return o;
+}
+
+static int render(gv_buf *out, gv_jb *b, const gv_jt *v, gv_out_format fmt)
+{
+    if (b->oom)
+        return -1;
+    if (fmt == GV_OUT_YAML)
+        gv_jt_render_yaml(out, v);
+    else
+        gv_jt_render_json(out, v);
+    return 0;
+}
+
+int gv_report_record(gv_buf *out, const gv_report_item *it, gv_out_format fmt)
+{
+    gv_arena a;
+    gv_arena_init(&a, 16 * 1024);
+    gv_jb b = { &a, 0 };
+    int r = render(out, &b, record(&b, it->data_name, it, 1), fmt);
+    gv_arena_free(&a);
+    return r;
+}
+
+int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_out_format fmt)
+{
+    gv_arena a;
+    gv_arena_init(&a, 64 * 1024);
+    gv_jb b = { &a, 0 };
+    int r;
+    if (fmt == GV_OUT_JUNIT || fmt == GV_OUT_SARIF) {
+        r = fmt == GV_OUT_JUNIT ? gv_report_junit(out, files, n) : gv_report_sarif(out, &b, files, n);
+    } else {
+        gv_jt *list = gv_jt_arr(&b);
+        for (size_t i = 0; i < n; i++)
+            gv_jt_push(list, record(&b, files[i].data_name, files[i].items, files[i].n));
+        r = render(out, &b, list, fmt);
+    }
+    gv_arena_free(&a);
+    return r;
+}

@@ -1,0 +1,160 @@
+/* Verification of a program read from a bundle: the VM trusts indexes, so
+ * every one is checked against the table it points into before the program
+ * may run. Checksums catch accidents; this catches crafted files. */
+#include "vm/bundle.h"
+
+#include "vm/functions.h"
+
+typedef struct vctx {
+    const gv_program *p;
+    const char *what; /* the first problem found */
+} vctx;
+
+static int bad(vctx *v, const char *what)
+{
+    if (!v->what)
+        v->what = what;
+    return 0;
+}
+
+static int in_range(uint32_t i, uint32_t n)
+{
+    return i < n;
+}
+
+static int opt_range(uint32_t i, uint32_t n)
+{
+    return i == GV_NONE || i < n;
+}
+
+static int check_var(vctx *v, const gv_insn *in)
+{
+    const gv_program *p = v->p;
+    switch (in->flags) {
+    case GV_VAR_LOCAL:
+    case GV_VAR_GLOBAL: return in_range(in->a, p->nslots) || bad(v, "variable slot out of range");
+    case GV_VAR_PARAM: return in_range(in->a, p->max_params) || bad(v, "parameter out of range");
+    case GV_VAR_UNBOUND: return in_range(in->a, p->nstrings) || bad(v, "variable name out of range");
+    default: return bad(v, "bad variable kind");
+    }
+}
+
+static int check_insn(vctx *v, const gv_insn *in)
+{
+    const gv_program *p = v->p;
+    switch ((gv_opcode)in->op) {
+    case GV_I_Q_ROOT:
+    case GV_I_Q_THIS:
+    case GV_I_Q_ALL:
+    case GV_I_Q_INDEX:
+    case GV_I_C_AND:
+    case GV_I_C_OR:
+    case GV_I_END: return 1;
+    case GV_I_Q_VAR:
+    case GV_I_Q_VAR_KEY: return check_var(v, in);
+    case GV_I_Q_KEY: return in_range(in->b, p->nstrings) || bad(v, "key constant out of range");
+    case GV_I_Q_FILTER:
+    case GV_I_Q_ALL_FILTER:
+    case GV_I_Q_SELECT:
+    case GV_I_Q_KEYS_FILTER: return in_range(in->b, p->nblocks) || bad(v, "filter block out of range");
+    case GV_I_C_UNARY: return in_range(in->a, p->nblocks) || bad(v, "query block out of range");
+    case GV_I_C_BINARY:
+        return (in_range(in->a, p->nblocks) && in_range(in->b, p->noperands)) ||
+               bad(v, "comparison operand out of range");
+    case GV_I_C_BLOCK:
+        if ((in->flags & GV_FLAG_TYPE_BLOCK) && !in_range(in->c, p->nstrings))
+            return bad(v, "type name out of range");
+        /* fall through */
+    case GV_I_C_WHEN:
+        return (in_range(in->a, p->nblocks) && in_range(in->b, p->nblocks)) ||
+               bad(v, "block out of range");
+    case GV_I_C_RULE: return in_range(in->a, p->nrefs) || bad(v, "rule reference out of range");
+    case GV_I_C_CALL:
+        return (in_range(in->a, p->nrefs) && in->b <= p->nargs && in->c <= p->nargs - in->b) ||
+               bad(v, "rule call out of range");
+    case GV_I_C_LET:
+        return (in_range(in->a, p->nslots) && in_range(in->b, p->noperands)) ||
+               bad(v, "let out of range");
+    default: return bad(v, "unknown instruction");
+    }
+}
+
+static int check_code(vctx *v)
+{
+    const gv_program *p = v->p;
+    if (p->ncode == 0 || p->code[p->ncode - 1].op != GV_I_END)
+        return bad(v, "code does not end with END");
+    for (uint32_t i = 0; i < p->ncode; i++) {
+        if (!check_insn(v, &p->code[i]))
+            return 0;
+        if (!opt_range(p->messages[i], p->nstrings))
+            return bad(v, "message out of range");
+    }
+    for (uint32_t i = 0; i < p->nblocks; i++)
+        if (!in_range(p->blocks[i], p->ncode))
+            return bad(v, "block start out of range");
+    return 1;
+}
+
+static int check_operands(vctx *v)
+{
+    const gv_program *p = v->p;
+    for (uint32_t i = 0; i < p->noperands; i++) {
+        const gv_operand *o = &p->operands[i];
+        switch (o->kind) {
+        case GV_OPND_LITERAL:
+            if (!in_range(o->idx, p->nliterals))
+                return bad(v, "literal out of range");
+            break;
+        case GV_OPND_QUERY:
+            if (!in_range(o->idx, p->nblocks))
+                return bad(v, "query block out of range");
+            break;
+        case GV_OPND_CALL:
+            if (o->fn < -1 || o->fn >= GV_FN__COUNT || o->args_start > p->nargs ||
+                o->nargs > p->nargs - o->args_start)
+                return bad(v, "function call out of range");
+            if (o->fn < 0 && !in_range(o->idx, p->nstrings))
+                return bad(v, "function name out of range");
+            break;
+        default: return bad(v, "bad operand kind");
+        }
+    }
+    for (uint32_t i = 0; i < p->nargs; i++)
+        if (!in_range(p->args[i], p->noperands))
+            return bad(v, "argument out of range");
+    for (uint32_t i = 0; i < p->nslots; i++)
+        if (!opt_range(p->global_operand[i], p->noperands))
+            return bad(v, "global operand out of range");
+    return 1;
+}
+
+static int check_rules(vctx *v)
+{
+    const gv_program *p = v->p;
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        const gv_rule_decl *d = &p->rules[i];
+        if (!in_range(d->name, p->nstrings) || !opt_range(d->when_block, p->nblocks) ||
+            !in_range(d->body_block, p->nblocks) || !opt_range(d->message, p->nstrings))
+            return bad(v, "rule out of range");
+    }
+    for (uint32_t i = 0; i < p->nrefs; i++) {
+        const gv_ref *r = &p->refs[i];
+        if (!in_range(r->name, p->nstrings) || r->start > p->nref_decls || r->n > p->nref_decls - r->start)
+            return bad(v, "rule reference out of range");
+    }
+    for (uint32_t i = 0; i < p->nref_decls; i++)
+        if (!in_range(p->ref_decls[i], p->nrules))
+            return bad(v, "rule declaration out of range");
+    return 1;
+}
+
+int gv_program_verify(const gv_program *p, const char *name, gv_error *err)
+{
+    vctx v = { p, NULL };
+    if (check_code(&v) && check_operands(&v) && check_rules(&v))
+        return 0;
+    gv_error_set(err, GV_E_BUNDLE, name, (gv_loc){ 0, 0 }, "corrupt bundle: %s (in %s)", v.what,
+                 p->source ? p->source : "?");
+    return -1;
+}

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Semantic probes: tests/conformance/probes/*/ hold a rules.guard, a
+# data.json and `expected`: the rule lines cfn-guard 3.1.1 printed for
+# `validate -r rules.guard -d data.json -S all` ("name STATUS", in its
+# order), then "exit N". gavel must print the same, except where a probe
+# holds `gavel-expected` (and a DIFFERENCE note): a case where cfn-guard
+# crashes and gavel deliberately does not.
+set -u
+: "${GAVEL:?GAVEL must name the gavel binary}"
+pass=0; fail=0
+tmp=$(mktemp); trap 'rm -f "$tmp" "$tmp.out"' EXIT
+for c in tests/conformance/probes/*/; do
+    c=${c%/}
+    (cd "$c" && "$GAVEL" validate -r rules.guard -d data.json -S all > "$tmp.out" 2>/dev/null; echo "exit $?" > "$tmp")
+    { sed -n 's/^rules\.guard\/\([^ ]*\)  *\(PASS\|FAIL\|SKIP\)$/\1 \2/p' "$tmp.out"; cat "$tmp"; } > "$tmp.got"
+    want="$c/expected"
+    [ -f "$c/gavel-expected" ] && want="$c/gavel-expected"
+    if cmp -s "$want" "$tmp.got"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "probe FAILED: $c"
+        diff "$want" "$tmp.got" | grep '^[<>]' | sed 's/^/    /'
+    fi
+    rm -f "$tmp.got"
+done
+echo "probes: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,215 @@
+/* Arena: alignment, zeroing, copies, marks and resets, large blocks, the
+ * byte limit; and the growable buffer's JSON string escaping. */
+#include <check.h>
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "util/arena.h"
+#include "util/buf.h"
+
+static int aligned(const void *p)
+{
+    return ((uintptr_t)p & (alignof(max_align_t) - 1)) == 0;
+}
+
+START_TEST(alloc_is_aligned_for_any_type)
+{
+    gv_arena a;
+    gv_arena_init(&a, 256);
+    /* odd sizes and interleaved byte allocations must not break alignment */
+    for (size_t size = 1; size < 100; size += 7) {
+        ck_assert_ptr_nonnull(gv_arena_alloc_bytes(&a, 3));
+        void *p = gv_arena_alloc(&a, size);
+        ck_assert_ptr_nonnull(p);
+        ck_assert_msg(aligned(p), "size %zu gave %p", size, p);
+    }
+    gv_arena_free(&a);
+}
+END_TEST
+
+START_TEST(allocations_do_not_overlap)
+{
+    gv_arena a;
+    gv_arena_init(&a, 128);
+    unsigned char *blocks[200];
+    for (int i = 0; i < 200; i++) {
+        blocks[i] = gv_arena_alloc(&a, 24);
+        memset(blocks[i], i, 24);
+    }
+    for (int i = 0; i < 200; i++)
+        for (int k = 0; k < 24; k++)
+            ck_assert_int_eq(blocks[i][k], (unsigned char)i);
+    gv_arena_free(&a);
+}
+END_TEST
+
+START_TEST(zalloc_zeroes_reused_memory)
+{
+    gv_arena a;
+    gv_arena_init(&a, 1024);
+    gv_arena_mark m = gv_arena_save(&a);
+    memset(gv_arena_alloc(&a, 512), 0xAB, 512);
+    gv_arena_reset(&a, m);
+    unsigned char *z = gv_arena_zalloc(&a, 512);
+    for (int i = 0; i < 512; i++)
+        ck_assert_int_eq(z[i], 0);
+    gv_arena_free(&a);
+}
+END_TEST
+
+START_TEST(zero_size_allocations_are_distinct)
+{
+    gv_arena a;
+    gv_arena_init(&a, 0);
+    void *p = gv_arena_alloc(&a, 0), *q = gv_arena_alloc(&a, 0);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(q);
+    ck_assert_ptr_ne(p, q);
+    gv_arena_free(&a);
+}
+END_TEST
+
+START_TEST(strndup_keeps_embedded_nul)
+{
+    gv_arena a;
+    gv_arena_init(&a, 0);
+    char *s = gv_arena_strndup(&a, "ab\0cd", 5);
+    ck_assert_int_eq(memcmp(s, "ab\0cd", 5), 0);
+    ck_assert_int_eq(s[5], '\0');
+    char *e = gv_arena_strndup(&a, NULL, 0); /* empty copy needs no source */
+    ck_assert_str_eq(e, "");
+    ck_assert_str_eq(gv_arena_strdup(&a, "xyz"), "xyz");
+    gv_arena_free(&a);
+}
+END_TEST
+
+START_TEST(memdup_and_sprintf)
+{
+    gv_arena a;
+    gv_arena_init(&a, 64);
+    int src[5] = { 1, 2, 3, 4, 5 };
+    int *d = gv_arena_memdup(&a, src, sizeof src);
+    ck_assert_ptr_ne(d, src);
+    ck_assert_int_eq(memcmp(d, src, sizeof src), 0);
+    ck_assert_str_eq(gv_arena_sprintf(&a, "%s-%d", "k", 42), "k-42");
+    /* longer than a chunk: the formatter must size it first */
+    char *long_s = gv_arena_sprintf(&a, "%0200d", 7);
+    ck_assert_uint_eq(strlen(long_s), 200);
+    ck_assert_int_eq(long_s[199], '7');
+    gv_arena_free(&a);
+}
+END_TEST
+
+START_TEST(reset_frees_chunks_after_mark)
+{
+    gv_arena a;
+    gv_arena_init(&a, 1024);
+    gv_arena_alloc(&a, 100);
+    size_t before = a.total;
+    gv_arena_mark m = gv_arena_save(&a);
+    char *first = gv_arena_alloc(&a, 16);
+    for (int i = 0; i < 50; i++)
+        gv_arena_alloc(&a, 900); /* forces new chunks */
+    ck_assert_uint_gt(a.total, before);
+    gv_arena_reset(&a, m);
+    ck_assert_uint_eq(a.total, before);
+    /* the memory right after the mark is handed out again */
+    ck_assert_ptr_eq(gv_arena_alloc(&a, 16), first);
+    gv_arena_free(&a);
+}
+END_TEST
+
+START_TEST(reset_to_empty_mark)
+{
+    gv_arena a;
+    gv_arena_init(&a, 256);
+    gv_arena_mark m = gv_arena_save(&a);
+    for (int i = 0; i < 20; i++)
+        gv_arena_alloc(&a, 200);
+    gv_arena_reset(&a, m);
+    ck_assert_uint_eq(a.total, 0);
+    ck_assert_ptr_null(a.head);
+    ck_assert_ptr_nonnull(gv_arena_alloc(&a, 10)); /* still usable */
+    gv_arena_free(&a);
+}
+END_TEST
+
+START_TEST(large_block_gets_own_chunk)
+{
+    gv_arena a;
+    gv_arena_init(&a, 4096);
+    char *small = gv_arena_alloc(&a, 8);
+    size_t big = 1 << 20;
+    char *p = gv_arena_alloc(&a, big);
+    ck_assert_ptr_nonnull(p);
+    ck_assert(aligned(p));
+    memset(p, 1, big); /* all of it is usable */
+    ck_assert_uint_ge(a.total, big + 4096);
+    small[0] = 5; /* the first chunk stays valid */
+    ck_assert_int_eq(small[0], 5);
+    gv_arena_free(&a);
+    ck_assert_uint_eq(a.total, 0);
+}
+END_TEST
+
+START_TEST(limit_makes_alloc_fail)
+{
+    gv_arena a;
+    gv_arena_init(&a, 1024);
+    a.limit = 4096;
+    int got = 0;
+    while (gv_arena_alloc(&a, 512) != NULL && got < 100)
+        got++;
+    ck_assert_int_eq(got, 8); /* four chunks of two */
+    ck_assert_ptr_null(gv_arena_alloc(&a, 1 << 20));
+    ck_assert_uint_le(a.total, 4096);
+    gv_arena_free(&a);
+}
+END_TEST
+
+START_TEST(huge_size_fails_cleanly)
+{
+    gv_arena a;
+    gv_arena_init(&a, 0);
+    ck_assert_ptr_null(gv_arena_alloc(&a, SIZE_MAX - 8));
+    ck_assert_ptr_null(gv_arena_strndup(&a, "x", SIZE_MAX));
+    ck_assert_ptr_nonnull(gv_arena_alloc(&a, 8));
+    gv_arena_free(&a);
+}
+END_TEST
+
+START_TEST(buf_json_string_escapes)
+{
+    gv_buf b;
+    gv_buf_init(&b);
+    gv_buf_json_string(&b, "a\"b\\c\n\t\x01\0z\xc3\xa9", 12);
+    ck_assert_str_eq(b.data, "\"a\\\"b\\\\c\\n\\t\\u0001\\u0000z\xc3\xa9\"");
+    gv_buf_clear(&b);
+    gv_buf_printf(&b, "%d:%s", 5, "x");
+    ck_assert_str_eq(b.data, "5:x");
+    ck_assert_uint_eq(b.len, 3);
+    gv_buf_free(&b);
+}
+END_TEST
+
+Suite *gv_test_suite(void)
+{
+    Suite *s = suite_create("arena");
+    TCase *tc = tcase_create("arena");
+    tcase_add_test(tc, alloc_is_aligned_for_any_type);
+    tcase_add_test(tc, allocations_do_not_overlap);
+    tcase_add_test(tc, zalloc_zeroes_reused_memory);
+    tcase_add_test(tc, zero_size_allocations_are_distinct);
+    tcase_add_test(tc, strndup_keeps_embedded_nul);
+    tcase_add_test(tc, memdup_and_sprintf);
+    tcase_add_test(tc, reset_frees_chunks_after_mark);
+    tcase_add_test(tc, reset_to_empty_mark);
+    tcase_add_test(tc, large_block_gets_own_chunk);
+    tcase_add_test(tc, limit_makes_alloc_fail);
+    tcase_add_test(tc, huge_size_fails_cleanly);
+    tcase_add_test(tc, buf_json_string_escapes);
+    suite_add_tcase(s, tc);
+    return s;
+}

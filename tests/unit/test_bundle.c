@@ -1,0 +1,196 @@
+/* Precompiled bundles: a program read back from a bundle is the same
+ * program (same disassembly, same verdicts), and every damaged bundle is
+ * rejected with a GV_E_BUNDLE error instead of being run. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc/doc.h"
+#include "run/ruleset.h"
+#include "util/buf.h"
+#include "vm/bundle.h"
+#include "vm/disasm.h"
+#include "vm/eval.h"
+
+static const char rules[] =
+    "let types = ['AWS::S3::Bucket', 'AWS::KMS::Key']\n"
+    "let buckets = Resources.*[ Type IN %types ]\n"
+    "rule named when %buckets !empty {\n"
+    "    %buckets.Properties.BucketName == /^team-[a-z]+$/ <<bucket names carry the team>>\n"
+    "    %buckets.Properties.Size IN r[1, 10)\n"
+    "    some %buckets.Properties.Tags[*] { Key == 'team' }\n"
+    "    check(%buckets)\n"
+    "}\n"
+    "rule check(b) { %b.Properties { Versioning exists or Extra == {\"a\": [1, 2.5, null, true]} } }\n"
+    "let n = count(Resources.*)\n"
+    "rule counted { %n >= 1 }\n";
+
+static const char data[] =
+    "{\"Resources\": {\"b\": {\"Type\": \"AWS::S3::Bucket\", \"Properties\": {"
+    "\"BucketName\": \"team-ml\", \"Size\": 3, \"Tags\": [{\"Key\": \"team\"}], \"Versioning\": 1}},"
+    "\"c\": {\"Type\": \"AWS::KMS::Key\", \"Properties\": {\"BucketName\": \"x\", \"Size\": 30}}}}";
+
+static gv_program *compile_fixture(void)
+{
+    gv_error err;
+    gv_error_clear(&err);
+    gv_program *p = gv_ruleset_load("fixture.guard", rules, strlen(rules), &err);
+    ck_assert_msg(p != NULL, "%s", err.msg);
+    return p;
+}
+
+static void write_bundle(gv_buf *out, gv_program *p)
+{
+    gv_buf_init(out);
+    ck_assert_int_eq(gv_bundle_write(out, &p, NULL, 1), 0);
+}
+
+static char *disasm(const gv_program *p)
+{
+    gv_buf b;
+    gv_buf_init(&b);
+    gv_disassemble(&b, p);
+    return b.data;
+}
+
+static void statuses(const gv_program *p, char *out, size_t cap)
+{
+    gv_error err;
+    gv_error_clear(&err);
+    gv_load_opts o;
+    gv_load_opts_default(&o);
+    gv_doc *d = gv_doc_load_mem("d.json", data, strlen(data), &o, &err);
+    ck_assert_ptr_nonnull(d);
+    gv_arena scratch;
+    gv_arena_init(&scratch, 0);
+    gv_eval_result r;
+    ck_assert_int_eq(gv_eval(p, gv_doc_root(d), &scratch, &r, &err), 0);
+    out[0] = '\0';
+    for (uint32_t i = 0; i < r.nrules; i++) {
+        size_t n = strlen(out);
+        snprintf(out + n, cap - n, "%s=%d ", p->strings[p->rules[r.rules[i].rule].name].s, (int)r.rules[i].status);
+    }
+    gv_arena_free(&scratch);
+    gv_doc_free(d);
+}
+
+static gv_program *read_one(const gv_buf *b, gv_error *err)
+{
+    uint32_t n = 0;
+    gv_error_clear(err);
+    gv_program **ps = gv_bundle_read("t.gvb", b->data, b->len, &n, NULL, err);
+    if (!ps)
+        return NULL;
+    ck_assert_uint_eq(n, 1);
+    gv_program *p = ps[0];
+    free(ps);
+    return p;
+}
+
+START_TEST(round_trip_same_program)
+{
+    gv_program *p = compile_fixture();
+    gv_buf b;
+    write_bundle(&b, p);
+    ck_assert(gv_bundle_sniff(b.data, b.len));
+    gv_error err;
+    gv_program *q = read_one(&b, &err);
+    ck_assert_msg(q != NULL, "%s", err.msg);
+    char *d1 = disasm(p), *d2 = disasm(q);
+    ck_assert_str_eq(d1, d2);
+    char s1[256], s2[256];
+    statuses(p, s1, sizeof s1);
+    statuses(q, s2, sizeof s2);
+    ck_assert_str_eq(s1, s2);
+    ck_assert_str_eq(s1, "named=2 counted=1 "); /* the key fails the name pattern */
+    free(d1);
+    free(d2);
+    gv_program_free(q);
+    gv_program_free(p);
+    gv_buf_free(&b);
+}
+END_TEST
+
+START_TEST(every_truncation_is_rejected)
+{
+    gv_program *p = compile_fixture();
+    gv_buf b;
+    write_bundle(&b, p);
+    for (size_t len = 0; len < b.len; len += 7) {
+        gv_buf t = { b.data, len, len, 0 };
+        gv_error err;
+        ck_assert_ptr_null(read_one(&t, &err));
+        ck_assert_int_eq(err.code, GV_E_BUNDLE);
+    }
+    gv_program_free(p);
+    gv_buf_free(&b);
+}
+END_TEST
+
+START_TEST(flipped_byte_fails_checksum)
+{
+    gv_program *p = compile_fixture();
+    gv_buf b;
+    write_bundle(&b, p);
+    b.data[b.len / 2] ^= 0x5a;
+    gv_error err;
+    ck_assert_ptr_null(read_one(&b, &err));
+    ck_assert_int_eq(err.code, GV_E_BUNDLE);
+    ck_assert_str_eq(err.msg, "corrupt bundle: checksum mismatch");
+    gv_program_free(p);
+    gv_buf_free(&b);
+}
+END_TEST
+
+START_TEST(other_version_is_rejected)
+{
+    gv_program *p = compile_fixture();
+    gv_buf b;
+    write_bundle(&b, p);
+    b.data[8] = 99; /* the format version follows the magic number */
+    gv_error err;
+    ck_assert_ptr_null(read_one(&b, &err));
+    ck_assert_int_eq(err.code, GV_E_BUNDLE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "bundle format version 99"));
+    gv_program_free(p);
+    gv_buf_free(&b);
+}
+END_TEST
+
+START_TEST(not_a_bundle)
+{
+    gv_buf t = { (char *)"rule r { a exists }\n", 20, 20, 0 };
+    gv_error err;
+    ck_assert(!gv_bundle_sniff(t.data, t.len));
+    ck_assert_ptr_null(read_one(&t, &err));
+    ck_assert_str_eq(err.msg, "not a gavel bundle (bad magic number)");
+}
+END_TEST
+
+START_TEST(verifier_catches_bad_index)
+{
+    gv_program *p = compile_fixture();
+    gv_error err;
+    gv_error_clear(&err);
+    ck_assert_int_eq(gv_program_verify(p, "t.gvb", &err), 0);
+    p->code[0].op = 200;
+    ck_assert_int_eq(gv_program_verify(p, "t.gvb", &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "unknown instruction"));
+    gv_program_free(p);
+}
+END_TEST
+
+Suite *gv_test_suite(void)
+{
+    Suite *s = suite_create("bundle");
+    TCase *tc = tcase_create("bundle");
+    tcase_add_test(tc, round_trip_same_program);
+    tcase_add_test(tc, every_truncation_is_rejected);
+    tcase_add_test(tc, flipped_byte_fails_checksum);
+    tcase_add_test(tc, other_version_is_rejected);
+    tcase_add_test(tc, not_a_bundle);
+    tcase_add_test(tc, verifier_catches_bad_index);
+    suite_add_tcase(s, tc);
+    return s;
+}
