@@ -129,7 +129,9 @@ static gv_token scan_number(gv_lexer *lx)
     while (p < lx->len && is_digit((unsigned char)lx->src[p]))
         p++;
     int is_float = 0;
-    if (p + 1 < lx->len && lx->src[p] == '.' && is_digit((unsigned char)lx->src[p + 1])) {
+    /* right after a query dot, `x.2.0` is two indexes, not x . 2.0 (probed) */
+    int after_dot = lx->pos > 0 && lx->src[lx->pos - 1] == '.';
+    if (!after_dot && p + 1 < lx->len && lx->src[p] == '.' && is_digit((unsigned char)lx->src[p + 1])) {
         is_float = 1;
         p += 2;
         while (p < lx->len && is_digit((unsigned char)lx->src[p]))
