@@ -153,7 +153,7 @@ def main():
                     help="skip cfn-guard where one run is predicted to take longer (seconds)")
     ap.add_argument("--max-total", type=float, default=180.0,
                     help="stop repeating a tool at a size once its runs there add up to this (seconds)")
-    ap.add_argument("--mem-limit", type=int, default=12288,
+    ap.add_argument("--mem-limit", type=int, default=16384,
                     help="address-space limit of every run, MB (0: none)")
     ap.add_argument("--hook", default="", help="hook document (also run through both CLIs)")
     ap.add_argument("--hook-bench", default="", help="output of hook_bench (its RESULT line)")

@@ -12,7 +12,7 @@
 #                skipped where one run is predicted to take longer
 #   CFN_BUDGET   skip cfn-guard where one run is predicted to exceed this (default 60 s)
 #   MAX_TOTAL    stop repeating a tool at a size once its runs add up to this (default 180 s)
-#   MEM_LIMIT_MB address-space limit of every run (default 12288; 0 = none)
+#   MEM_LIMIT_MB address-space limit of every run (default 16384; 0 = none)
 #   CFN_GUARD    oracle binary (default: the npm package in bench/peers)
 #   CT_RULES     rules dir (default: control-tower/cfn-guard of the npm package)
 #   SEED         generator seed (default 1)
@@ -79,4 +79,4 @@ fi
 # ---- CLI runs, alternating gavel and cfn-guard
 exec "$PY" "$ROOT/bench/bench.py" --gavel "$BUILD/gavel" --cfn-guard "$CFN_GUARD" --rules "$RULES" \
     --out "$OUT" --sizes "$SIZES" --modes "$MODES" --reps "$REPS" --timeout "$TIMEOUT" \
-    --cfn-budget "$CFN_BUDGET" --max-total "${MAX_TOTAL:-180}" --mem-limit "${MEM_LIMIT_MB:-12288}" --hook "$HOOK" --hook-bench "$HOOK_OUT" --results "$OUT/results.md"
+    --cfn-budget "$CFN_BUDGET" --max-total "${MAX_TOTAL:-180}" --mem-limit "${MEM_LIMIT_MB:-16384}" --hook "$HOOK" --hook-bench "$HOOK_OUT" --results "$OUT/results.md"

@@ -23,6 +23,13 @@ static int fail_nomem(gv_vm *vm)
     return -1;
 }
 
+static const gv_valset *force_let(gv_vm *vm, const gv_frame *f, uint32_t slot);
+
+static gv_pending_let *new_pending(gv_vm *vm)
+{
+    return gv_arena_zalloc(vm->scratch, (vm->p->nslots ? vm->p->nslots : 1) * sizeof(gv_pending_let));
+}
+
 static int fail_at(gv_vm *vm, uint32_t ip, const char *msg, const char *arg)
 {
     gv_error_set(vm->err, GV_E_EVAL, vm->p->source, vm->p->locs[ip], msg, arg);
@@ -132,6 +139,8 @@ const gv_valset *gv_vm_var(gv_vm *vm, const gv_insn *in, const gv_frame *f)
     if (p->global_operand[slot] == GV_NONE) {
         if (!f || !f->slots)
             return NULL;
+        if (f->pending && f->pending[slot].state)
+            return force_let(vm, f, slot);
         return &f->slots[slot];
     }
     if (vm->global_state[slot] == 2)
@@ -593,8 +602,8 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
     if (d->nparams != in->c)
         return fail_unmatched(vm, ip, r, 1);
     gv_frame callee = { gv_arena_zalloc(vm->scratch, (p->nslots ? p->nslots : 1) * sizeof(gv_valset)),
-                        args, in->c };
-    if (!callee.slots)
+                        args, in->c, new_pending(vm) };
+    if (!callee.slots || !callee.pending)
         return fail_nomem(vm);
     gv_ctx_frame fr = { ip, vm->ctx, NULL };
     vm->ctx = &fr;
@@ -605,15 +614,35 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
 
 static int eval_let(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv_frame *f)
 {
-    if (!f || !f->slots)
+    if (!f || !f->slots || !f->pending)
         return 0;
-    gv_valset v = { 0 };
-    /* operands record nothing but what cfn-guard reports of [keys == x] */
-    int r = gv_vm_operand(vm, in->b, self, f, &v);
-    if (r < 0)
-        return -1;
-    f->slots[in->a] = v;
+    gv_pending_let *pl = &f->pending[in->a];
+    pl->self = *self;
+    pl->operand = in->b;
+    pl->state = 1;
+    pl->recording = (uint8_t)vm->recording;
     return 0;
+}
+
+/* Evaluates a pending let on first use, where it stood. */
+static const gv_valset *force_let(gv_vm *vm, const gv_frame *f, uint32_t slot)
+{
+    gv_pending_let *pl = &f->pending[slot];
+    if (pl->state == 2) {
+        gv_error_set(vm->err, GV_E_EVAL, vm->p->source, (gv_loc){ 0, 0 }, "variable defined in terms of itself");
+        return NULL;
+    }
+    pl->state = 2;
+    gv_valset v = { 0 };
+    int saved = vm->recording;
+    vm->recording = pl->recording; /* operands record nothing but what cfn-guard reports of [keys == x] */
+    int r = gv_vm_operand(vm, pl->operand, &pl->self, f, &v);
+    vm->recording = saved;
+    if (r < 0)
+        return NULL;
+    f->slots[slot] = v;
+    pl->state = 0;
+    return &f->slots[slot];
 }
 
 static int push_status(gv_vm *vm, int st, uint32_t mark)
@@ -737,8 +766,9 @@ static int eval_rule_decl(gv_vm *vm, uint32_t d)
         return -1;
     }
     vm->rule_state[d] = 1;
-    gv_frame frame = { gv_arena_zalloc(vm->scratch, (p->nslots ? p->nslots : 1) * sizeof(gv_valset)), NULL, 0 };
-    if (!frame.slots)
+    gv_frame frame = { gv_arena_zalloc(vm->scratch, (p->nslots ? p->nslots : 1) * sizeof(gv_valset)), NULL, 0,
+                       new_pending(vm) };
+    if (!frame.slots || !frame.pending)
         return fail_nomem(vm);
     int st = GV_PASS;
     if (rd->when_block != GV_NONE) {

@@ -9,11 +9,21 @@
 
 typedef enum gv_status { GV_SKIP = 0, GV_PASS = 1, GV_FAIL = 2 } gv_status;
 
+/* A `let` inside a rule is evaluated when first used, as cfn-guard does
+ * (a let nothing uses never runs, so it cannot abort the run). */
+typedef struct gv_pending_let {
+    gv_val self;               /* `this` where the let stands */
+    uint32_t operand;
+    uint8_t state;             /* 0 evaluated (or none), 1 pending, 2 evaluating */
+    uint8_t recording;         /* vm->recording where the let stands */
+} gv_pending_let;
+
 /* Variables of one activation: a rule body or a parameterised call. */
 typedef struct gv_frame {
     gv_valset *slots;          /* let slots (file-wide numbering) */
     const gv_valset *params;   /* parameterised rule: its arguments */
     uint32_t nparams;
+    gv_pending_let *pending;   /* per slot */
 } gv_frame;
 
 /* A clause being evaluated around the current one (see gv_check_ctx): on
