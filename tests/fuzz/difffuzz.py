@@ -33,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, '..', '..'))
 ORACLE = os.path.join(REPO, 'bench/peers/node_modules/@cdklabs/cdk-validator-cfnguard'
                       '/bin/ubuntu/x86_64/cfn-guard')
-GAVEL = os.path.join(REPO, 'build-h8/gavel')
+GAVEL = os.path.join(REPO, os.environ.get('BUILD', 'build'), 'gavel')
 
 IDENT_RE = re.compile(r'^[A-Za-z][A-Za-z0-9_]*$')
 MAPKEY_RE = re.compile(r'^[A-Za-z0-9_-]+$')
@@ -2115,6 +2115,30 @@ def fuzz(args):
           (new_cats, last_new, runner.nruns, time.time() - t0))
 
 
+PROBES = os.path.join(REPO, 'tests', 'conformance', 'probes')
+
+
+def promote_to_probe(oracle, d, fid):
+    """A fixed finding becomes a regression probe (tests/suites/probes.sh):
+    rules.guard, data.json and the oracle's rule lines and exit code."""
+    name = 'fuzz-%s' % fid
+    dst = os.path.join(PROBES, name)
+    os.makedirs(dst, exist_ok=True)
+    for f in ('rules.guard', 'data.json'):
+        shutil.copy(os.path.join(d, f), os.path.join(dst, f))
+    p = subprocess.run([oracle, 'validate', '-r', 'rules.guard', '-d', 'data.json', '-S', 'all'],
+                       cwd=dst, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=120)
+    lines = []
+    for ln in p.stdout.decode('utf-8', 'replace').splitlines():
+        m = re.match(r'^rules\.guard/(\S+)\s+(PASS|FAIL|SKIP)$', ln)
+        if m:
+            lines.append('%s %s' % m.groups())
+    lines.append('exit %d' % p.returncode)
+    with open(os.path.join(dst, 'expected'), 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    return name
+
+
 def recheck(args):
     """Re-run every stored finding; drop those that no longer reproduce."""
     findings = Findings(args.out)
@@ -2137,7 +2161,8 @@ def recheck(args):
             keep.append(it)
             print('%s still reproduces: %s vs %s' % (it['id'], got[0], got[1]))
         else:
-            print('%s no longer reproduces (%s): removed' % (it['id'], got))
+            probe = promote_to_probe(runner.oracle, d, it['id'])
+            print('%s no longer reproduces (%s): now probe %s' % (it['id'], got, probe))
             shutil.rmtree(d, ignore_errors=True)
     findings.items = keep
     findings.save()

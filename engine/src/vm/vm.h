@@ -72,4 +72,22 @@ int gv_vm_block(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
 /* Looks up a variable for Q_VAR / Q_VAR_KEY. */
 const gv_valset *gv_vm_var(gv_vm *vm, const gv_insn *in, const gv_frame *f);
 
+/* Runs a query whose filters record nothing (interp.c). */
+int gv_vm_quiet_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f, gv_valset *out);
+
+/* Unary and binary clauses (check.c): push nothing, return the status or -1. */
+int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f);
+int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f);
+
+/* Errors and kept checks (record.c). The error helpers set vm->err and
+ * return -1; the record helpers return 0, or -1 when memory ran out. */
+int gv_vm_nomem(gv_vm *vm);
+int gv_vm_fail_at(gv_vm *vm, uint32_t ip, const char *msg, const char *arg);
+int gv_vm_record_check(gv_vm *vm, gv_check c);
+int gv_vm_record(gv_vm *vm, uint32_t ip, const gv_val *lhs, const gv_val *rhs, uint8_t kind);
+/* A failed comparison, with every right-hand value: reports show IN lists
+ * and query right-hand sides whole. */
+int gv_vm_record_compare(gv_vm *vm, uint32_t ip, const gv_val *lhs, const gv_val *against,
+                         const gv_valset *r, int incomparable);
+
 #endif

@@ -1,0 +1,277 @@
+/* Unary and binary clause checks over the value sets of their queries,
+ * with cfn-guard's per-value combination and what it reports of each
+ * failure (probed; docs/oracle-notes). */
+#include <string.h>
+
+#include "vm/compare.h"
+#include "vm/vm.h"
+
+/* A variable query result keeps the literal mark of what the let held. */
+static int rhs_is_literal(const gv_valset *rhs)
+{
+    for (uint32_t i = 0; i < rhs->n; i++)
+        if (!rhs->v[i].literal)
+            return 0;
+    return 1;
+}
+
+/* ---- clauses ---- */
+
+static gv_status finish_values(int any_pass, int any_fail, int some)
+{
+    if (some)
+        return any_pass ? GV_PASS : GV_FAIL;
+    return any_fail ? GV_FAIL : GV_PASS;
+}
+
+int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
+{
+    const gv_insn *in = &vm->p->code[ip];
+    gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
+    /* a leading `not` negates each value's result before they are
+     * combined, as `not exists` does (probed) */
+    int opnot = ((in->flags & GV_FLAG_OPNOT) != 0) ^ ((in->flags & GV_FLAG_NOT) != 0);
+    int some = (in->flags & GV_FLAG_SOME) != 0;
+    gv_valset l = { 0 };
+    if (gv_vm_quiet_query(vm, in->a, self, f, &l) < 0)
+        return -1;
+    gv_status st;
+    if (l.n == 0) {
+        /* no values: only `empty` decides, and only when the query ran out
+         * at its last step (a filter left nothing to step into: SKIP) */
+        if (op != GV_OP_EMPTY || l.cut)
+            return GV_SKIP;
+        st = opnot ? GV_FAIL : GV_PASS;
+        gv_val none = { 0 };
+        if (st == GV_FAIL && gv_vm_record(vm, ip, &none, NULL, GV_CHECK_NO_VALUES) < 0)
+            return -1;
+    } else {
+        int any_pass = 0, any_fail = 0;
+        for (uint32_t i = 0; i < l.n; i++) {
+            const gv_node *n = l.v[i].node;
+            int ok;
+            switch (op) {
+            case GV_OP_EXISTS: ok = n != NULL; break;
+            case GV_OP_EMPTY:
+                /* a bool is never empty; numbers and null abort the run */
+                if (n && (n->kind == GV_INT || n->kind == GV_FLOAT || n->kind == GV_NULL))
+                    return gv_vm_fail_at(vm, ip, "`empty` applied to a %s value (cfn-guard aborts here too)",
+                                   gv_kind_name((gv_kind)n->kind));
+                /* after a filter, `empty` asks whether it kept anything,
+                 * not whether what it kept is empty (probed) */
+                ok = !n || (n->kind != GV_BOOL && n->len == 0 && !l.filtered);
+                break;
+            case GV_OP_IS_STRING: ok = n && n->kind == GV_STRING; break;
+            case GV_OP_IS_LIST: ok = n && n->kind == GV_LIST; break;
+            case GV_OP_IS_STRUCT: ok = n && n->kind == GV_MAP; break;
+            case GV_OP_IS_BOOL: ok = n && n->kind == GV_BOOL; break;
+            case GV_OP_IS_INT: ok = n && n->kind == GV_INT; break;
+            case GV_OP_IS_FLOAT: ok = n && n->kind == GV_FLOAT; break;
+            case GV_OP_IS_NULL: ok = n && n->kind == GV_NULL; break;
+            default: ok = 0; break;
+            }
+            if (opnot)
+                ok = !ok;
+            any_pass |= ok;
+            any_fail |= !ok;
+            if (!ok && gv_vm_record(vm, ip, &l.v[i], NULL, n ? GV_CHECK_COMPARE : GV_CHECK_UNRESOLVED) < 0)
+                return -1;
+        }
+        st = finish_values(any_pass, any_fail, some);
+    }
+    return st;
+}
+
+static gv_node *rhs_as_list(gv_vm *vm, const gv_valset *r)
+{
+    gv_node *list = gv_arena_zalloc(vm->scratch, sizeof *list);
+    gv_node **items = gv_arena_alloc(vm->scratch, r->n * sizeof *items);
+    if (!list || !items)
+        return NULL;
+    for (uint32_t j = 0; j < r->n; j++)
+        items[j] = (gv_node *)r->v[j].node;
+    list->kind = GV_LIST;
+    list->len = r->n;
+    list->u.items = items;
+    return list;
+}
+
+static int in_set(const gv_node *n, const gv_valset *s)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        if (s->v[i].node && gv_cmp_holds(gv_compare(GV_OP_EQ, n, s->v[i].node, NULL), 0))
+            return 1;
+    return 0;
+}
+
+/* Each right-hand value no left-hand value equals (every one for !=). */
+static int record_unmatched_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
+{
+    for (uint32_t j = 0; vm->recording && j < r->n; j++) {
+        if (!opnot && in_set(r->v[j].node, l))
+            continue;
+        if (gv_vm_record_compare(vm, ip, &l->v[0], &r->v[j], r, 0) < 0)
+            return -1;
+        vm->checks[vm->nchecks - 1].rhs_unmatched = 1;
+    }
+    return 0;
+}
+
+/* What cfn-guard reports for a failed == against a query: each right-hand
+ * value missing on the left (all of them for !=), else each left-hand value
+ * matching none on the right, against the whole right-hand set (probed). */
+static int record_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
+{
+    if (!vm->recording)
+        return 0;
+    uint32_t before = vm->nchecks;
+    if (record_unmatched_rhs(vm, ip, l, r, opnot) < 0)
+        return -1;
+    for (uint32_t i = 0; vm->nchecks == before && i < l->n; i++)
+        if (!in_set(l->v[i].node, r) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
+            return -1;
+    if (vm->nchecks == before)
+        return gv_vm_record_compare(vm, ip, &l->v[0], &r->v[0], r, 0);
+    return 0;
+}
+
+/* cfn-guard reports the left-hand values that stopped short; if none did,
+ * each right-hand value that stopped short, then, for == and IN, each
+ * left-hand value as absent from the right-hand values that resolved
+ * (probed). */
+static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r)
+{
+    if (!vm->recording)
+        return 0;
+    uint32_t before = vm->nchecks;
+    for (uint32_t i = 0; i < l->n; i++)
+        if (!l->v[i].node && gv_vm_record(vm, ip, &l->v[i], NULL, GV_CHECK_UNRESOLVED) < 0)
+            return -1;
+    if (vm->nchecks != before)
+        return 0;
+    const gv_insn *in = &vm->p->code[ip];
+    gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
+    int eq = op == GV_OP_EQ || (op == GV_OP_IN && !(in->flags & GV_FLAG_OPNOT));
+    gv_valset found = { 0 };
+    for (uint32_t j = 0; j < r->n; j++) {
+        if (r->v[j].node ? !gv_valset_push(vm->scratch, &found, r->v[j])
+                         : gv_vm_record(vm, ip, &r->v[j], NULL, GV_CHECK_UNRESOLVED_RHS) < 0)
+            return gv_vm_nomem(vm);
+    }
+    gv_val none = { 0 };
+    for (uint32_t i = 0; eq && i < l->n; i++)
+        if (gv_vm_record_compare(vm, ip, &l->v[i], &none, &found, 0) < 0)
+            return -1;
+    return 0;
+}
+
+/* cfn-guard compares against the results of a query (not a literal) as a
+ * whole: == holds when every right-hand value is among the left-hand ones
+ * and there are no more left-hand values than right-hand ones; != never
+ * holds (probed). */
+static int eval_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
+{
+    int ok = !opnot && l->n <= r->n;
+    for (uint32_t j = 0; ok && j < r->n; j++) {
+        int found = 0;
+        for (uint32_t i = 0; !found && i < l->n; i++)
+            found = gv_cmp_holds(gv_compare(GV_OP_EQ, l->v[i].node, r->v[j].node, vm->err), 0);
+        ok = found;
+    }
+    if (!ok && record_query_eq(vm, ip, l, r, opnot) < 0)
+        return -1;
+    return ok ? GV_PASS : GV_FAIL;
+}
+
+/* `some` also reaches into a list compared with a scalar: one element
+ * satisfying the operator is enough, and an empty list has none (probed).
+ * The result is expressed so that gv_cmp_holds(result, opnot) decides. */
+static gv_cmp_result some_element(gv_cmp_op op, const gv_node *l, const gv_node *r, int opnot, gv_error *err)
+{
+    if (l->kind != GV_LIST || r->kind == GV_LIST || op == GV_OP_IN)
+        return gv_compare(op, l, r, err);
+    for (uint32_t i = 0; i < l->len; i++) {
+        gv_cmp_result c = gv_compare(op, l->u.items[i], r, err);
+        if (c == GV_CMP_ERROR)
+            return c;
+        if (gv_cmp_holds(c, opnot))
+            return GV_CMP_VACUOUS; /* holds, whatever opnot */
+    }
+    return GV_CMP_INCOMPARABLE; /* fails, whatever opnot */
+}
+
+int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
+{
+    const gv_insn *in = &vm->p->code[ip];
+    gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
+    int opnot = (in->flags & GV_FLAG_OPNOT) != 0, some = (in->flags & GV_FLAG_SOME) != 0;
+    gv_valset l = { 0 }, r = { 0 };
+    if (gv_vm_quiet_query(vm, in->a, self, f, &l) < 0)
+        return -1;
+    if (l.n == 0)
+        return GV_SKIP;
+    if (gv_vm_operand(vm, in->b, self, f, &r) < 0)
+        return -1;
+    if (r.n == 0)
+        return GV_SKIP;
+    for (uint32_t j = 0; j < r.n; j++)
+        if (!r.v[j].node) /* the right-hand query stopped short */
+            return record_unresolved_rhs(vm, ip, &l, &r) < 0 ? -1 : GV_FAIL;
+    int any_pass = 0, any_fail = 0;
+    int literal = rhs_is_literal(&r);
+    if (op == GV_OP_IN && !literal)
+        some = 0; /* cfn-guard ignores `some` for IN against a query (probed) */
+    for (uint32_t i = 0; i < l.n; i++) {
+        if (!l.v[i].node) {
+            any_fail = 1;
+            if (gv_vm_record(vm, ip, &l.v[i], &r.v[0], GV_CHECK_UNRESOLVED) < 0)
+                return -1;
+        }
+    }
+    if (!literal && op == GV_OP_EQ && !any_fail)
+        return eval_query_eq(vm, ip, &l, &r, opnot);
+    /* with a left-hand value missing, cfn-guard also reports the right-hand
+     * values the others do not match (probed) */
+    if (!literal && op == GV_OP_EQ && record_unmatched_rhs(vm, ip, &l, &r, opnot) < 0)
+        return -1;
+    for (uint32_t i = 0; i < l.n; i++) {
+        if (!l.v[i].node)
+            continue;
+        int ok;
+        const gv_node *against = r.v[0].node;
+        const gv_val *against_v = &r.v[0];
+        int incomparable = 0;
+        /* a query's single non-list value is a one-element set for IN:
+         * cfn-guard then tests equality, never substring (probed) */
+        int as_set = op == GV_OP_IN && (r.n > 1 || (!literal && r.v[0].node->kind != GV_LIST));
+        if (!as_set) {
+            /* every right-hand value must hold */
+            ok = 1;
+            for (uint32_t j = 0; ok && j < r.n; j++) {
+                against = r.v[j].node;
+                against_v = &r.v[j];
+                gv_cmp_result c = some ? some_element(op, l.v[i].node, against, opnot, vm->err)
+                                       : gv_compare(op, l.v[i].node, against, vm->err);
+                if (c == GV_CMP_ERROR)
+                    return -1;
+                incomparable = c == GV_CMP_INCOMPARABLE;
+                ok = gv_cmp_holds(c, opnot);
+            }
+        } else {
+            /* IN over several values of a query: they act as one list */
+            gv_node *set = rhs_as_list(vm, &r);
+            if (!set)
+                return gv_vm_nomem(vm);
+            gv_cmp_result c = gv_compare(GV_OP_IN, l.v[i].node, set, vm->err);
+            if (c == GV_CMP_ERROR)
+                return -1;
+            incomparable = c == GV_CMP_INCOMPARABLE;
+            ok = gv_cmp_holds(c, opnot);
+        }
+        any_pass |= ok;
+        any_fail |= !ok;
+        if (!ok && gv_vm_record_compare(vm, ip, &l.v[i], against_v, &r, incomparable) < 0)
+            return -1;
+    }
+    return finish_values(any_pass, any_fail, some);
+}
