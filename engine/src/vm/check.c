@@ -17,6 +17,14 @@ static int rhs_is_literal(const gv_valset *rhs)
 
 /* ---- clauses ---- */
 
+static int any_resolved(const gv_valset *s)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        if (s->v[i].node)
+            return 1;
+    return 0;
+}
+
 static gv_status finish_values(int any_pass, int any_fail, int some)
 {
     if (some)
@@ -167,16 +175,21 @@ static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, con
 
 /* cfn-guard compares against the results of a query (not a literal) as a
  * whole: == holds when every right-hand value is among the left-hand ones
- * and there are no more left-hand values than right-hand ones; != never
- * holds (probed). */
+ * and there are no more left-hand values than right-hand ones; != holds
+ * only when there are more left-hand values than right-hand ones and none
+ * of them is among the right-hand ones (so never for a single value;
+ * `some` changes nothing; probed). */
 static int eval_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
 {
-    int ok = !opnot && l->n <= r->n;
-    for (uint32_t j = 0; ok && j < r->n; j++) {
-        int found = 0;
-        for (uint32_t i = 0; !found && i < l->n; i++)
-            found = gv_cmp_holds(gv_compare(GV_OP_EQ, l->v[i].node, r->v[j].node, vm->err), 0);
-        ok = found;
+    int ok;
+    if (opnot) {
+        ok = l->n > r->n;
+        for (uint32_t i = 0; ok && i < l->n; i++)
+            ok = !in_set(l->v[i].node, r);
+    } else {
+        ok = l->n <= r->n;
+        for (uint32_t j = 0; ok && j < r->n; j++)
+            ok = in_set(r->v[j].node, l);
     }
     if (!ok && record_query_eq(vm, ip, l, r, opnot) < 0)
         return -1;
@@ -214,9 +227,16 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         return -1;
     if (r.n == 0)
         return GV_SKIP;
+    uint32_t rhs_missing = 0;
     for (uint32_t j = 0; j < r.n; j++)
-        if (!r.v[j].node) /* the right-hand query stopped short */
-            return record_unresolved_rhs(vm, ip, &l, &r) < 0 ? -1 : GV_FAIL;
+        rhs_missing += !r.v[j].node;
+    if (rhs_missing) { /* the right-hand query stopped short */
+        /* `some x != missing`, `some x NOT IN missing`: one resolved
+         * left-hand value is enough when nothing on the right resolved */
+        if (some && opnot && rhs_missing == r.n && any_resolved(&l))
+            return GV_PASS;
+        return record_unresolved_rhs(vm, ip, &l, &r) < 0 ? -1 : GV_FAIL;
+    }
     int any_pass = 0, any_fail = 0;
     int literal = rhs_is_literal(&r);
     if (op == GV_OP_IN && !literal)
