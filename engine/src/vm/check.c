@@ -7,10 +7,10 @@
 #include "vm/vm.h"
 
 /* A variable query result keeps the literal mark of what the let held. */
-static int rhs_is_literal(const gv_valset *rhs)
+static int is_literal(const gv_valset *s)
 {
-    for (uint32_t i = 0; i < rhs->n; i++)
-        if (!rhs->v[i].literal)
+    for (uint32_t i = 0; i < s->n; i++)
+        if (!s->v[i].literal)
             return 0;
     return 1;
 }
@@ -104,11 +104,19 @@ static gv_node *rhs_as_list(gv_vm *vm, const gv_valset *r)
     return list;
 }
 
+/* Values of two queries are compared structurally: no list against its
+ * elements, no int against a float (probed). */
 static int in_set(const gv_node *n, const gv_valset *s)
 {
-    for (uint32_t i = 0; i < s->n; i++)
-        if (s->v[i].node && gv_cmp_holds(gv_compare(GV_OP_EQ, n, s->v[i].node, NULL), 0))
+    for (uint32_t i = 0; i < s->n; i++) {
+        const gv_node *o = s->v[i].node;
+        if (!o)
+            continue;
+        /* a regex (a parameter's literal argument) still matches */
+        if (n->kind == GV_REGEX || o->kind == GV_REGEX ? gv_cmp_holds(gv_compare(GV_OP_EQ, n, o, NULL), 0)
+                                                       : gv_node_equal(n, o))
             return 1;
+    }
     return 0;
 }
 
@@ -174,11 +182,11 @@ static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, con
 }
 
 /* cfn-guard compares against the results of a query (not a literal) as a
- * whole: == holds when every right-hand value is among the left-hand ones
- * and there are no more left-hand values than right-hand ones; != holds
- * only when there are more left-hand values than right-hand ones and none
- * of them is among the right-hand ones (so never for a single value;
- * `some` changes nothing; probed). */
+ * whole: == holds when every value of the larger side (the right-hand one
+ * if they are as many) is among the other side's; != holds only when there
+ * are more left-hand values than right-hand ones and none of them is among
+ * the right-hand ones (so never for a single value; `some` changes
+ * nothing; probed). */
 static int eval_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
 {
     int ok;
@@ -187,9 +195,10 @@ static int eval_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_va
         for (uint32_t i = 0; ok && i < l->n; i++)
             ok = !in_set(l->v[i].node, r);
     } else {
-        ok = l->n <= r->n;
-        for (uint32_t j = 0; ok && j < r->n; j++)
-            ok = in_set(r->v[j].node, l);
+        const gv_valset *larger = l->n > r->n ? l : r, *other = larger == l ? r : l;
+        ok = 1;
+        for (uint32_t j = 0; ok && j < larger->n; j++)
+            ok = in_set(larger->v[j].node, other);
     }
     if (!ok && record_query_eq(vm, ip, l, r, opnot) < 0)
         return -1;
@@ -211,6 +220,33 @@ static gv_cmp_result some_element(gv_cmp_op op, const gv_node *l, const gv_node 
             return GV_CMP_VACUOUS; /* holds, whatever opnot */
     }
     return GV_CMP_INCOMPARABLE; /* fails, whatever opnot */
+}
+
+/* A variable bound to a literal on the left: each of its values against
+ * each right-hand value, one by one (never as a set; probed). */
+static int eval_literal_lhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int rhs_literal,
+                            int opnot)
+{
+    const gv_insn *in = &vm->p->code[ip];
+    gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
+    int some = (in->flags & GV_FLAG_SOME) != 0, any_pass = 0, any_fail = 0;
+    for (uint32_t i = 0; i < l->n; i++) {
+        /* every right-hand value must hold; with `some`, one is enough */
+        int ok = !some, incomparable = 0;
+        uint32_t j = 0;
+        for (; ok == !some && j < r->n; j++) {
+            gv_cmp_result c = gv_compare_literal_lhs(op, l->v[i].node, r->v[j].node, rhs_literal, vm->err);
+            if (c == GV_CMP_ERROR)
+                return -1;
+            incomparable = c == GV_CMP_INCOMPARABLE;
+            ok = gv_cmp_holds(c, opnot);
+        }
+        any_pass |= ok;
+        any_fail |= !ok;
+        if (!ok && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[j - 1], r, incomparable) < 0)
+            return -1;
+    }
+    return finish_values(any_pass, any_fail, some);
 }
 
 int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
@@ -238,7 +274,7 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         return record_unresolved_rhs(vm, ip, &l, &r) < 0 ? -1 : GV_FAIL;
     }
     int any_pass = 0, any_fail = 0;
-    int literal = rhs_is_literal(&r);
+    int literal = is_literal(&r);
     if (op == GV_OP_IN && !literal)
         some = 0; /* cfn-guard ignores `some` for IN against a query (probed) */
     for (uint32_t i = 0; i < l.n; i++) {
@@ -248,6 +284,8 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
                 return -1;
         }
     }
+    if (!any_fail && is_literal(&l))
+        return eval_literal_lhs(vm, ip, &l, &r, literal, opnot);
     if (!literal && op == GV_OP_EQ && !any_fail)
         return eval_query_eq(vm, ip, &l, &r, opnot);
     /* with a left-hand value missing, cfn-guard also reports the right-hand

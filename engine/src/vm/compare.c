@@ -229,6 +229,45 @@ static gv_cmp_result compare_in(const gv_node *l, const gv_node *r, gv_error *er
     return list_in_list(l, r, err);
 }
 
+/* A scalar literal against a list value: every element (all: TRUE, none:
+ * FALSE, some: neither; no elements: both hold), as a list on the left of a
+ * comparison with a literal is read the other way round. */
+static gv_cmp_result literal_vs_elements(const gv_node *lit, const gv_node *list, gv_error *err)
+{
+    if (list->len == 0)
+        return GV_CMP_VACUOUS;
+    uint32_t equal = 0;
+    for (uint32_t i = 0; i < list->len; i++) {
+        if (list->u.items[i]->kind == GV_LIST)
+            return GV_CMP_INCOMPARABLE;
+        gv_cmp_result e = compare_eq(list->u.items[i], lit, err);
+        if (e == GV_CMP_ERROR || e == GV_CMP_INCOMPARABLE)
+            return e;
+        equal += e == GV_CMP_TRUE;
+    }
+    return equal == list->len ? GV_CMP_TRUE : equal == 0 ? GV_CMP_FALSE : GV_CMP_INCOMPARABLE;
+}
+
+gv_cmp_result gv_compare_literal_lhs(gv_cmp_op op, const gv_node *lit, const gv_node *r, int rhs_literal,
+                                     gv_error *err)
+{
+    if (op == GV_OP_IN && !rhs_literal && r->kind != GV_LIST) {
+        /* a query's scalar is a one-element set: no substring search */
+        gv_node *item = (gv_node *)r;
+        gv_node one = { .kind = GV_LIST, .len = 1, .u.items = &item };
+        return compare_in(lit, &one, err);
+    }
+    if (op != GV_OP_EQ)
+        return gv_compare(op, lit, r, err);
+    if (lit->kind == GV_REGEX && r->kind != GV_LIST)
+        return regex_search(r, lit, err);
+    if (lit->kind == GV_LIST && r->kind != GV_LIST)
+        return GV_CMP_INCOMPARABLE;
+    if (lit->kind != GV_LIST && r->kind == GV_LIST)
+        return rhs_literal ? GV_CMP_INCOMPARABLE : literal_vs_elements(lit, r, err);
+    return compare_eq(lit, r, err);
+}
+
 gv_cmp_result gv_compare(gv_cmp_op op, const gv_node *lhs, const gv_node *rhs, gv_error *err)
 {
     switch (op) {

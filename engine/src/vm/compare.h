@@ -25,6 +25,12 @@ static inline int gv_cmp_holds(gv_cmp_result c, int negated)
 }
 
 gv_cmp_result gv_compare(gv_cmp_op op, const gv_node *lhs, const gv_node *rhs, gv_error *err);
+/* lhs OP rhs where lhs comes from a variable bound to a literal: cfn-guard
+ * does not spread a literal list over a scalar, spreads a query's list value
+ * over a literal scalar, and matches a regex literal against the other side
+ * (probed). rhs_literal: whether rhs is a literal too. */
+gv_cmp_result gv_compare_literal_lhs(gv_cmp_op op, const gv_node *lit, const gv_node *r, int rhs_literal,
+                                     gv_error *err);
 /* Structural equality (lists in order, maps by key), no regexes. */
 int gv_node_equal(const gv_node *a, const gv_node *b);
 

@@ -251,9 +251,17 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
     gv_valset *args = gv_arena_zalloc(vm->scratch, (in->c ? in->c : 1) * sizeof *args);
     if (!args)
         return gv_vm_nomem(vm);
-    for (uint32_t i = 0; i < in->c; i++)
-        if (gv_vm_operand(vm, p->args[in->b + i], self, f, &args[i]) < 0)
+    for (uint32_t i = 0; i < in->c; i++) {
+        uint32_t operand = p->args[in->b + i];
+        if (gv_vm_operand(vm, operand, self, f, &args[i]) < 0)
             return -1;
+        /* a literal written as the argument compares like a query's value
+         * inside the callee (a variable bound to a literal stays literal;
+         * probed) */
+        if (p->operands[operand].kind == GV_OPND_LITERAL)
+            for (uint32_t k = 0; k < args[i].n; k++)
+                args[i].v[k].literal = 0;
+    }
     const gv_rule_decl *d = &p->rules[p->ref_decls[r->start + r->n - 1]];
     if (d->nparams != in->c)
         return fail_unmatched(vm, ip, r, 1);
