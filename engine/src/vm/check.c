@@ -208,8 +208,15 @@ static int eval_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_va
 /* `some` also reaches into a list compared with a scalar: one element
  * satisfying the operator is enough, and an empty list has none (probed).
  * The result is expressed so that gv_cmp_holds(result, opnot) decides. */
+static int is_order(gv_cmp_op op)
+{
+    return op == GV_OP_LT || op == GV_OP_LE || op == GV_OP_GT || op == GV_OP_GE;
+}
+
 static gv_cmp_result some_element(gv_cmp_op op, const gv_node *l, const gv_node *r, int opnot, gv_error *err)
 {
+    if (is_order(op))
+        return gv_compare_some_order(op, l, r);
     if (l->kind != GV_LIST || r->kind == GV_LIST || op == GV_OP_IN)
         return gv_compare(op, l, r, err);
     for (uint32_t i = 0; i < l->len; i++) {
@@ -235,7 +242,9 @@ static int eval_literal_lhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv
         int ok = !some, incomparable = 0;
         uint32_t j = 0;
         for (; ok == !some && j < r->n; j++) {
-            gv_cmp_result c = gv_compare_literal_lhs(op, l->v[i].node, r->v[j].node, rhs_literal, vm->err);
+            gv_cmp_result c = some && is_order(op)
+                                  ? gv_compare_some_order(op, l->v[i].node, r->v[j].node)
+                                  : gv_compare_literal_lhs(op, l->v[i].node, r->v[j].node, rhs_literal, vm->err);
             if (c == GV_CMP_ERROR)
                 return -1;
             incomparable = c == GV_CMP_INCOMPARABLE;
@@ -303,9 +312,11 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
          * cfn-guard then tests equality, never substring (probed) */
         int as_set = op == GV_OP_IN && (r.n > 1 || (!literal && r.v[0].node->kind != GV_LIST));
         if (!as_set) {
-            /* every right-hand value must hold */
-            ok = 1;
-            for (uint32_t j = 0; ok && j < r.n; j++) {
+            /* every right-hand value must hold; for `some` with an
+             * ordering, one is enough (probed) */
+            int any = some && is_order(op);
+            ok = !any;
+            for (uint32_t j = 0; ok == !any && j < r.n; j++) {
                 against = r.v[j].node;
                 against_v = &r.v[j];
                 gv_cmp_result c = some ? some_element(op, l.v[i].node, against, opnot, vm->err)

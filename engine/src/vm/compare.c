@@ -252,6 +252,8 @@ gv_cmp_result gv_compare_literal_lhs(gv_cmp_op op, const gv_node *lit, const gv_
                                      gv_error *err)
 {
     if (op == GV_OP_IN && !rhs_literal && r->kind != GV_LIST) {
+        if (r->kind == GV_MAP && lit->kind != GV_MAP)
+            return GV_CMP_INCOMPARABLE; /* `in` and `not in` a map both fail */
         /* a query's scalar is a one-element set: no substring search */
         gv_node *item = (gv_node *)r;
         gv_node one = { .kind = GV_LIST, .len = 1, .u.items = &item };
@@ -266,6 +268,28 @@ gv_cmp_result gv_compare_literal_lhs(gv_cmp_op op, const gv_node *lit, const gv_
     if (lit->kind != GV_LIST && r->kind == GV_LIST)
         return rhs_literal ? GV_CMP_INCOMPARABLE : literal_vs_elements(lit, r, err);
     return compare_eq(lit, r, err);
+}
+
+/* The items of v taken one level deep: a list's elements, else v itself. */
+static uint32_t items_of(const gv_node *v, const gv_node *const **items)
+{
+    if (v->kind == GV_LIST) {
+        *items = (const gv_node *const *)v->u.items;
+        return v->len;
+    }
+    *items = NULL;
+    return 1;
+}
+
+gv_cmp_result gv_compare_some_order(gv_cmp_op op, const gv_node *l, const gv_node *r)
+{
+    const gv_node *const *li, *const *ri;
+    uint32_t nl = items_of(l, &li), nr = items_of(r, &ri);
+    for (uint32_t i = 0; i < nl; i++)
+        for (uint32_t j = 0; j < nr; j++)
+            if (order_scalars(op, li ? li[i] : l, ri ? ri[j] : r) == GV_CMP_TRUE)
+                return GV_CMP_VACUOUS; /* holds */
+    return GV_CMP_INCOMPARABLE; /* fails */
 }
 
 gv_cmp_result gv_compare(gv_cmp_op op, const gv_node *lhs, const gv_node *rhs, gv_error *err)

@@ -31,6 +31,10 @@ gv_cmp_result gv_compare(gv_cmp_op op, const gv_node *lhs, const gv_node *rhs, g
  * (probed). rhs_literal: whether rhs is a literal too. */
 gv_cmp_result gv_compare_literal_lhs(gv_cmp_op op, const gv_node *lit, const gv_node *r, int rhs_literal,
                                      gv_error *err);
+/* `some l OP r` for an ordering OP: one pair of items (lists taken one
+ * level deep, nested lists never ordered) is enough; no pair (an empty
+ * list) fails (probed). Returns VACUOUS (holds) or INCOMPARABLE (fails). */
+gv_cmp_result gv_compare_some_order(gv_cmp_op op, const gv_node *l, const gv_node *r);
 /* Structural equality (lists in order, maps by key), no regexes. */
 int gv_node_equal(const gv_node *a, const gv_node *b);
 
