@@ -17,6 +17,19 @@ static int is_literal(const gv_valset *s)
 
 /* ---- clauses ---- */
 
+static int all_empty_lists(const gv_valset *s)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        if (!s->v[i].node || s->v[i].node->kind != GV_LIST || s->v[i].node->len)
+            return 0;
+    return 1;
+}
+
+static int is_order(gv_cmp_op op)
+{
+    return op == GV_OP_LT || op == GV_OP_LE || op == GV_OP_GT || op == GV_OP_GE;
+}
+
 static int any_resolved(const gv_valset *s)
 {
     for (uint32_t i = 0; i < s->n; i++)
@@ -208,11 +221,6 @@ static int eval_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_va
 /* `some` also reaches into a list compared with a scalar: one element
  * satisfying the operator is enough, and an empty list has none (probed).
  * The result is expressed so that gv_cmp_holds(result, opnot) decides. */
-static int is_order(gv_cmp_op op)
-{
-    return op == GV_OP_LT || op == GV_OP_LE || op == GV_OP_GT || op == GV_OP_GE;
-}
-
 static gv_cmp_result some_element(gv_cmp_op op, const gv_node *l, const gv_node *r, int opnot, gv_error *err)
 {
     if (is_order(op))
@@ -280,6 +288,10 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
          * left-hand value is enough when nothing on the right resolved */
         if (some && opnot && rhs_missing == r.n && any_resolved(&l))
             return GV_PASS;
+        /* an ordering spreads over left-hand lists: with only empty lists
+         * there, nothing is compared and nothing fails (probed) */
+        if (is_order(op) && all_empty_lists(&l))
+            return GV_PASS;
         return record_unresolved_rhs(vm, ip, &l, &r) < 0 ? -1 : GV_FAIL;
     }
     int any_pass = 0, any_fail = 0;
@@ -327,11 +339,13 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
                 ok = gv_cmp_holds(c, opnot);
             }
         } else {
-            /* IN over several values of a query: they act as one list */
+            /* IN over several values of a query: they act as one list,
+             * of which a left-hand list must be one item as a whole */
             gv_node *set = rhs_as_list(vm, &r);
             if (!set)
                 return gv_vm_nomem(vm);
-            gv_cmp_result c = gv_compare(GV_OP_IN, l.v[i].node, set, vm->err);
+            gv_cmp_result c = l.v[i].node->kind == GV_LIST ? (in_set(l.v[i].node, &r) ? GV_CMP_TRUE : GV_CMP_FALSE)
+                                                           : gv_compare(GV_OP_IN, l.v[i].node, set, vm->err);
             if (c == GV_CMP_ERROR)
                 return -1;
             incomparable = c == GV_CMP_INCOMPARABLE;
