@@ -292,7 +292,14 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
          * there, nothing is compared and nothing fails (probed) */
         if (is_order(op) && all_empty_lists(&l))
             return GV_PASS;
-        return record_unresolved_rhs(vm, ip, &l, &r) < 0 ? -1 : GV_FAIL;
+        /* `some x IN q`: the values of q that resolved are searched */
+        if (!(some && op == GV_OP_IN && rhs_missing < r.n))
+            return record_unresolved_rhs(vm, ip, &l, &r) < 0 ? -1 : GV_FAIL;
+        uint32_t k = 0;
+        for (uint32_t j = 0; j < r.n; j++)
+            if (r.v[j].node)
+                r.v[k++] = r.v[j];
+        r.n = k;
     }
     int any_pass = 0, any_fail = 0;
     int literal = is_literal(&r);

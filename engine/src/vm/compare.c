@@ -212,6 +212,22 @@ static gv_cmp_result list_in_list(const gv_node *l, const gv_node *r, gv_error *
     return found == 0 ? GV_CMP_FALSE : GV_CMP_INCOMPARABLE;
 }
 
+/* A list IN a string: each element must be a substring (all: TRUE, none:
+ * FALSE, some: neither; an empty list: both hold; probed). */
+static gv_cmp_result list_in_string(const gv_node *l, const gv_node *r)
+{
+    if (l->len == 0)
+        return GV_CMP_VACUOUS;
+    uint32_t found = 0;
+    for (uint32_t i = 0; i < l->len; i++) {
+        const gv_node *e = l->u.items[i];
+        if (e->kind != GV_STRING)
+            return GV_CMP_INCOMPARABLE;
+        found += contains(r->u.s, r->len, e->u.s, e->len);
+    }
+    return found == l->len ? GV_CMP_TRUE : found == 0 ? GV_CMP_FALSE : GV_CMP_INCOMPARABLE;
+}
+
 static gv_cmp_result compare_in(const gv_node *l, const gv_node *r, gv_error *err)
 {
     if (l->kind == GV_LIST && r->kind == GV_REGEX)
@@ -220,10 +236,12 @@ static gv_cmp_result compare_in(const gv_node *l, const gv_node *r, gv_error *er
         return in_range(l, (const gv_range_node *)r);
     if (r->kind == GV_STRING && l->kind == GV_STRING)
         return from_bool(contains(r->u.s, r->len, l->u.s, l->len));
-    if (r->kind != GV_LIST) {
-        gv_cmp_result c = compare_eq(l, r, err);
-        return c == GV_CMP_VACUOUS ? GV_CMP_INCOMPARABLE : c; /* [] IN 1 fails (probed) */
-    }
+    if (l->kind == GV_LIST && r->kind == GV_STRING)
+        return list_in_string(l, r);
+    if (l->kind == GV_LIST && r->kind != GV_LIST)
+        return GV_CMP_INCOMPARABLE; /* [1] IN 1 and [2] NOT IN 1 both fail (probed) */
+    if (r->kind != GV_LIST)
+        return compare_eq(l, r, err);
     if (l->kind != GV_LIST)
         return member_of(l, r, err);
     return list_in_list(l, r, err);
@@ -259,6 +277,8 @@ gv_cmp_result gv_compare_literal_lhs(gv_cmp_op op, const gv_node *lit, const gv_
         gv_node one = { .kind = GV_LIST, .len = 1, .u.items = &item };
         return compare_in(lit, &one, err);
     }
+    if (op == GV_OP_IN && lit->kind == GV_LIST && r->kind != GV_LIST && r->kind != GV_MAP)
+        return GV_CMP_INCOMPARABLE; /* a literal list is not spread over a scalar */
     if (op != GV_OP_EQ)
         return gv_compare(op, lit, r, err);
     if (lit->kind == GV_REGEX && r->kind != GV_LIST)
