@@ -133,38 +133,49 @@ static int test_elements(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fr
     return 0;
 }
 
+/* Keeps c when the filter passes with the clause's own `this` (self). */
+static int test_outer(gv_vm *vm, const gv_val *self, const gv_val *c, uint32_t block, const gv_frame *f,
+                      gv_valset *out)
+{
+    int st = gv_vm_block(vm, block, self, f);
+    if (st < 0)
+        return -1;
+    return st == GV_PASS ? push(vm, out, *c) : 0;
+}
+
 /* `.*[f]` and `[*][f]`, which cfn-guard 3.1.1 evaluates as neither `*`
  * then `[f]` nor alike (probed, tests/conformance/probes). For each item
  * of the container (a map's values or a list's elements):
- *   `.*[f]`:  a map value is tested itself, a map inside a list yields
- *             nothing, a list is filtered element by element, a scalar is
- *             unresolved;
+ *   `.*[f]`:  a map value is tested itself, a list is filtered element by
+ *             element, a scalar is unresolved;
  *   `[*][f]`: a list element that is a list is filtered element by
- *             element, a map yields nothing, a scalar is tested itself; a
- *             map container yields nothing at all, a scalar is tested. */
-static int filter_item(gv_vm *vm, const gv_val *c, int in_map, int indices, uint32_t block,
+ *             element, a scalar is tested itself;
+ * and where the item is a map inside a list, or the container of `[*][f]`
+ * is a map, f is evaluated with the clause's own `this` (not the map) and
+ * the map is kept when it passes. */
+static int filter_item(gv_vm *vm, const gv_val *self, const gv_val *c, int in_map, int indices, uint32_t block,
                        const gv_frame *f, gv_valset *out)
 {
     switch (c->node->kind) {
     case GV_LIST: return test_elements(vm, c, block, f, out);
-    case GV_MAP: return in_map && !indices ? test_one(vm, c, block, f, out) : 0;
+    case GV_MAP: return in_map ? test_one(vm, c, block, f, out) : test_outer(vm, self, c, block, f, out);
     default: return indices ? test_one(vm, c, block, f, out) : unresolved(vm, out, c, NULL);
     }
 }
 
-static int step_all_filter(gv_vm *vm, const gv_val *v, int indices, uint32_t block, const gv_frame *f,
-                           gv_valset *out)
+static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int indices, uint32_t block,
+                           const gv_frame *f, gv_valset *out)
 {
     const gv_node *n = v->node;
     if (n->kind != GV_LIST && n->kind != GV_MAP)
         return indices ? test_one(vm, v, block, f, out) : unresolved(vm, out, v, NULL);
     if (n->kind == GV_MAP && indices)
-        return 0;
+        return test_outer(vm, self, v, block, f, out);
     if (n->len == 0)
         return unresolved(vm, out, v, NULL);
     for (uint32_t i = 0; i < n->len; i++) {
         gv_val c = child_at(vm, v, i);
-        if (filter_item(vm, &c, n->kind == GV_MAP, indices, block, f, out) < 0)
+        if (filter_item(vm, self, &c, n->kind == GV_MAP, indices, block, f, out) < 0)
             return -1;
     }
     return 0;
@@ -231,7 +242,8 @@ static int step_var_key(gv_vm *vm, const gv_val *v, const gv_valset *keys, gv_va
     return 0;
 }
 
-static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_frame *f, gv_valset *out)
+static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv_val *v, const gv_frame *f,
+                      gv_valset *out)
 {
     const gv_program *p = vm->p;
     switch (in->op) {
@@ -242,7 +254,7 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_fr
     case GV_I_Q_INDEX: return step_index(vm, v, (int32_t)in->b, out);
     case GV_I_Q_ALL: return step_all(vm, v, in->flags & GV_FLAG_ALL_INDICES, out);
     case GV_I_Q_FILTER: return step_filter(vm, v, in->b, f, out);
-    case GV_I_Q_ALL_FILTER: return step_all_filter(vm, v, in->flags & GV_FLAG_ALL_INDICES, in->b, f, out);
+    case GV_I_Q_ALL_FILTER: return step_all_filter(vm, self, v, in->flags & GV_FLAG_ALL_INDICES, in->b, f, out);
     case GV_I_Q_SELECT: return step_select(vm, v, in->b, f, out);
     case GV_I_Q_KEYS_FILTER: return step_keys_filter(vm, v, in->b, f, out);
     case GV_I_Q_VAR_KEY: {
@@ -296,7 +308,7 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
                 continue;
             }
             uint32_t before = next.n;
-            if (apply_step(vm, in, v, f, &next) < 0)
+            if (apply_step(vm, in, self, v, f, &next) < 0)
                 return -1;
             for (uint32_t k = before; k < next.n; k++) /* where it stopped, for reports */
                 if (!next.v[k].node)
@@ -308,6 +320,10 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
         out->filtered = in->op == GV_I_Q_FILTER || in->op == GV_I_Q_ALL_FILTER ||
                         in->op == GV_I_Q_SELECT || in->op == GV_I_Q_KEYS_FILTER;
     }
+    /* a query ending in a filter is never cut short: with nothing left
+     * before the filter, `empty` still holds (probed) */
+    if (out->filtered)
+        out->cut = 0;
     for (uint32_t i = 0; i < cur.n; i++)
         if (push(vm, out, cur.v[i]) < 0)
             return -1;
