@@ -2121,9 +2121,12 @@ PROBES = os.path.join(REPO, 'tests', 'conformance', 'probes')
 def promote_to_probe(oracle, d, fid):
     """A fixed finding becomes a regression probe (tests/suites/probes.sh):
     rules.guard, data.json and the oracle's rule lines and exit code."""
-    name = 'fuzz-%s' % fid
+    name, n = 'fuzz-%s' % fid, 1
+    while os.path.exists(os.path.join(PROBES, name)):  # findings of another --out
+        n += 1
+        name = 'fuzz-%s-%d' % (fid, n)
     dst = os.path.join(PROBES, name)
-    os.makedirs(dst, exist_ok=True)
+    os.makedirs(dst)
     for f in ('rules.guard', 'data.json'):
         shutil.copy(os.path.join(d, f), os.path.join(dst, f))
     p = subprocess.run([oracle, 'validate', '-r', 'rules.guard', '-d', 'data.json', '-S', 'all'],
