@@ -274,11 +274,12 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
     gv_valset l = { 0 }, r = { 0 };
     if (gv_vm_quiet_query(vm, in->a, self, f, &l) < 0)
         return -1;
-    if (l.n == 0)
-        return GV_SKIP;
+    /* the right side is evaluated even when the left is empty: an error
+     * there (an unbound variable, join over a missing value) aborts the run
+     * in cfn-guard too (probed) */
     if (gv_vm_operand(vm, in->b, self, f, &r) < 0)
         return -1;
-    if (r.n == 0)
+    if (l.n == 0 || r.n == 0)
         return GV_SKIP;
     uint32_t rhs_missing = 0;
     for (uint32_t j = 0; j < r.n; j++)

@@ -258,6 +258,12 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
     case GV_I_Q_SELECT: return step_select(vm, v, in->b, f, out);
     case GV_I_Q_KEYS_FILTER: return step_keys_filter(vm, v, in->b, f, out);
     case GV_I_Q_VAR_KEY: {
+        if (v->node->kind == GV_MAP && (in[1].op == GV_I_Q_ALL || in[1].op == GV_I_Q_ALL_FILTER) &&
+            !(in[1].flags & GV_FLAG_ALL_INDICES)) {
+            gv_error_set(vm->err, GV_E_EVAL, p->source, p->locs[in - p->code],
+                         "`.*` right after a %%variable key on a map is not supported (cfn-guard aborts here too)");
+            return -1;
+        }
         const gv_valset *keys = gv_vm_var(vm, in, f);
         return keys ? step_var_key(vm, v, keys, out) : -1;
     }
