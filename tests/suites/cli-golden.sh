@@ -18,6 +18,8 @@
 #    error ("file:line:col: message", or "gavel validate: ..." for usage).
 #    So there gavel's stderr must be non-empty, every line non-empty and
 #    free of the word "panicked", and a usage error (exit 2) exactly one line.
+#    A case dir may also hold gavel-stderr: gavel's own error text, which
+#    must then match exactly (@CASEDIR@ as above).
 #
 # Skipped: the top-level cases (--help, --version, no command: gavel's top
 # level is its own), parse-tree (gavel prints its own documented AST
@@ -61,6 +63,11 @@ check_stderr() { # $1 case dir, $2 gavel stderr, $3 expected exit; prints proble
     if grep -q '^$' "$2"; then echo "stderr: empty line in error output:"; cat "$2"; fi
     if grep -q 'panicked' "$2"; then echo "stderr: panic:"; cat "$2"; fi
     if [ "$3" = 2 ] && [ "$(wc -l <"$2")" -ne 1 ]; then echo "stderr: usage error not one line:"; cat "$2"; fi
+    if [ -f "$1/gavel-stderr" ]; then
+        real=$(cd "$1" && pwd -P)
+        sed "s|$real|@CASEDIR@|g" "$2" | cmp -s - "$1/gavel-stderr" ||
+            { echo "stderr: expected (gavel-stderr):"; cat "$1/gavel-stderr"; echo "got:"; cat "$2"; }
+    fi
     return 0
 }
 

@@ -277,6 +277,7 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
     /* the right side is evaluated even when the left is empty: an error
      * there (an unbound variable, join over a missing value) aborts the run
      * in cfn-guard too (probed) */
+    vm->ip = ip; /* the left side's filters moved it */
     if (gv_vm_operand(vm, in->b, self, f, &r) < 0)
         return -1;
     if (l.n == 0 || r.n == 0)

@@ -125,7 +125,20 @@ int gv_vm_operand(gv_vm *vm, uint32_t operand, const gv_val *self, const gv_fram
             if (gv_vm_operand(vm, vm->p->args[o->args_start + i], self, f, &args[i]) < 0)
                 return -1;
         }
-        return gv_fn_call(o->fn, vm->scratch, args, o->nargs, out, vm->p->regexes, vm->err);
+        const gv_program *p = vm->p;
+        if (o->fn < 0) {
+            gv_error_set(vm->err, GV_E_EVAL, p->source, p->locs[vm->ip], "no such function named '%s' exists",
+                         p->strings[o->idx].s);
+            return -1;
+        }
+        if (gv_fn_call(o->fn, vm->scratch, args, o->nargs, out, p->regexes, vm->err) == 0)
+            return 0;
+        if (!vm->err->file[0]) { /* functions know no location: the clause's */
+            char msg[sizeof vm->err->msg];
+            memcpy(msg, vm->err->msg, sizeof msg);
+            gv_error_set(vm->err, vm->err->code, p->source, p->locs[vm->ip], "%s", msg);
+        }
+        return -1;
     }
     }
 }
@@ -283,6 +296,7 @@ static int eval_let(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv_f
     gv_pending_let *pl = &f->pending[in->a];
     pl->self = *self;
     pl->operand = in->b;
+    pl->ip = (uint32_t)(in - vm->p->code);
     pl->state = 1;
     pl->recording = (uint8_t)vm->recording;
     return 0;
@@ -299,9 +313,12 @@ static const gv_valset *force_let(gv_vm *vm, const gv_frame *f, uint32_t slot)
     pl->state = 2;
     gv_valset v = { 0 };
     int saved = vm->recording;
+    uint32_t saved_ip = vm->ip;
     vm->recording = pl->recording; /* operands record nothing but what cfn-guard reports of [keys == x] */
+    vm->ip = pl->ip;
     int r = gv_vm_operand(vm, pl->operand, &pl->self, f, &v);
     vm->recording = saved;
+    vm->ip = saved_ip;
     if (r < 0)
         return NULL;
     f->slots[slot] = v;
@@ -356,6 +373,7 @@ static int combine(gv_vm *vm, const gv_insn *in, uint32_t base)
 static int eval_clause(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
 {
     const gv_insn *in = &vm->p->code[ip];
+    vm->ip = ip;
     switch (in->op) {
     case GV_I_C_UNARY: return gv_vm_unary(vm, ip, self, f);
     case GV_I_C_BINARY: return gv_vm_binary(vm, ip, self, f);

@@ -14,6 +14,7 @@ typedef enum gv_status { GV_SKIP = 0, GV_PASS = 1, GV_FAIL = 2 } gv_status;
 typedef struct gv_pending_let {
     gv_val self;               /* `this` where the let stands */
     uint32_t operand;
+    uint32_t ip;               /* the let instruction, for errors */
     uint8_t state;             /* 0 evaluated (or none), 1 pending, 2 evaluating */
     uint8_t recording;         /* vm->recording where the let stands */
 } gv_pending_let;
@@ -44,6 +45,7 @@ typedef struct gv_vm {
     uint8_t *rule_state;       /* per declaration: 0 not yet, 1 running, 2 done */
     gv_status *rule_status;
     uint32_t depth;
+    uint32_t ip;               /* clause or let being evaluated: where errors point */
     gv_error *err;
     int recording;             /* failing checks are kept (not in filters, conditions, lets) */
     struct gv_check *checks;
