@@ -19,10 +19,13 @@
 # followed by "ct-conformance: N/M pairs agree". Exit status 1 on any
 # difference or when the rules / corpus are missing.
 #
-# Usage: GAVEL=build/gavel sh tests/conformance/ct.sh [--live] [FILTER...]
+# Usage: GAVEL=build/gavel sh tests/conformance/ct.sh [--live] [--bundles] [FILTER...]
 #   --live    also run the oracle now: gavel is compared with the live oracle,
 #             and pairs where the live oracle differs from the recorded corpus
 #             are reported as STALE (re-record with corpus/tools/record_ct.sh).
+#   --bundles gavel validates from precompiled bundles: each rule file is
+#             first compiled alone (`gavel compile`) and `-r` names its bundle
+#             (the reports name the rule file the bundle was compiled from).
 #   FILTER    only pairs whose input path or rule file contains one of the
 #             strings (e.g. multi/ or ct-s3-pr-1.guard).
 # Environment: GAVEL, CFN_GUARD (oracle, --live only), CT_RULES (rules dir),
@@ -41,7 +44,14 @@ INPUTS="$CT/inputs"
 NAME=ct-conformance
 
 live=0
-if [ "${1:-}" = --live ]; then live=1; shift; NAME=ct-live; fi
+bundles=0
+while :; do
+    case "${1:-}" in
+    --live) live=1; shift; NAME=ct-live ;;
+    --bundles) bundles=1; shift; NAME=ct-bundles ;;
+    *) break ;;
+    esac
+done
 
 die() { echo "$NAME: FAILED: $*" >&2; echo "$NAME: 0/0 pairs agree"; exit 1; }
 
@@ -77,8 +87,21 @@ missing=$(cut -f2 "$TMP/pairs" | sort -u | while read -r r; do [ -f "$RULES/$r" 
 TO=""
 if [ -n "$TIMEOUT" ] && [ "$TIMEOUT" != 0 ] && command -v timeout >/dev/null 2>&1; then TO="timeout $TIMEOUT"; fi
 
+# ---- --bundles: one bundle per selected rule file, named like it
+RULES_GAVEL=$RULES
+SUFFIX=
+if [ "$bundles" = 1 ]; then
+    RULES_GAVEL="$TMP/bundles"
+    SUFFIX=.gvb
+    cut -f2 "$TMP/pairs" | sort -u | while read -r r; do
+        mkdir -p "$RULES_GAVEL/$(dirname "$r")"
+        "$GAVEL" compile -r "$RULES/$r" -o "$RULES_GAVEL/$r.gvb" || echo "$r" >>"$TMP/uncompiled"
+    done
+    [ ! -s "$TMP/uncompiled" ] || die "rule files that do not compile: $(head -5 "$TMP/uncompiled" | tr '\n' ' ')"
+fi
+
 # ---- run a binary on every pair; raw output with @@PAIR / @@EXIT markers
-run_all() { # $1 binary, $2 output prefix
+run_all() { # $1 binary, $2 output prefix, $3 rules dir, $4 rule file suffix
     i=0
     while [ "$i" -lt "$JOBS" ]; do
         awk -v n="$JOBS" -v i="$i" 'NR % n == i' "$TMP/pairs" >"$TMP/shard.$i"
@@ -86,7 +109,7 @@ run_all() { # $1 binary, $2 output prefix
             while IFS='	' read -r input rule; do
                 printf '@@PAIR\t%s\t%s\n' "$input" "$rule"
                 # shellcheck disable=SC2086 # $TO is a command prefix or empty
-                $TO "$1" validate -r "$RULES/$rule" -d "$INPUTS/$input" -S all 2>/dev/null </dev/null
+                $TO "$1" validate -r "$3/$rule$4" -d "$INPUTS/$input" -S all 2>/dev/null </dev/null
                 rc=$?
                 printf '\n@@EXIT\t%s\n' "$rc"
             done <"$TMP/shard.$i" >"$2.raw.$i"
@@ -152,9 +175,9 @@ compare() {
         }' "$TMP/pairs" "$1" "$2" "$3" "$4"
 }
 
-run_all "$GAVEL" "$TMP/gavel"
+run_all "$GAVEL" "$TMP/gavel" "$RULES_GAVEL" "$SUFFIX"
 if [ "$live" = 1 ]; then
-    run_all "$CFN_GUARD" "$TMP/oracle"
+    run_all "$CFN_GUARD" "$TMP/oracle" "$RULES" ""
     compare "$CT/exits.tsv" "$CT/verdicts.tsv" "$TMP/oracle.e" "$TMP/oracle.v" STALE >"$TMP/stale"
     compare "$TMP/oracle.e" "$TMP/oracle.v" "$TMP/gavel.e" "$TMP/gavel.v" DIFF 1 >"$TMP/result"
 else

@@ -8,7 +8,6 @@
 #include "cli/output.h"
 #include "run/files.h"
 #include "run/ruleset.h"
-#include "vm/bundle.h"
 
 static const char compile_help[] =
     "usage: gavel compile -r RULES... -o FILE.gvb\n"
@@ -69,13 +68,21 @@ static int collect(const compile_opts *o, gv_strlist *files)
     return 0;
 }
 
-static int compile_all(const gv_strlist *files, gv_program **progs)
+/* Reports need each clause's text, which only the syntax tree has: it is
+ * kept in the bundle next to the program. */
+static int compile_all(const gv_strlist *files, gv_program **progs, gv_clause_texts **texts)
 {
     int status = GV_EXIT_OK;
     for (size_t i = 0; i < files->n; i++) {
         gv_error err;
         gv_error_clear(&err);
-        if (!(progs[i] = gv_ruleset_load(files->items[i], NULL, 0, &err))) {
+        progs[i] = gv_ruleset_load_texts(files->items[i], NULL, 0, &texts[i], &err);
+        if (progs[i] && !texts[i]) {
+            gv_error_set(&err, GV_E_NOMEM, files->items[i], (gv_loc){ 0, 0 }, "out of memory keeping clause texts");
+            gv_program_free(progs[i]);
+            progs[i] = NULL;
+        }
+        if (!progs[i]) {
             gv_cli_error(&err);
             status = GV_EXIT_BAD_INPUT;
         }
@@ -93,19 +100,25 @@ int gv_cmd_compile(int argc, char **argv)
         return r == 0 ? GV_EXIT_OK : GV_EXIT_USAGE;
     }
     gv_program **progs = NULL;
-    if (collect(&o, &files) == 0 && (progs = calloc(files.n ? files.n : 1, sizeof *progs))) {
-        status = compile_all(&files, progs);
+    gv_clause_texts **texts = NULL;
+    if (collect(&o, &files) == 0 && (progs = calloc(files.n ? files.n : 1, sizeof *progs)) &&
+        (texts = calloc(files.n ? files.n : 1, sizeof *texts))) {
+        status = compile_all(&files, progs, texts);
         if (status == GV_EXIT_OK) {
             gv_buf out;
             gv_buf_init(&out);
-            if (gv_bundle_write(&out, progs, NULL, (uint32_t)files.n) < 0 || gv_cli_write_file(o.output, &out) < 0)
+            if (gv_ruleset_write_bundle(&out, progs, texts, (uint32_t)files.n) < 0 ||
+                gv_cli_write_file(o.output, &out) < 0)
                 status = GV_EXIT_BAD_INPUT;
             gv_buf_free(&out);
         }
     }
-    for (size_t i = 0; progs && i < files.n; i++)
+    for (size_t i = 0; progs && texts && i < files.n; i++) {
         gv_program_free(progs[i]);
+        gv_clause_texts_free(texts[i]);
+    }
     free(progs);
+    free(texts);
     gv_strlist_free(&files);
     gv_strlist_free(&o.rules);
     return status;

@@ -99,6 +99,8 @@ gv_arena *gv_doc_arena(gv_doc *d);
 /* Map lookup by key bytes; hash must be gv_hash(key, len). */
 gv_node *gv_map_get(const gv_node *map, const char *key, size_t len, uint64_t hash);
 gv_node *gv_map_get_str(const gv_node *map, const char *key);
+/* The index of the member with that key, or -1. */
+int64_t gv_map_find(const gv_node *map, const char *key, size_t len, uint64_t hash);
 
 const char *gv_kind_name(gv_kind k);
 

@@ -175,25 +175,31 @@ int gv_builder_finish_map(gv_builder *b, gv_node *map, size_t mark, gv_dupkeys p
     return 1;
 }
 
-gv_node *gv_map_get(const gv_node *map, const char *key, size_t len, uint64_t hash)
+int64_t gv_map_find(const gv_node *map, const char *key, size_t len, uint64_t hash)
 {
     if (!map || map->kind != GV_MAP)
-        return NULL;
+        return -1;
     if (map->index) {
         uint32_t j = (uint32_t)hash & map->index_mask;
         for (uint32_t s; (s = map->index[j]) != 0; j = (j + 1) & map->index_mask) {
             const gv_member *m = &map->u.members[s - 1];
             if (m->key->hash == hash && m->key->len == len && memcmp(m->key->str, key, len) == 0)
-                return m->value;
+                return s - 1;
         }
-        return NULL;
+        return -1;
     }
     for (uint32_t i = 0; i < map->len; i++) {
         const gv_member *m = &map->u.members[i];
         if (m->key->hash == hash && m->key->len == len && memcmp(m->key->str, key, len) == 0)
-            return m->value;
+            return i;
     }
-    return NULL;
+    return -1;
+}
+
+gv_node *gv_map_get(const gv_node *map, const char *key, size_t len, uint64_t hash)
+{
+    int64_t i = gv_map_find(map, key, len, hash);
+    return i < 0 ? NULL : map->u.members[i].value;
 }
 
 gv_node *gv_map_get_str(const gv_node *map, const char *key)

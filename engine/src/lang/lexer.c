@@ -24,34 +24,66 @@ static int peek_at(const gv_lexer *lx, size_t off)
  * advance the column. */
 static void advance(gv_lexer *lx, size_t n)
 {
-    while (n-- && lx->pos < lx->len) {
-        unsigned char c = (unsigned char)lx->src[lx->pos++];
+    const unsigned char *s = (const unsigned char *)lx->src;
+    size_t pos = lx->pos, end = pos + n < lx->len ? pos + n : lx->len;
+    uint32_t line = lx->line, col = lx->col;
+    for (; pos < end; pos++) {
+        unsigned char c = s[pos];
         if (c == '\n') {
-            lx->line++;
-            lx->col = 1;
-        } else if ((c & 0xC0) != 0x80) {
-            lx->col++;
+            line++;
+            col = 1;
+        } else {
+            col += (c & 0xC0) != 0x80;
         }
     }
+    lx->pos = pos;
+    lx->line = line;
+    lx->col = col;
 }
 
-static int is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static int is_digit(int c) { return c >= '0' && c <= '9'; }
+/* For tokens known to be ASCII without newlines (words, numbers, operators). */
+static void advance_ascii(gv_lexer *lx, size_t n)
+{
+    lx->pos += n;
+    lx->col += (uint32_t)n;
+}
+
+static int is_alpha(int c) { return (unsigned)((c | 0x20) - 'a') < 26; }
+static int is_digit(int c) { return (unsigned)(c - '0') < 10; }
 static int is_ident(int c) { return is_alpha(c) || is_digit(c) || c == '_'; }
 
+/* Blanks and comments: one tight loop, as most of a rules file is either. */
 static void skip_blank(gv_lexer *lx)
 {
-    for (;;) {
-        int c = peek_at(lx, 0);
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-            advance(lx, 1);
+    const unsigned char *s = (const unsigned char *)lx->src;
+    size_t pos = lx->pos, len = lx->len;
+    uint32_t line = lx->line, col = lx->col;
+    while (pos < len) {
+        unsigned char c = s[pos];
+        if (c == '\n') {
+            line++;
+            col = 1;
+        } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+            col++;
         } else if (c == '#') {
-            while (peek_at(lx, 0) != -1 && peek_at(lx, 0) != '\n')
-                advance(lx, 1);
+            /* the newline ending a comment resets the column: only a
+             * comment running to the end of the file needs counting */
+            const unsigned char *nl = memchr(s + pos, '\n', len - pos);
+            if (nl) {
+                pos = (size_t)(nl - s);
+                continue;
+            }
+            for (; pos < len; pos++)
+                col += (s[pos] & 0xC0) != 0x80;
+            continue;
         } else {
-            return;
+            break;
         }
+        pos++;
     }
+    lx->pos = pos;
+    lx->line = line;
+    lx->col = col;
 }
 
 static gv_token make(const gv_lexer *lx, gv_tok_kind k)
@@ -77,7 +109,7 @@ static gv_token fail(gv_lexer *lx, gv_token t, const char *why)
 static gv_token punct(gv_lexer *lx, gv_tok_kind k, size_t n)
 {
     gv_token t = make(lx, k);
-    advance(lx, n);
+    advance_ascii(lx, n);
     t.end = lx->pos;
     return t;
 }
@@ -88,27 +120,24 @@ static gv_token punct(gv_lexer *lx, gv_tok_kind k, size_t n)
 static gv_token scan_quoted(gv_lexer *lx, gv_tok_kind k, int quote, const char *unterminated)
 {
     gv_token t = make(lx, k);
-    advance(lx, 1);
-    size_t from = lx->pos, n = 0;
-    char *out = gv_arena_alloc(lx->arena, lx->len - from + 1);
+    const char *src = lx->src;
+    size_t from = lx->pos + 1, i = from, n = 0;
+    while (i < lx->len && src[i] != quote)
+        i += src[i] == '\\' && i + 1 < lx->len && src[i + 1] == quote ? 2 : 1;
+    if (i >= lx->len) {
+        advance(lx, lx->len - lx->pos);
+        return fail(lx, t, unterminated);
+    }
+    char *out = gv_arena_alloc_bytes(lx->arena, i - from + 1);
     if (!out)
         return fail(lx, t, "out of memory");
-    for (;;) {
-        int c = peek_at(lx, 0);
-        if (c == -1)
-            return fail(lx, t, unterminated);
-        if (c == quote)
-            break;
-        if (c == '\\' && peek_at(lx, 1) == quote) {
-            out[n++] = (char)quote;
-            advance(lx, 2);
-            continue;
-        }
-        out[n++] = (char)c;
-        advance(lx, 1);
+    for (size_t j = from; j < i; j++) {
+        if (src[j] == '\\' && j + 1 < i && src[j + 1] == quote)
+            j++;
+        out[n++] = src[j];
     }
-    advance(lx, 1);
     out[n] = '\0';
+    advance(lx, i + 1 - lx->pos);
     t.text = out;
     t.len = n;
     t.end = lx->pos;
@@ -149,12 +178,12 @@ static gv_token scan_number(gv_lexer *lx)
         }
     }
     char *txt = gv_arena_strndup(lx->arena, lx->src + lx->pos, p - lx->pos);
-    advance(lx, p - lx->pos);
+    t.len = p - lx->pos;
+    advance_ascii(lx, p - lx->pos);
     t.end = lx->pos;
     if (!txt)
         return fail(lx, t, "out of memory");
     t.text = txt;
-    t.len = strlen(txt);
     if (is_float && neg)
         return fail(lx, t, "negative float literals are not supported (cfn-guard 3.1.1 rejects them)");
     errno = 0;
@@ -185,7 +214,7 @@ static gv_token scan_word(gv_lexer *lx)
     }
     t.text = gv_arena_strndup(lx->arena, lx->src + lx->pos, p - lx->pos);
     t.len = p - lx->pos;
-    advance(lx, p - lx->pos);
+    advance_ascii(lx, p - lx->pos);
     t.end = lx->pos;
     if (!t.text)
         return fail(lx, t, "out of memory");
@@ -201,13 +230,13 @@ static gv_token scan_var(gv_lexer *lx)
         advance(lx, 1);
         return fail(lx, t, "expected a variable name after '%'");
     }
-    advance(lx, 1);
+    advance_ascii(lx, 1);
     size_t p = lx->pos;
     while (p < lx->len && is_ident((unsigned char)lx->src[p]))
         p++;
     t.text = gv_arena_strndup(lx->arena, lx->src + lx->pos, p - lx->pos);
     t.len = p - lx->pos;
-    advance(lx, p - lx->pos);
+    advance_ascii(lx, p - lx->pos);
     t.end = lx->pos;
     return t.text ? t : fail(lx, t, "out of memory");
 }
@@ -217,15 +246,21 @@ static gv_token scan_var(gv_lexer *lx)
 static gv_token scan_message(gv_lexer *lx)
 {
     gv_token t = make(lx, GV_TOK_MESSAGE);
-    advance(lx, 2);
-    size_t from = lx->pos;
-    while (lx->pos < lx->len && !(peek_at(lx, 0) == '>' && peek_at(lx, 1) == '>'))
-        advance(lx, 1);
+    advance_ascii(lx, 2);
+    size_t from = lx->pos, i = from;
+    for (;;) { /* custom messages are long: find each '>' with memchr */
+        const char *gt = i < lx->len ? memchr(lx->src + i, '>', lx->len - i) : NULL;
+        i = gt ? (size_t)(gt - lx->src) : lx->len;
+        if (i + 1 >= lx->len || lx->src[i + 1] == '>')
+            break;
+        i++;
+    }
+    advance(lx, (i + 1 < lx->len ? i : lx->len) - lx->pos);
     if (lx->pos >= lx->len)
         return fail(lx, t, "unterminated custom message: missing '>>'");
     t.text = gv_arena_strndup(lx->arena, lx->src + from, lx->pos - from);
     t.len = lx->pos - from;
-    advance(lx, 2);
+    advance_ascii(lx, 2);
     t.end = lx->pos;
     return t.text ? t : fail(lx, t, "out of memory");
 }
@@ -297,7 +332,7 @@ gv_token gv_lex_map_key(gv_lexer *lx)
         return gv_lex_next(lx);
     t.text = gv_arena_strndup(lx->arena, lx->src + lx->pos, p - lx->pos);
     t.len = p - lx->pos;
-    advance(lx, p - lx->pos);
+    advance_ascii(lx, p - lx->pos);
     t.end = lx->pos;
     return t.text ? t : fail(lx, t, "out of memory");
 }
@@ -305,33 +340,37 @@ gv_token gv_lex_map_key(gv_lexer *lx)
 /* Spellings accepted by cfn-guard 3.1.1 (probed): lower case everywhere;
  * upper case for the operators and some/not/in/or/when/this; capitalised
  * only for True/False; NULL but not Null. `keys` is lower case only. */
-static const struct { const char *word; gv_kw kw; } keywords[] = {
-    {"let", GV_KW_LET}, {"rule", GV_KW_RULE},
-    {"when", GV_KW_WHEN}, {"WHEN", GV_KW_WHEN},
-    {"some", GV_KW_SOME}, {"SOME", GV_KW_SOME},
-    {"not", GV_KW_NOT}, {"NOT", GV_KW_NOT},
-    {"or", GV_KW_OR}, {"OR", GV_KW_OR},
-    {"in", GV_KW_IN}, {"IN", GV_KW_IN},
-    {"this", GV_KW_THIS}, {"THIS", GV_KW_THIS},
-    {"keys", GV_KW_KEYS},
-    {"true", GV_KW_TRUE}, {"True", GV_KW_TRUE},
-    {"false", GV_KW_FALSE}, {"False", GV_KW_FALSE},
-    {"null", GV_KW_NULL}, {"NULL", GV_KW_NULL},
-    {"exists", GV_KW_EXISTS}, {"EXISTS", GV_KW_EXISTS},
-    {"empty", GV_KW_EMPTY}, {"EMPTY", GV_KW_EMPTY},
-    {"is_string", GV_KW_IS_STRING}, {"IS_STRING", GV_KW_IS_STRING},
-    {"is_list", GV_KW_IS_LIST}, {"IS_LIST", GV_KW_IS_LIST},
-    {"is_struct", GV_KW_IS_STRUCT}, {"IS_STRUCT", GV_KW_IS_STRUCT},
-    {"is_bool", GV_KW_IS_BOOL}, {"IS_BOOL", GV_KW_IS_BOOL},
-    {"is_int", GV_KW_IS_INT}, {"IS_INT", GV_KW_IS_INT},
-    {"is_float", GV_KW_IS_FLOAT}, {"IS_FLOAT", GV_KW_IS_FLOAT},
-    {"is_null", GV_KW_IS_NULL}, {"IS_NULL", GV_KW_IS_NULL},
+static const struct { const char *word; uint8_t len; gv_kw kw; } keywords[] = {
+    {"let", 3, GV_KW_LET}, {"rule", 4, GV_KW_RULE},
+    {"when", 4, GV_KW_WHEN}, {"WHEN", 4, GV_KW_WHEN},
+    {"some", 4, GV_KW_SOME}, {"SOME", 4, GV_KW_SOME},
+    {"not", 3, GV_KW_NOT}, {"NOT", 3, GV_KW_NOT},
+    {"or", 2, GV_KW_OR}, {"OR", 2, GV_KW_OR},
+    {"in", 2, GV_KW_IN}, {"IN", 2, GV_KW_IN},
+    {"this", 4, GV_KW_THIS}, {"THIS", 4, GV_KW_THIS},
+    {"keys", 4, GV_KW_KEYS},
+    {"true", 4, GV_KW_TRUE}, {"True", 4, GV_KW_TRUE},
+    {"false", 5, GV_KW_FALSE}, {"False", 5, GV_KW_FALSE},
+    {"null", 4, GV_KW_NULL}, {"NULL", 4, GV_KW_NULL},
+    {"exists", 6, GV_KW_EXISTS}, {"EXISTS", 6, GV_KW_EXISTS},
+    {"empty", 5, GV_KW_EMPTY}, {"EMPTY", 5, GV_KW_EMPTY},
+    {"is_string", 9, GV_KW_IS_STRING}, {"IS_STRING", 9, GV_KW_IS_STRING},
+    {"is_list", 7, GV_KW_IS_LIST}, {"IS_LIST", 7, GV_KW_IS_LIST},
+    {"is_struct", 9, GV_KW_IS_STRUCT}, {"IS_STRUCT", 9, GV_KW_IS_STRUCT},
+    {"is_bool", 7, GV_KW_IS_BOOL}, {"IS_BOOL", 7, GV_KW_IS_BOOL},
+    {"is_int", 6, GV_KW_IS_INT}, {"IS_INT", 6, GV_KW_IS_INT},
+    {"is_float", 8, GV_KW_IS_FLOAT}, {"IS_FLOAT", 8, GV_KW_IS_FLOAT},
+    {"is_null", 7, GV_KW_IS_NULL}, {"IS_NULL", 7, GV_KW_IS_NULL},
 };
 
+/* Every identifier is looked up: words of other lengths (most of them) or
+ * first letters are turned away before any comparison. */
 gv_kw gv_keyword(const char *s, size_t n)
 {
+    if (n < 2 || n > 9)
+        return GV_KW_NONE;
     for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-        if (strlen(keywords[i].word) == n && memcmp(keywords[i].word, s, n) == 0)
+        if (keywords[i].len == n && keywords[i].word[0] == s[0] && memcmp(keywords[i].word, s, n) == 0)
             return keywords[i].kw;
     return GV_KW_NONE;
 }

@@ -48,13 +48,23 @@ void gv_p_advance(gv_parser *p)
     if (p->tok.kind == GV_TOK_EOF)
         return;
     p->prev_end = p->tok.end;
+    if (p->has_peek) {
+        p->tok = p->peeked;
+        p->lx = p->after_peek;
+        p->has_peek = 0;
+        return;
+    }
     p->tok = gv_lex_next(&p->lx);
 }
 
 gv_token gv_p_peek(gv_parser *p)
 {
-    gv_lexer copy = p->lx;
-    return gv_lex_next(&copy);
+    if (!p->has_peek) {
+        p->after_peek = p->lx;
+        p->peeked = gv_lex_next(&p->after_peek);
+        p->has_peek = 1;
+    }
+    return p->peeked;
 }
 
 int gv_p_adjacent(const gv_parser *p)

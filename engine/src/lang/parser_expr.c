@@ -249,6 +249,7 @@ static gv_literal *parse_list(gv_parser *p)
  * {a-b: 1} and {1: 2}), so they are re-scanned with the map-key lexer. */
 static int relex_map_key(gv_parser *p)
 {
+    p->has_peek = 0; /* the lexer goes back: a kept peek is void */
     p->lx.pos = p->tok.start;
     p->lx.line = p->tok.loc.line;
     p->lx.col = p->tok.loc.col;

@@ -13,6 +13,9 @@ typedef struct gv_parser {
     const char *file;
     gv_lexer lx;          /* positioned just after tok */
     gv_token tok;         /* current token */
+    gv_token peeked;      /* the token after tok, when has_peek */
+    gv_lexer after_peek;  /* lx positioned after peeked */
+    int has_peek;         /* lexing is most of parsing: a peek is kept for the advance */
     size_t prev_end;      /* end offset of the previously consumed token */
     gv_error *err;
     int failed;           /* first error wins; later ones are dropped */

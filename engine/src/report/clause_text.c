@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report/fmt.h"
+#include "util/hash.h"
 
 static const char *op_word(gv_cmp_op op)
 {
@@ -27,12 +28,29 @@ static const char *keep(gv_clause_texts *t, const gv_buf *b)
     return s ? s : "";
 }
 
+static void put_int(gv_buf *out, long long v)
+{
+    char d[24];
+    int n = 0;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do
+        d[sizeof d - ++n] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        d[sizeof d - ++n] = '-';
+    gv_buf_append(out, d + sizeof d - n, (size_t)n);
+}
+
 static void literal_text(gv_buf *out, const gv_literal *l)
 {
     switch (l->kind) {
-    case GV_LIT_STRING: gv_buf_printf(out, "\"%.*s\"", (int)l->u.str.len, l->u.str.s); break;
-    case GV_LIT_REGEX: gv_buf_printf(out, "\"/%.*s/\"", (int)l->u.str.len, l->u.str.s); break;
-    case GV_LIT_INT: gv_buf_printf(out, "%lld", (long long)l->u.i); break;
+    case GV_LIT_STRING:
+    case GV_LIT_REGEX:
+        gv_buf_puts(out, l->kind == GV_LIT_REGEX ? "\"/" : "\"");
+        gv_buf_append(out, l->u.str.s, l->u.str.len);
+        gv_buf_puts(out, l->kind == GV_LIT_REGEX ? "/\"" : "\"");
+        break;
+    case GV_LIT_INT: put_int(out, (long long)l->u.i); break;
     case GV_LIT_FLOAT: gv_fmt_float_display(out, l->u.f); break;
     case GV_LIT_BOOL: gv_buf_puts(out, l->u.b ? "true" : "false"); break;
     case GV_LIT_NULL: gv_buf_puts(out, "\"NULL\""); break;
@@ -70,15 +88,20 @@ static void literal_text(gv_buf *out, const gv_literal *l)
     }
 }
 
+/* Printed parts are built for every step of every file loaded, so no
+ * printf here (it dominated loading). */
 static void step_text(gv_buf *out, const gv_step *s)
 {
     switch (s->kind) {
     case GV_STEP_KEY: gv_buf_append(out, s->name.s, s->name.len); break;
-    case GV_STEP_VAR: gv_buf_printf(out, "%%%.*s", (int)s->name.len, s->name.s); break;
+    case GV_STEP_VAR:
+        gv_buf_putc(out, '%');
+        gv_buf_append(out, s->name.s, s->name.len);
+        break;
     case GV_STEP_THIS: gv_buf_putc(out, '_'); break;
     case GV_STEP_ALL_VALUES: gv_buf_putc(out, '*'); break;
     case GV_STEP_ALL_INDICES: gv_buf_puts(out, "[*]"); break;
-    case GV_STEP_INDEX: gv_buf_printf(out, "%lld", (long long)s->index); break;
+    case GV_STEP_INDEX: put_int(out, (long long)s->index); break;
     case GV_STEP_FILTER: gv_buf_puts(out, " (filter-clauses)"); break;
     case GV_STEP_KEYS_FILTER: gv_buf_puts(out, " (map-key-filter-clauses)"); break;
     }
@@ -104,10 +127,30 @@ static void add_step(gv_clause_texts *t, gv_loc loc, const gv_qtext *q, uint32_t
 
 /* cfn-guard's parser puts [*] after a variable that more steps follow.
  * Registers every step's part and walks the clauses of filters. */
+static gv_qtext *new_qtext(gv_clause_texts *t)
+{
+    gv_qtext *qt = gv_arena_alloc(&t->arena, sizeof *qt);
+    if (qt && t->nqs == t->cap_qs) {
+        uint32_t cap = t->cap_qs ? t->cap_qs * 2 : 32;
+        const gv_qtext **p = realloc(t->qs, cap * sizeof *p);
+        if (!p)
+            qt = NULL;
+        else
+            t->qs = p, t->cap_qs = cap;
+    }
+    if (!qt) {
+        t->oom = 1;
+        return NULL;
+    }
+    *qt = (gv_qtext){ NULL, 0, t->nqs };
+    t->qs[t->nqs++] = qt;
+    return qt;
+}
+
 static gv_qtext query_parts(gv_clause_texts *t, const gv_query *q)
 {
-    gv_qtext r = { NULL, 0 };
-    gv_qtext *qt = gv_arena_alloc(&t->arena, sizeof *qt);
+    gv_qtext r = { NULL, 0, 0 };
+    gv_qtext *qt = new_qtext(t);
     gv_qpart *parts = gv_arena_alloc(&t->arena, (q->n + 1) * sizeof *parts);
     if (!parts || !qt) {
         t->oom = 1;
@@ -116,12 +159,11 @@ static gv_qtext query_parts(gv_clause_texts *t, const gv_query *q)
     uint32_t n = 0;
     for (uint32_t i = 0; i < q->n; i++) {
         const gv_step *st = &q->steps[i];
-        gv_buf b;
-        gv_buf_init(&b);
-        step_text(&b, st);
+        gv_buf *b = &t->scratch;
+        gv_buf_clear(b);
+        step_text(b, st);
         add_step(t, st->loc, qt, n);
-        parts[n++] = (gv_qpart){ keep(t, &b), (uint8_t)st->kind };
-        gv_buf_free(&b);
+        parts[n++] = (gv_qpart){ keep(t, b), (uint8_t)st->kind };
         if (i == 0 && st->kind == GV_STEP_VAR && q->n > 1 && q->steps[1].kind != GV_STEP_ALL_INDICES)
             parts[n++] = (gv_qpart){ "[*]", GV_STEP_ALL_INDICES };
         if (st->kind == GV_STEP_FILTER)
@@ -129,7 +171,8 @@ static gv_qtext query_parts(gv_clause_texts *t, const gv_query *q)
         if (st->kind == GV_STEP_KEYS_FILTER && st->keys.rhs)
             walk_value(t, st->keys.rhs);
     }
-    *qt = (gv_qtext){ parts, n };
+    qt->parts = parts;
+    qt->n = n;
     return *qt;
 }
 
@@ -203,7 +246,9 @@ static void comparison(gv_clause_texts *t, gv_clause_text *ct, const gv_clause *
     ct->lhs = query_parts(t, cl->u.cmp.lhs);
     gv_buf_puts(&b, cl->negated ? "not " : " ");
     gv_qtext_print(&b, &ct->lhs, 0);
-    gv_buf_printf(&b, " %s%s  ", cl->u.cmp.op_negated ? "not " : "", op_word(cl->u.cmp.op));
+    gv_buf_puts(&b, cl->u.cmp.op_negated ? " not " : " ");
+    gv_buf_puts(&b, op_word(cl->u.cmp.op));
+    gv_buf_puts(&b, "  ");
     if (cl->u.cmp.rhs) {
         if (cl->u.cmp.rhs->kind == GV_VAL_QUERY) {
             ct->rhs = query_parts(t, cl->u.cmp.rhs->u.query);
@@ -275,6 +320,15 @@ const gv_step_text *gv_step_texts_find(const gv_clause_texts *t, gv_loc loc)
     return bsearch(&key, t->steps, t->nsteps, sizeof *t->steps, cmp_step_loc);
 }
 
+static int sorted(const void *base, uint32_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    const char *b = base;
+    for (uint32_t i = 1; i < n; i++)
+        if (cmp(b + (i - 1) * size, b + i * size) > 0)
+            return 0;
+    return 1;
+}
+
 gv_clause_texts *gv_clause_texts_build(const gv_rules_file *f)
 {
     gv_clause_texts *t = calloc(1, sizeof *t);
@@ -292,9 +346,10 @@ gv_clause_texts *gv_clause_texts_build(const gv_rules_file *f)
         gv_clause_texts_free(t);
         return NULL;
     }
-    if (t->n)
+    /* walked mostly in source order: often nothing to sort */
+    if (!sorted(t->items, t->n, sizeof *t->items, cmp_loc))
         qsort(t->items, t->n, sizeof *t->items, cmp_loc);
-    if (t->nsteps)
+    if (!sorted(t->steps, t->nsteps, sizeof *t->steps, cmp_step_loc))
         qsort(t->steps, t->nsteps, sizeof *t->steps, cmp_step_loc);
     return t;
 }
@@ -305,6 +360,8 @@ void gv_clause_texts_free(gv_clause_texts *t)
         return;
     free(t->items);
     free(t->steps);
+    free(t->qs);
+    gv_buf_free(&t->scratch);
     gv_arena_free(&t->arena);
     free(t);
 }
@@ -316,4 +373,282 @@ const gv_clause_text *gv_clause_texts_find(const gv_clause_texts *t, gv_loc loc)
     gv_clause_text key = { 0 };
     key.loc = loc;
     return bsearch(&key, t->items, t->n, sizeof *t->items, cmp_loc);
+}
+
+/* ---- bundle blobs ----
+ * Integers are LEB128 varints of v + 1 (GV_QTEXT_NONE wraps to 0). The
+ * same few strings ("Resources", "Properties", ...) recur in every query,
+ * so the blob starts with a table of distinct strings (length, bytes, NUL)
+ * that the rest refers to by index:
+ *   nstr, strings
+ *   nqs, per query: nparts, per part: kind, string
+ *   n, per clause: line, col, context string, lhs query, rhs query
+ *   nsteps, per step: line, col, query, part
+ * Reading copies the blob once into the arena and points into the copy. */
+#define GV_QTEXT_NONE UINT32_MAX
+
+static void put_v(gv_buf *b, uint32_t v)
+{
+    unsigned char s[5];
+    size_t n = 0;
+    v += 1;
+    do {
+        s[n] = (unsigned char)(v & 0x7f);
+        v >>= 7;
+        if (v)
+            s[n] |= 0x80;
+        n++;
+    } while (v);
+    gv_buf_append(b, s, n);
+}
+
+/* Distinct strings of a blob being written, by open addressing. */
+typedef struct str_table {
+    const char **strs;   /* by id */
+    uint32_t *slots;     /* id + 1, 0 empty */
+    uint32_t n, cap;     /* cap: a power of two, twice the strings at least */
+    int oom;
+} str_table;
+
+static uint32_t str_slot(const str_table *st, const char *s)
+{
+    uint32_t mask = st->cap - 1;
+    for (uint32_t i = (uint32_t)gv_hash(s, strlen(s)) & mask;; i = (i + 1) & mask)
+        if (!st->slots[i] || strcmp(st->strs[st->slots[i] - 1], s) == 0)
+            return i;
+}
+
+static void str_add(str_table *st, const char *s)
+{
+    uint32_t i = str_slot(st, s);
+    if (!st->slots[i]) {
+        st->strs[st->n++] = s;
+        st->slots[i] = st->n;
+    }
+}
+
+static uint32_t str_id(const str_table *st, const char *s)
+{
+    return st->slots[str_slot(st, s)] - 1;
+}
+
+static int str_table_build(str_table *st, const gv_clause_texts *t)
+{
+    size_t most = t->n + 1;
+    for (uint32_t i = 0; i < t->nqs; i++)
+        most += t->qs[i]->n;
+    st->cap = 16;
+    while (st->cap < 2 * most)
+        st->cap *= 2;
+    st->strs = malloc(most * sizeof *st->strs);
+    st->slots = calloc(st->cap, sizeof *st->slots);
+    st->n = 0;
+    if (!st->strs || !st->slots)
+        return -1;
+    for (uint32_t i = 0; i < t->nqs; i++)
+        for (uint32_t j = 0; j < t->qs[i]->n; j++)
+            str_add(st, t->qs[i]->parts[j].text);
+    for (uint32_t i = 0; i < t->n; i++)
+        str_add(st, t->items[i].context);
+    return 0;
+}
+
+static uint32_t qtext_id(const gv_qtext *q)
+{
+    return q->parts ? q->id : GV_QTEXT_NONE;
+}
+
+static void write_tables(const gv_clause_texts *t, const str_table *st, gv_buf *out)
+{
+    put_v(out, st->n);
+    for (uint32_t i = 0; i < st->n; i++) {
+        size_t n = strlen(st->strs[i]);
+        put_v(out, (uint32_t)n);
+        gv_buf_append(out, st->strs[i], n + 1);
+    }
+    put_v(out, t->nqs);
+    for (uint32_t i = 0; i < t->nqs; i++) {
+        put_v(out, t->qs[i]->n);
+        for (uint32_t j = 0; j < t->qs[i]->n; j++) {
+            gv_buf_putc(out, (char)t->qs[i]->parts[j].kind);
+            put_v(out, str_id(st, t->qs[i]->parts[j].text));
+        }
+    }
+    put_v(out, t->n);
+    for (uint32_t i = 0; i < t->n; i++) {
+        const gv_clause_text *c = &t->items[i];
+        put_v(out, c->loc.line);
+        put_v(out, c->loc.col);
+        put_v(out, str_id(st, c->context));
+        put_v(out, qtext_id(&c->lhs));
+        put_v(out, qtext_id(&c->rhs));
+    }
+    put_v(out, t->nsteps);
+    for (uint32_t i = 0; i < t->nsteps; i++) {
+        put_v(out, t->steps[i].loc.line);
+        put_v(out, t->steps[i].loc.col);
+        put_v(out, t->steps[i].q->id);
+        put_v(out, t->steps[i].part);
+    }
+}
+
+void gv_clause_texts_write(const gv_clause_texts *t, gv_buf *out)
+{
+    str_table st = { 0 };
+    if (str_table_build(&st, t) == 0)
+        write_tables(t, &st, out);
+    else
+        out->oom = 1;
+    free(st.strs);
+    free(st.slots);
+}
+
+typedef struct blob_reader {
+    const char *p, *end;
+    int bad;
+    const char **strs;
+    uint32_t nstrs;
+} blob_reader;
+
+static uint32_t get_v(blob_reader *r)
+{
+    uint32_t v = 0;
+    for (unsigned shift = 0; !r->bad && shift < 35; shift += 7) {
+        if (r->p == r->end)
+            break;
+        uint8_t c = (uint8_t)*r->p++;
+        v |= (uint32_t)(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            return v - 1;
+    }
+    r->bad = 1;
+    return 0;
+}
+
+/* A count of elements each taking at least min bytes of what is left. */
+static uint32_t get_count(blob_reader *r, size_t min)
+{
+    uint32_t n = get_v(r);
+    if ((size_t)(r->end - r->p) / min < n)
+        r->bad = 1;
+    return r->bad ? 0 : n;
+}
+
+static const char *str_ref(blob_reader *r)
+{
+    uint32_t i = get_v(r);
+    if (r->bad || i >= r->nstrs) {
+        r->bad = 1;
+        return "";
+    }
+    return r->strs[i];
+}
+
+static void read_strings(blob_reader *r, gv_clause_texts *t)
+{
+    r->nstrs = get_count(r, 2);
+    r->strs = gv_arena_alloc(&t->arena, (r->nstrs ? r->nstrs : 1) * sizeof *r->strs);
+    if (!r->strs)
+        r->bad = 1;
+    for (uint32_t i = 0; !r->bad && i < r->nstrs; i++) {
+        uint32_t n = get_v(r);
+        if (r->bad || (size_t)(r->end - r->p) <= n || r->p[n] != '\0') {
+            r->bad = 1;
+            return;
+        }
+        r->strs[i] = r->p;
+        r->p += n + 1;
+    }
+}
+
+static void read_queries(blob_reader *r, gv_clause_texts *t)
+{
+    t->nqs = t->cap_qs = get_count(r, 1);
+    t->qs = malloc((t->nqs ? t->nqs : 1) * sizeof *t->qs);
+    gv_qtext *q = gv_arena_alloc(&t->arena, (t->nqs ? t->nqs : 1) * sizeof *q);
+    if (!t->qs || !q) {
+        r->bad = 1;
+        return;
+    }
+    for (uint32_t i = 0; !r->bad && i < t->nqs; i++) {
+        uint32_t n = get_count(r, 2);
+        gv_qpart *parts = gv_arena_alloc(&t->arena, (n ? n : 1) * sizeof *parts);
+        if (!parts)
+            r->bad = 1;
+        for (uint32_t j = 0; !r->bad && j < n; j++) {
+            parts[j].kind = (uint8_t)*r->p++; /* get_count saw 2 bytes a part */
+            parts[j].text = str_ref(r);
+        }
+        q[i] = (gv_qtext){ parts, n, i };
+        t->qs[i] = &q[i];
+    }
+}
+
+static gv_qtext query_ref(blob_reader *r, const gv_clause_texts *t)
+{
+    uint32_t id = get_v(r);
+    if (id == GV_QTEXT_NONE || r->bad)
+        return (gv_qtext){ NULL, 0, 0 };
+    if (id >= t->nqs) {
+        r->bad = 1;
+        return (gv_qtext){ NULL, 0, 0 };
+    }
+    return *t->qs[id];
+}
+
+static void read_items(blob_reader *r, gv_clause_texts *t)
+{
+    t->n = t->cap = get_count(r, 5);
+    t->items = malloc((t->n ? t->n : 1) * sizeof *t->items);
+    if (!t->items)
+        r->bad = 1;
+    for (uint32_t i = 0; !r->bad && i < t->n; i++) {
+        gv_clause_text *c = &t->items[i];
+        c->loc.line = get_v(r);
+        c->loc.col = get_v(r);
+        c->context = str_ref(r);
+        c->lhs = query_ref(r, t);
+        c->rhs = query_ref(r, t);
+    }
+}
+
+static void read_steps(blob_reader *r, gv_clause_texts *t)
+{
+    t->nsteps = t->cap_steps = get_count(r, 4);
+    t->steps = malloc((t->nsteps ? t->nsteps : 1) * sizeof *t->steps);
+    if (!t->steps)
+        r->bad = 1;
+    for (uint32_t i = 0; !r->bad && i < t->nsteps; i++) {
+        gv_step_text *s = &t->steps[i];
+        s->loc.line = get_v(r);
+        s->loc.col = get_v(r);
+        uint32_t q = get_v(r), part = get_v(r);
+        if (r->bad || q >= t->nqs || part >= t->qs[q]->n) {
+            r->bad = 1;
+            return;
+        }
+        s->q = t->qs[q];
+        s->part = part;
+    }
+}
+
+gv_clause_texts *gv_clause_texts_read(const char *data, size_t len)
+{
+    gv_clause_texts *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    gv_arena_init(&t->arena, 4096);
+    char *copy = gv_arena_alloc_bytes(&t->arena, len ? len : 1);
+    blob_reader r = { copy, copy + len, copy == NULL, NULL, 0 };
+    if (copy && len)
+        memcpy(copy, data, len);
+    read_strings(&r, t);
+    read_queries(&r, t);
+    read_items(&r, t);
+    read_steps(&r, t);
+    if (r.bad || r.p != r.end) {
+        gv_clause_texts_free(t);
+        return NULL;
+    }
+    return t;
 }

@@ -21,6 +21,7 @@ typedef struct gv_qpart {
 typedef struct gv_qtext {
     const gv_qpart *parts;
     uint32_t n;
+    uint32_t id;         /* index in gv_clause_texts.qs (how bundles refer to it) */
 } gv_qtext;
 
 typedef struct gv_clause_text {
@@ -43,6 +44,9 @@ typedef struct gv_clause_texts {
     uint32_t n, cap;
     gv_step_text *steps;   /* sorted by location */
     uint32_t nsteps, cap_steps;
+    const gv_qtext **qs;   /* every query text, by id */
+    uint32_t nqs, cap_qs;
+    gv_buf scratch;        /* while building */
     int oom;
 } gv_clause_texts;
 
@@ -53,6 +57,14 @@ const gv_clause_text *gv_clause_texts_find(const gv_clause_texts *t, gv_loc loc)
 
 /* The query step at loc (an instruction's location), or NULL. */
 const gv_step_text *gv_step_texts_find(const gv_clause_texts *t, gv_loc loc);
+
+/* Bundles keep the clause texts of each program as a blob, since no rule
+ * text is parsed when a bundle is loaded. Appends t's serialised form. */
+void gv_clause_texts_write(const gv_clause_texts *t, gv_buf *out);
+/* Reads what gv_clause_texts_write wrote (copied: data may go away). NULL
+ * when malformed or out of memory; every index is checked, so a damaged
+ * blob cannot make a lookup read outside the tables. */
+gv_clause_texts *gv_clause_texts_read(const char *data, size_t len);
 
 /* parts[from..] joined as cfn-guard prints a query. */
 void gv_qtext_print(gv_buf *out, const gv_qtext *q, uint32_t from);

@@ -139,7 +139,7 @@ void gv_fmt_value(gv_buf *out, const gv_node *n)
     switch (n->kind) {
     case GV_NULL: gv_buf_puts(out, "\"NULL\""); break;
     case GV_BOOL: gv_buf_puts(out, n->u.b ? "true" : "false"); break;
-    case GV_INT: gv_buf_printf(out, "%lld", (long long)n->u.i); break;
+    case GV_INT: gv_buf_int(out, (long long)n->u.i); break;
     case GV_FLOAT: gv_fmt_float_display(out, n->u.f); break;
     case GV_STRING:
         gv_buf_putc(out, '"');
@@ -180,7 +180,11 @@ void gv_fmt_loc(gv_buf *out, const gv_node *n)
 {
     unsigned l = n && n->located && n->line ? n->line - 1 : 0;
     unsigned c = n && n->located && n->col ? n->col - 1 : 0;
-    gv_buf_printf(out, "[L:%u,C:%u]", l, c);
+    gv_buf_append(out, "[L:", 3); /* without printf: one per path in reports */
+    gv_buf_int(out, l);
+    gv_buf_append(out, ",C:", 3);
+    gv_buf_int(out, c);
+    gv_buf_putc(out, ']');
 }
 
 void gv_fmt_path(gv_buf *out, const gv_val *v)
@@ -286,7 +290,7 @@ void gv_fmt_debug(gv_buf *out, const gv_node *n, const char *path, size_t plen)
     gv_buf_puts(out, ", ");
     switch (n->kind) {
     case GV_BOOL: gv_buf_puts(out, n->u.b ? "true" : "false"); break;
-    case GV_INT: gv_buf_printf(out, "%lld", (long long)n->u.i); break;
+    case GV_INT: gv_buf_int(out, (long long)n->u.i); break;
     case GV_FLOAT: gv_fmt_float_debug(out, n->u.f); break;
     case GV_STRING:
     case GV_REGEX: debug_str(out, n->u.s, n->len); break;

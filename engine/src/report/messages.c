@@ -434,8 +434,8 @@ const char *gv_msg_comparison(const gv_report_item *it, const gv_check *c, int *
 
 void gv_indent(gv_buf *out, int n)
 {
-    for (int i = 0; i < n; i++)
-        gv_buf_putc(out, ' ');
+    if (n > 0)
+        gv_buf_fill(out, ' ', (size_t)n);
 }
 
 void gv_snippet(gv_buf *out, const gv_report_item *it, const gv_node *at, int indent)

@@ -5,11 +5,17 @@
 #include "report/fmt.h"
 #include "report/jtree.h"
 
+/* A newline and the indent, in one append: most of the output's bytes. */
 static void indent(gv_buf *out, int depth)
 {
-    gv_buf_putc(out, '\n');
-    for (int i = 0; i < depth; i++)
-        gv_buf_puts(out, "  ");
+    size_t n = 1 + 2 * (size_t)(depth > 0 ? depth : 0);
+    if (!gv_buf_reserve(out, n))
+        return;
+    char *p = out->data + out->len;
+    p[0] = '\n';
+    memset(p + 1, ' ', n - 1);
+    out->len += n;
+    out->data[out->len] = '\0';
 }
 
 static void doc_json(gv_buf *out, const gv_node *n, int depth);
@@ -22,7 +28,7 @@ static void doc_scalar(gv_buf *out, const gv_node *n)
     switch (n->kind) {
     case GV_NULL: gv_buf_puts(out, "null"); break;
     case GV_BOOL: gv_buf_puts(out, n->u.b ? "true" : "false"); break;
-    case GV_INT: gv_buf_printf(out, "%lld", (long long)n->u.i); break;
+    case GV_INT: gv_buf_int(out, (long long)n->u.i); break;
     case GV_FLOAT: gv_fmt_float_ryu(out, n->u.f); break;
     case GV_STRING: gv_buf_json_string(out, n->u.s, n->len); break;
     default:
@@ -78,7 +84,7 @@ static void jt_json(gv_buf *out, const gv_jt *v, int depth)
     switch (v->kind) {
     case GV_JT_NULL: gv_buf_puts(out, "null"); return;
     case GV_JT_BOOL: gv_buf_puts(out, v->b ? "true" : "false"); return;
-    case GV_JT_INT: gv_buf_printf(out, "%lld", (long long)v->i); return;
+    case GV_JT_INT: gv_buf_int(out, (long long)v->i); return;
     case GV_JT_FLOAT: gv_fmt_float_ryu(out, v->f); return;
     case GV_JT_STR: gv_buf_json_string(out, v->s, v->len); return;
     case GV_JT_DOC: doc_json(out, v->doc, depth); return;

@@ -260,9 +260,8 @@ static void literal_block(gv_buf *out, const char *s, size_t n, int ind)
             at_line_start = 1;
             continue;
         }
-        if (at_line_start)
-            for (int k = 0; k < ind; k++)
-                gv_buf_putc(out, ' ');
+        if (at_line_start && ind > 0)
+            gv_buf_fill(out, ' ', (size_t)ind);
         at_line_start = 0;
         gv_buf_putc(out, s[i]);
     }
@@ -320,7 +319,7 @@ static int emit_scalar(gv_buf *out, yv v, int ind)
         switch (v.jt->kind) {
         case GV_JT_NULL: gv_buf_puts(out, "null"); break;
         case GV_JT_BOOL: gv_buf_puts(out, v.jt->b ? "true" : "false"); break;
-        case GV_JT_INT: gv_buf_printf(out, "%lld", (long long)v.jt->i); break;
+        case GV_JT_INT: gv_buf_int(out, (long long)v.jt->i); break;
         case GV_JT_FLOAT: gv_fmt_float_ryu(out, v.jt->f); break;
         default: return emit_string(out, v.jt->s, v.jt->len, 0, ind);
         }
@@ -330,7 +329,7 @@ static int emit_scalar(gv_buf *out, yv v, int ind)
         switch (n->kind) {
         case GV_NULL: gv_buf_puts(out, "null"); break;
         case GV_BOOL: gv_buf_puts(out, n->u.b ? "true" : "false"); break;
-        case GV_INT: gv_buf_printf(out, "%lld", (long long)n->u.i); break;
+        case GV_INT: gv_buf_int(out, (long long)n->u.i); break;
         case GV_FLOAT: gv_fmt_float_ryu(out, n->u.f); break;
         case GV_STRING: return emit_string(out, n->u.s, n->len, 0, ind);
         default: {
@@ -348,8 +347,8 @@ static int emit_scalar(gv_buf *out, yv v, int ind)
 
 static void spaces(gv_buf *out, int n)
 {
-    for (int i = 0; i < n; i++)
-        gv_buf_putc(out, ' ');
+    if (n > 0)
+        gv_buf_fill(out, ' ', (size_t)n);
 }
 
 /* The value after "key:" or "- ". */

@@ -8,6 +8,7 @@
 
 #include "run/ruleset.h"
 #include "util/file.h"
+#include "vm/bundle.h"
 
 static const char *base_name(const char *path)
 {
@@ -136,6 +137,65 @@ static int load_rules_text(gv_inputs *in, const char *name, const char *path, co
     return 0;
 }
 
+/* A bundle given with -r: each of its programs is a rules file, reported
+ * under the name of the file it was compiled from. Rules entries are sized
+ * for one per file; a bundle makes room for its own. */
+static int load_bundle(gv_inputs *in, const char *path, const char *data, size_t len, size_t files_left,
+                       gv_rules_error_fn on_error)
+{
+    gv_error err;
+    gv_error_clear(&err);
+    uint32_t n = 0;
+    gv_clause_texts **texts = NULL;
+    gv_program **progs = gv_ruleset_read_bundle(path, data, len, &n, &texts, &err);
+    if (!progs)
+        n = 0;
+    gv_rules_input *grown = progs ? realloc(in->rules, (in->nrules + n + files_left + 1) * sizeof *grown) : NULL;
+    if (grown)
+        in->rules = grown;
+    for (uint32_t i = 0; i < n; i++) {
+        gv_rules_input *r = &in->rules[in->nrules];
+        r->name = grown ? strdup(base_name(progs[i]->source)) : NULL;
+        if (!r->name) {
+            gv_program_free(progs[i]);
+            gv_clause_texts_free(texts[i]);
+            continue;
+        }
+        r->prog = progs[i];
+        r->texts = texts[i];
+        in->nrules++;
+    }
+    if (progs && (!grown || in->nrules < n))
+        gv_error_set(&err, GV_E_NOMEM, path, (gv_loc){ 0, 0 }, "out of memory loading rules");
+    free(progs);
+    free(texts);
+    if (err.code != GV_OK) {
+        on_error(&err);
+        in->rules_failed = 1;
+    }
+    return 0;
+}
+
+/* Each -r file is recognised by its content: a bundle, or rules text. */
+static void load_rules_path(gv_inputs *in, const char *path, size_t files_left, gv_rules_error_fn on_error)
+{
+    gv_error err;
+    gv_error_clear(&err);
+    size_t len = 0;
+    char *text = gv_read_file(path, (size_t)64 << 20, &len, &err);
+    if (!text) {
+        in->rules[in->nrules].name = strdup(base_name(path));
+        in->nrules++;
+        on_error(&err);
+        in->rules_failed = 1;
+    } else if (gv_bundle_sniff(text, len)) {
+        load_bundle(in, path, text, len, files_left, on_error);
+    } else {
+        load_rules_text(in, base_name(path), path, text, len, on_error);
+    }
+    free(text);
+}
+
 static int load_rules_files(gv_inputs *in, const gv_input_opts *o, gv_rules_error_fn on_error, gv_error *err)
 {
     gv_strlist files = { 0 };
@@ -146,7 +206,7 @@ static int load_rules_files(gv_inputs *in, const gv_input_opts *o, gv_rules_erro
         rc = -1;
     }
     for (size_t i = 0; rc == 0 && i < files.n; i++)
-        load_rules_text(in, base_name(files.items[i]), files.items[i], NULL, 0, on_error);
+        load_rules_path(in, files.items[i], files.n - i - 1, on_error);
     gv_strlist_free(&files);
     return rc;
 }

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 void gv_buf_init(gv_buf *b)
@@ -22,7 +23,7 @@ void gv_buf_clear(gv_buf *b)
         b->data[0] = '\0';
 }
 
-static int buf_reserve(gv_buf *b, size_t extra)
+int gv_buf_reserve(gv_buf *b, size_t extra)
 {
     if (b->oom)
         return 0;
@@ -41,24 +42,26 @@ static int buf_reserve(gv_buf *b, size_t extra)
     return 1;
 }
 
-void gv_buf_append(gv_buf *b, const void *p, size_t n)
+void gv_buf_fill(gv_buf *b, char c, size_t n)
 {
-    if (!buf_reserve(b, n))
+    if (!gv_buf_reserve(b, n))
         return;
-    if (n)
-        memcpy(b->data + b->len, p, n);
+    memset(b->data + b->len, c, n);
     b->len += n;
     b->data[b->len] = '\0';
 }
 
-void gv_buf_puts(gv_buf *b, const char *s)
+void gv_buf_int(gv_buf *b, long long v)
 {
-    gv_buf_append(b, s, strlen(s));
-}
-
-void gv_buf_putc(gv_buf *b, char c)
-{
-    gv_buf_append(b, &c, 1);
+    char tmp[24], *e = tmp + sizeof tmp, *q = e;
+    /* unsigned arithmetic: LLONG_MIN has no positive counterpart */
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--q = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--q = '-';
+    gv_buf_append(b, q, (size_t)(e - q));
 }
 
 void gv_buf_vprintf(gv_buf *b, const char *fmt, va_list ap)
@@ -67,7 +70,7 @@ void gv_buf_vprintf(gv_buf *b, const char *fmt, va_list ap)
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
-    if (n < 0 || !buf_reserve(b, (size_t)n))
+    if (n < 0 || !gv_buf_reserve(b, (size_t)n))
         return;
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
@@ -81,25 +84,42 @@ void gv_buf_printf(gv_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Whether any of the 8 bytes in x needs escaping in a JSON string: below
+ * 0x20, '"' or '\\' (the bit tricks are exact: a borrow only starts at a
+ * byte that is below the bound). */
+static int needs_escape8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+    return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & high ? 1 : 0;
+}
+
 void gv_buf_json_string(gv_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
+    if (!gv_buf_reserve(b, n + 2))
+        return;
     gv_buf_putc(b, '"');
     size_t run = 0; /* start of the current run of bytes needing no escape */
     for (size_t i = 0; i < n; i++) {
+        uint64_t x;
+        while (i + 8 <= n && (memcpy(&x, s + i, 8), !needs_escape8(x)))
+            i += 8; /* most text has nothing to escape: 8 bytes a step */
+        if (i >= n)
+            break;
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
         gv_buf_append(b, s + run, i - run);
         run = i + 1;
         switch (c) {
-        case '"': gv_buf_puts(b, "\\\""); break;
-        case '\\': gv_buf_puts(b, "\\\\"); break;
-        case '\n': gv_buf_puts(b, "\\n"); break;
-        case '\r': gv_buf_puts(b, "\\r"); break;
-        case '\t': gv_buf_puts(b, "\\t"); break;
-        case '\b': gv_buf_puts(b, "\\b"); break;
-        case '\f': gv_buf_puts(b, "\\f"); break;
+        case '"': gv_buf_append(b, "\\\"", 2); break;
+        case '\\': gv_buf_append(b, "\\\\", 2); break;
+        case '\n': gv_buf_append(b, "\\n", 2); break;
+        case '\r': gv_buf_append(b, "\\r", 2); break;
+        case '\t': gv_buf_append(b, "\\t", 2); break;
+        case '\b': gv_buf_append(b, "\\b", 2); break;
+        case '\f': gv_buf_append(b, "\\f", 2); break;
         default: {
             char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
             gv_buf_append(b, u, 6);

@@ -43,9 +43,27 @@ static void put_u64(gv_buf *b, uint64_t v)
     put_u32(b, (uint32_t)(v >> 32));
 }
 
+/* Payload integers are LEB128 varints of v + 1, so that small values and
+ * GV_NONE (which wraps to 0) take one byte: bundles are read whole and
+ * checksummed, so their size is most of their load time. */
+static void put_v(gv_buf *b, uint32_t v)
+{
+    unsigned char s[5];
+    size_t n = 0;
+    v += 1;
+    do {
+        s[n] = (unsigned char)(v & 0x7f);
+        v >>= 7;
+        if (v)
+            s[n] |= 0x80;
+        n++;
+    } while (v);
+    gv_buf_append(b, s, n);
+}
+
 static void put_bytes(gv_buf *b, const char *s, uint32_t len)
 {
-    put_u32(b, len);
+    put_v(b, len);
     gv_buf_append(b, s, len);
 }
 
@@ -58,15 +76,15 @@ static void put_f64(gv_buf *b, double f)
 
 static void put_loc(gv_buf *b, gv_loc l)
 {
-    put_u32(b, l.line);
-    put_u32(b, l.col);
+    put_v(b, l.line);
+    put_v(b, l.col);
 }
 
 static void put_node(gv_buf *b, const gv_node *n)
 {
     gv_buf_putc(b, (char)n->kind);
-    put_u32(b, n->line);
-    put_u32(b, n->col);
+    put_v(b, n->line);
+    put_v(b, n->col);
     switch (n->kind) {
     case GV_BOOL: gv_buf_putc(b, (char)n->u.b); break;
     case GV_INT: put_u64(b, (uint64_t)n->u.i); break;
@@ -74,17 +92,17 @@ static void put_node(gv_buf *b, const gv_node *n)
     case GV_STRING:
     case GV_REGEX: put_bytes(b, n->u.s, n->len); break;
     case GV_LIST:
-        put_u32(b, n->len);
+        put_v(b, n->len);
         for (uint32_t i = 0; i < n->len; i++)
             put_node(b, n->u.items[i]);
         break;
     case GV_MAP:
-        put_u32(b, n->len);
+        put_v(b, n->len);
         for (uint32_t i = 0; i < n->len; i++) {
             const gv_member *m = &n->u.members[i];
             put_bytes(b, m->key->str, m->key->len);
-            put_u32(b, m->line);
-            put_u32(b, m->col);
+            put_v(b, m->line);
+            put_v(b, m->col);
             put_node(b, m->value);
         }
         break;
@@ -105,63 +123,63 @@ static void put_node(gv_buf *b, const gv_node *n)
 
 static void put_u32s(gv_buf *b, const uint32_t *v, uint32_t n)
 {
-    put_u32(b, n);
+    put_v(b, n);
     for (uint32_t i = 0; i < n; i++)
-        put_u32(b, v[i]);
+        put_v(b, v[i]);
 }
 
 static void put_program(gv_buf *b, const gv_program *p)
 {
     put_bytes(b, p->source, (uint32_t)strlen(p->source));
-    put_u32(b, p->ncode);
+    put_v(b, p->ncode);
     for (uint32_t i = 0; i < p->ncode; i++) {
         const gv_insn *in = &p->code[i];
         gv_buf_putc(b, (char)in->op);
         gv_buf_putc(b, (char)in->flags);
-        put_u32(b, in->a);
-        put_u32(b, in->b);
-        put_u32(b, in->c);
+        put_v(b, in->a);
+        put_v(b, in->b);
+        put_v(b, in->c);
         put_loc(b, p->locs[i]);
-        put_u32(b, p->messages[i]);
+        put_v(b, p->messages[i]);
     }
     put_u32s(b, p->blocks, p->nblocks);
-    put_u32(b, p->nstrings);
+    put_v(b, p->nstrings);
     for (uint32_t i = 0; i < p->nstrings; i++)
         put_bytes(b, p->strings[i].s, p->strings[i].len);
-    put_u32(b, p->nliterals);
+    put_v(b, p->nliterals);
     for (uint32_t i = 0; i < p->nliterals; i++)
         put_node(b, p->literals[i]);
-    put_u32(b, p->noperands);
+    put_v(b, p->noperands);
     for (uint32_t i = 0; i < p->noperands; i++) {
         const gv_operand *o = &p->operands[i];
         gv_buf_putc(b, (char)o->kind);
-        put_u32(b, (uint32_t)(int32_t)o->fn);
-        put_u32(b, o->idx);
-        put_u32(b, o->nargs);
-        put_u32(b, o->args_start);
+        put_v(b, (uint32_t)(int32_t)o->fn);
+        put_v(b, o->idx);
+        put_v(b, o->nargs);
+        put_v(b, o->args_start);
     }
     put_u32s(b, p->args, p->nargs);
-    put_u32(b, p->nrules);
+    put_v(b, p->nrules);
     for (uint32_t i = 0; i < p->nrules; i++) {
         const gv_rule_decl *d = &p->rules[i];
-        put_u32(b, d->name);
-        put_u32(b, d->when_block);
-        put_u32(b, d->body_block);
-        put_u32(b, d->nparams);
+        put_v(b, d->name);
+        put_v(b, d->when_block);
+        put_v(b, d->body_block);
+        put_v(b, d->nparams);
         gv_buf_putc(b, (char)d->parameterised);
         gv_buf_putc(b, (char)d->is_default);
-        put_u32(b, d->message);
+        put_v(b, d->message);
         put_loc(b, d->loc);
     }
-    put_u32(b, p->nrefs);
+    put_v(b, p->nrefs);
     for (uint32_t i = 0; i < p->nrefs; i++) {
-        put_u32(b, p->refs[i].name);
-        put_u32(b, p->refs[i].start);
-        put_u32(b, p->refs[i].n);
+        put_v(b, p->refs[i].name);
+        put_v(b, p->refs[i].start);
+        put_v(b, p->refs[i].n);
     }
     put_u32s(b, p->ref_decls, p->nref_decls);
     put_u32s(b, p->global_operand, p->nslots);
-    put_u32(b, p->max_params);
+    put_v(b, p->max_params);
 }
 
 int gv_bundle_write(gv_buf *out, gv_program *const *progs, const gv_bundle_blob *blobs, uint32_t n)
@@ -223,6 +241,21 @@ static inline uint32_t get_u32(reader *r)
     return v;
 }
 
+static inline uint32_t get_v(reader *r)
+{
+    uint32_t v = 0;
+    for (unsigned shift = 0; shift < 35; shift += 7) {
+        if (!need(r, 1))
+            return 0;
+        uint8_t c = *r->p++;
+        v |= (uint32_t)(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            return v - 1;
+    }
+    r->bad = 1; /* longer than any u32 */
+    return 0;
+}
+
 static uint64_t get_u64(reader *r)
 {
     uint64_t lo = get_u32(r);
@@ -240,8 +273,8 @@ static double get_f64(reader *r)
 static gv_loc get_loc(reader *r)
 {
     gv_loc l;
-    l.line = get_u32(r);
-    l.col = get_u32(r);
+    l.line = get_v(r);
+    l.col = get_v(r);
     return l;
 }
 
@@ -262,7 +295,7 @@ static void *get_array(reader *r, uint32_t n, size_t elem, size_t min)
 
 static char *get_bytes(reader *r, uint32_t *len)
 {
-    *len = get_u32(r);
+    *len = get_v(r);
     if (!need(r, *len))
         return NULL;
     char *s = gv_arena_strndup(&r->prog->arena, (const char *)r->p, *len);
@@ -274,10 +307,10 @@ static char *get_bytes(reader *r, uint32_t *len)
 
 static uint32_t *get_u32s(reader *r, uint32_t *n)
 {
-    *n = get_u32(r);
-    uint32_t *v = get_array(r, *n, sizeof *v, 4);
+    *n = get_v(r);
+    uint32_t *v = get_array(r, *n, sizeof *v, 1);
     for (uint32_t i = 0; v && i < *n; i++)
-        v[i] = get_u32(r);
+        v[i] = get_v(r);
     return v;
 }
 
@@ -285,8 +318,8 @@ static gv_node *get_node(reader *r, gv_error *err);
 
 static int get_map(reader *r, gv_node *n, gv_error *err)
 {
-    n->len = get_u32(r);
-    n->u.members = get_array(r, n->len, sizeof(gv_member), 21);
+    n->len = get_v(r);
+    n->u.members = get_array(r, n->len, sizeof(gv_member), 6);
     for (uint32_t i = 0; n->u.members && i < n->len; i++) {
         uint32_t klen;
         char *ks = get_bytes(r, &klen);
@@ -301,8 +334,8 @@ static int get_map(reader *r, gv_node *n, gv_error *err)
         k->str[klen] = '\0';
         gv_member *m = &n->u.members[i];
         m->key = k;
-        m->line = get_u32(r);
-        m->col = get_u32(r);
+        m->line = get_v(r);
+        m->col = get_v(r);
         if (!(m->value = get_node(r, err)))
             return 0;
     }
@@ -325,8 +358,8 @@ static int get_payload(reader *r, gv_node *n, gv_error *err)
         return 1;
     }
     case GV_LIST:
-        n->len = get_u32(r);
-        n->u.items = get_array(r, n->len, sizeof(gv_node *), 9);
+        n->len = get_v(r);
+        n->u.items = get_array(r, n->len, sizeof(gv_node *), 3);
         for (uint32_t i = 0; n->u.items && i < n->len; i++)
             if (!(n->u.items[i] = get_node(r, err)))
                 return 0;
@@ -362,8 +395,8 @@ static gv_node *get_node(reader *r, gv_error *err)
         return NULL;
     }
     n->kind = kind;
-    n->line = get_u32(r);
-    n->col = get_u32(r);
+    n->line = get_v(r);
+    n->col = get_v(r);
     n->located = 0; /* as compile.c: a literal's line:col are in the rules file */
     int ok = get_payload(r, n, err);
     r->depth--;
@@ -376,76 +409,76 @@ static gv_node *get_node(reader *r, gv_error *err)
 
 static void get_code(reader *r, gv_program *p)
 {
-    p->ncode = get_u32(r);
-    p->code = get_array(r, p->ncode, sizeof *p->code, 26);
+    p->ncode = get_v(r);
+    p->code = get_array(r, p->ncode, sizeof *p->code, 8);
     p->locs = get_array(r, p->ncode, sizeof *p->locs, 0);
     p->messages = get_array(r, p->ncode, sizeof *p->messages, 0);
     for (uint32_t i = 0; !r->bad && i < p->ncode; i++) {
         gv_insn *in = &p->code[i];
         in->op = get_u8(r);
         in->flags = get_u8(r);
-        in->a = get_u32(r);
-        in->b = get_u32(r);
-        in->c = get_u32(r);
+        in->a = get_v(r);
+        in->b = get_v(r);
+        in->c = get_v(r);
         p->locs[i] = get_loc(r);
-        p->messages[i] = get_u32(r);
+        p->messages[i] = get_v(r);
     }
 }
 
 static void get_tables(reader *r, gv_program *p, gv_error *err)
 {
     p->blocks = get_u32s(r, &p->nblocks);
-    p->nstrings = get_u32(r);
-    p->strings = get_array(r, p->nstrings, sizeof *p->strings, 4);
+    p->nstrings = get_v(r);
+    p->strings = get_array(r, p->nstrings, sizeof *p->strings, 1);
     for (uint32_t i = 0; !r->bad && i < p->nstrings; i++) {
         gv_kconst *k = &p->strings[i];
         k->s = get_bytes(r, &k->len);
         if (k->s)
             k->hash = gv_hash(k->s, k->len);
     }
-    p->nliterals = get_u32(r);
-    p->literals = get_array(r, p->nliterals, sizeof *p->literals, 9);
+    p->nliterals = get_v(r);
+    p->literals = get_array(r, p->nliterals, sizeof *p->literals, 3);
     for (uint32_t i = 0; !r->bad && i < p->nliterals; i++)
         p->literals[i] = get_node(r, err);
-    p->noperands = get_u32(r);
-    p->operands = get_array(r, p->noperands, sizeof *p->operands, 17);
+    p->noperands = get_v(r);
+    p->operands = get_array(r, p->noperands, sizeof *p->operands, 5);
     for (uint32_t i = 0; !r->bad && i < p->noperands; i++) {
         gv_operand *o = &p->operands[i];
         o->kind = get_u8(r);
-        int32_t fn = (int32_t)get_u32(r);
+        int32_t fn = (int32_t)get_v(r);
         o->fn = (int16_t)(fn < -1 || fn >= 32767 ? -2 : fn);
-        o->idx = get_u32(r);
-        o->nargs = get_u32(r);
-        o->args_start = get_u32(r);
+        o->idx = get_v(r);
+        o->nargs = get_v(r);
+        o->args_start = get_v(r);
     }
     p->args = get_u32s(r, &p->nargs);
 }
 
 static void get_rules(reader *r, gv_program *p)
 {
-    p->nrules = get_u32(r);
-    p->rules = get_array(r, p->nrules, sizeof *p->rules, 34);
+    p->nrules = get_v(r);
+    p->rules = get_array(r, p->nrules, sizeof *p->rules, 9);
     for (uint32_t i = 0; !r->bad && i < p->nrules; i++) {
         gv_rule_decl *d = &p->rules[i];
-        d->name = get_u32(r);
-        d->when_block = get_u32(r);
-        d->body_block = get_u32(r);
-        d->nparams = get_u32(r);
+        d->name = get_v(r);
+        d->when_block = get_v(r);
+        d->body_block = get_v(r);
+        d->nparams = get_v(r);
         d->parameterised = get_u8(r);
         d->is_default = get_u8(r);
-        d->message = get_u32(r);
+        d->message = get_v(r);
         d->loc = get_loc(r);
     }
-    p->nrefs = get_u32(r);
-    p->refs = get_array(r, p->nrefs, sizeof *p->refs, 12);
+    p->nrefs = get_v(r);
+    p->refs = get_array(r, p->nrefs, sizeof *p->refs, 3);
     for (uint32_t i = 0; !r->bad && i < p->nrefs; i++) {
-        p->refs[i].name = get_u32(r);
-        p->refs[i].start = get_u32(r);
-        p->refs[i].n = get_u32(r);
+        p->refs[i].name = get_v(r);
+        p->refs[i].start = get_v(r);
+        p->refs[i].n = get_v(r);
     }
     p->ref_decls = get_u32s(r, &p->nref_decls);
     p->global_operand = get_u32s(r, &p->nslots);
-    p->max_params = get_u32(r);
+    p->max_params = get_v(r);
 }
 
 static gv_program *get_program(reader *r, const char *name, gv_bundle_blob *blob, gv_error *err)

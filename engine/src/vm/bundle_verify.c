@@ -3,6 +3,8 @@
  * may run. Checksums catch accidents; this catches crafted files. */
 #include "vm/bundle.h"
 
+#include <stdlib.h>
+
 #include "vm/functions.h"
 
 typedef struct vctx {
@@ -79,21 +81,109 @@ static int check_insn(vctx *v, const gv_insn *in)
     }
 }
 
+/* Blocks lie as the compiler lays them: one after another from the first
+ * instruction, each ending in its only END (a file of lets alone has none). */
+static int check_layout(vctx *v)
+{
+    const gv_program *p = v->p;
+    uint32_t at = 0;
+    for (uint32_t b = 0; b < p->nblocks; b++) {
+        if (p->blocks[b] != at)
+            return bad(v, "blocks out of order");
+        while (at < p->ncode && p->code[at].op != GV_I_END)
+            at++;
+        if (at == p->ncode)
+            return bad(v, "code does not end with END");
+        at++;
+    }
+    return at == p->ncode || bad(v, "code outside any block");
+}
+
 static int check_code(vctx *v)
 {
     const gv_program *p = v->p;
-    if (p->ncode == 0 || p->code[p->ncode - 1].op != GV_I_END)
-        return bad(v, "code does not end with END");
+    if (!check_layout(v))
+        return 0;
     for (uint32_t i = 0; i < p->ncode; i++) {
         if (!check_insn(v, &p->code[i]))
             return 0;
         if (!opt_range(p->messages[i], p->nstrings))
             return bad(v, "message out of range");
     }
-    for (uint32_t i = 0; i < p->nblocks; i++)
-        if (!in_range(p->blocks[i], p->ncode))
-            return bad(v, "block start out of range");
     return 1;
+}
+
+/* ---- no cycles ----
+ * The compiler finishes nested blocks and operands before what uses them,
+ * so a block only refers to blocks with lower ids, and a call to argument
+ * operands with lower indexes. Checking that order keeps a crafted bundle
+ * from sending evaluation round in circles outside the VM's depth limit
+ * (rule references are left to that limit: rules may refer forward). */
+#define NO_BLOCK UINT32_MAX
+
+static uint32_t max_u32(uint32_t a, uint32_t b)
+{
+    return a == NO_BLOCK ? b : b == NO_BLOCK ? a : a > b ? a : b;
+}
+
+/* top[i]: the highest block operand i evaluates, NO_BLOCK for none. */
+static int operand_tops(vctx *v, uint32_t *top)
+{
+    const gv_program *p = v->p;
+    for (uint32_t i = 0; i < p->noperands; i++) {
+        const gv_operand *o = &p->operands[i];
+        top[i] = o->kind == GV_OPND_QUERY ? o->idx : NO_BLOCK;
+        for (uint32_t j = 0; o->kind == GV_OPND_CALL && j < o->nargs; j++) {
+            uint32_t arg = p->args[o->args_start + j];
+            if (arg >= i)
+                return bad(v, "function argument compiled after its call");
+            top[i] = max_u32(top[i], top[arg]);
+        }
+    }
+    return 1;
+}
+
+static uint32_t insn_top(const gv_program *p, const gv_insn *in, const uint32_t *top)
+{
+    switch ((gv_opcode)in->op) {
+    case GV_I_Q_FILTER:
+    case GV_I_Q_ALL_FILTER:
+    case GV_I_Q_SELECT:
+    case GV_I_Q_KEYS_FILTER: return in->b;
+    case GV_I_C_UNARY: return in->a;
+    case GV_I_C_BINARY: return max_u32(in->a, top[in->b]);
+    case GV_I_C_BLOCK:
+    case GV_I_C_WHEN: return max_u32(in->a, in->b);
+    case GV_I_C_LET: return top[in->b];
+    case GV_I_C_CALL: {
+        uint32_t t = NO_BLOCK;
+        for (uint32_t j = 0; j < in->c; j++)
+            t = max_u32(t, top[p->args[in->b + j]]);
+        return t;
+    }
+    default: return NO_BLOCK;
+    }
+}
+
+static int check_order(vctx *v)
+{
+    const gv_program *p = v->p;
+    uint32_t *top = malloc((p->noperands ? p->noperands : 1) * sizeof *top);
+    if (!top)
+        return bad(v, "out of memory verifying");
+    int ok = operand_tops(v, top);
+    for (uint32_t b = 0, ip = 0; ok && b < p->nblocks; b++) {
+        for (; p->code[ip].op != GV_I_END; ip++) {
+            uint32_t t = insn_top(p, &p->code[ip], top);
+            if (t != NO_BLOCK && t >= b) {
+                ok = bad(v, "a block refers to itself or to a later block");
+                break;
+            }
+        }
+        ip++;
+    }
+    free(top);
+    return ok;
 }
 
 static int check_operands(vctx *v)
@@ -152,7 +242,7 @@ static int check_rules(vctx *v)
 int gv_program_verify(const gv_program *p, const char *name, gv_error *err)
 {
     vctx v = { p, NULL };
-    if (check_code(&v) && check_operands(&v) && check_rules(&v))
+    if (check_code(&v) && check_operands(&v) && check_rules(&v) && check_order(&v))
         return 0;
     gv_error_set(err, GV_E_BUNDLE, name, (gv_loc){ 0, 0 }, "corrupt bundle: %s (in %s)", v.what,
                  p->source ? p->source : "?");

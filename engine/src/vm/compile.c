@@ -19,12 +19,18 @@ typedef struct emit_buf {
     uint32_t n, cap;
 } emit_buf;
 
+#define SPARE_BUFS 8
+
 typedef struct compiler {
     gv_program *p;
     gv_error *err;
     const gv_rules_file *f;
     uint32_t code_cap, blocks_cap, lits_cap, strs_cap, opnd_cap, args_cap, refs_cap, rdecl_cap;
     int failed;
+    /* Every query and clause list is a block with its own buffer: finished
+     * buffers are kept for the next block rather than freed and malloc'd. */
+    emit_buf spare[SPARE_BUFS];
+    uint32_t nspare;
 } compiler;
 
 /* Grows an arena array to hold n+1 elements (old copies stay in the arena:
@@ -52,6 +58,8 @@ static int reserve(compiler *c, void **arr, uint32_t *cap, uint32_t n, size_t el
 
 static void emit(compiler *c, emit_buf *b, gv_insn in, gv_loc loc, uint32_t msg)
 {
+    if (b->cap == 0 && c->nspare)
+        *b = c->spare[--c->nspare];
     if (b->n == b->cap) {
         uint32_t cap = b->cap ? b->cap * 2 : 16;
         gv_insn *code = realloc(b->code, cap * sizeof *code);
@@ -82,40 +90,61 @@ static gv_insn insn(gv_opcode op, uint8_t flags, uint32_t a, uint32_t bb, uint32
     return in;
 }
 
+/* Makes room for n more instructions (with their locations and messages). */
+static int reserve_code(compiler *c, uint32_t n)
+{
+    gv_program *p = c->p;
+    if (p->ncode + n <= c->code_cap && p->locs)
+        return 1;
+    uint32_t cap = c->code_cap ? c->code_cap : 64;
+    while (cap < p->ncode + n)
+        cap *= 2;
+    gv_insn *code = gv_arena_alloc(&p->arena, cap * sizeof *code);
+    gv_loc *l = gv_arena_alloc(&p->arena, cap * sizeof *l);
+    uint32_t *m = gv_arena_alloc(&p->arena, cap * sizeof *m);
+    if (!code || !l || !m) {
+        c->failed = 1;
+        return 0;
+    }
+    if (p->ncode) {
+        memcpy(code, p->code, p->ncode * sizeof *code);
+        memcpy(l, p->locs, p->ncode * sizeof *l);
+        memcpy(m, p->messages, p->ncode * sizeof *m);
+    }
+    p->code = code;
+    p->locs = l;
+    p->messages = m;
+    c->code_cap = cap;
+    return 1;
+}
+
+static void release_buf(compiler *c, emit_buf *b)
+{
+    if (c->nspare < SPARE_BUFS && b->cap) {
+        b->n = 0;
+        c->spare[c->nspare++] = *b;
+    } else {
+        free(b->code);
+        free(b->locs);
+        free(b->msgs);
+    }
+    memset(b, 0, sizeof *b);
+}
+
 /* Appends the finished local buffer to the program; returns its block id. */
 static uint32_t finish_block(compiler *c, emit_buf *b, gv_loc loc)
 {
     emit(c, b, insn(GV_I_END, 0, 0, 0, 0), loc, GV_NONE);
     gv_program *p = c->p;
     uint32_t id = GV_NONE;
-    if (!c->failed && PUSH(c, p->blocks, p->nblocks, c->blocks_cap, p->ncode)) {
+    if (!c->failed && PUSH(c, p->blocks, p->nblocks, c->blocks_cap, p->ncode) && reserve_code(c, b->n)) {
         id = p->nblocks - 1;
-        for (uint32_t i = 0; i < b->n && !c->failed; i++) {
-            uint32_t cap = c->code_cap;
-            PUSH(c, p->code, p->ncode, c->code_cap, b->code[i]);
-            /* locs and messages grow in step with code */
-            if (c->code_cap != cap || !p->locs) {
-                gv_loc *l = gv_arena_alloc(&p->arena, c->code_cap * sizeof *l);
-                uint32_t *m = gv_arena_alloc(&p->arena, c->code_cap * sizeof *m);
-                if (!l || !m) {
-                    c->failed = 1;
-                    break;
-                }
-                if (p->locs) {
-                    memcpy(l, p->locs, (p->ncode - 1) * sizeof *l);
-                    memcpy(m, p->messages, (p->ncode - 1) * sizeof *m);
-                }
-                p->locs = l;
-                p->messages = m;
-            }
-            p->locs[p->ncode - 1] = b->locs[i];
-            p->messages[p->ncode - 1] = b->msgs[i];
-        }
+        memcpy(p->code + p->ncode, b->code, b->n * sizeof *b->code);
+        memcpy(p->locs + p->ncode, b->locs, b->n * sizeof *b->locs);
+        memcpy(p->messages + p->ncode, b->msgs, b->n * sizeof *b->msgs);
+        p->ncode += b->n;
     }
-    free(b->code);
-    free(b->locs);
-    free(b->msgs);
-    memset(b, 0, sizeof *b);
+    release_buf(c, b);
     return c->failed ? GV_NONE : id;
 }
 
@@ -568,7 +597,11 @@ gv_program *gv_compile(const gv_rules_file *f, gv_error *err)
         return NULL;
     }
     gv_arena_init(&p->arena, 64 * 1024);
-    compiler c = { p, err, f, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+    compiler c;
+    memset(&c, 0, sizeof c);
+    c.p = p;
+    c.err = err;
+    c.f = f;
     p->source = gv_arena_strdup(&p->arena, f->filename);
     p->regexes = gv_regex_cache_new();
     p->nslots = f->nslots;
@@ -596,6 +629,11 @@ gv_program *gv_compile(const gv_rules_file *f, gv_error *err)
         d->loc = f->default_loc;
     }
     p->nrules = nrules;
+    for (uint32_t i = 0; i < c.nspare; i++) {
+        free(c.spare[i].code);
+        free(c.spare[i].locs);
+        free(c.spare[i].msgs);
+    }
     if (c.failed || !p->rules) {
         if (err->code == GV_OK)
             gv_error_set(err, GV_E_NOMEM, f->filename, (gv_loc){ 0, 0 }, "out of memory compiling rules");

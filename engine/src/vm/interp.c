@@ -508,6 +508,8 @@ int gv_eval(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval
         r->status = (gv_rstatus)st;
         r->checks = vm.checks;
         r->nchecks = vm.nchecks;
+        if (gv_expand_key_checks(scratch, &r->checks, &r->nchecks) < 0)
+            return gv_vm_nomem(&vm);
         any_pass |= st == GV_PASS;
         any_fail |= st == GV_FAIL;
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/hash.h"
+#include "vm/compare.h"
 #include "vm/keycase.h"
 #include "vm/vm.h"
 
@@ -163,6 +164,146 @@ static int filter_item(gv_vm *vm, const gv_val *self, const gv_val *c, int in_ma
     }
 }
 
+/* The key of member m as a string node located where the key stands
+ * (reports show it there). */
+static gv_node *key_node(gv_arena *a, const gv_member *m)
+{
+    gv_node *key = gv_make_string(a, m->key->str, m->key->len);
+    if (key) {
+        key->line = m->line;
+        key->col = m->col;
+        key->located = m->line != 0;
+    }
+    return key;
+}
+
+/* ---- [ keys == %x ] in one lookup ----
+ * `%doc.Resources[ keys == %resource_key ]` is how 42 of the Control Tower
+ * rule files look up a referenced resource, once per reference: run key by
+ * key, that is quadratic in the resources. When the filter is exactly
+ * `keys == q` (q a bare variable or a literal, which cannot depend on the
+ * key) and q holds one string, each key's verdict is plain byte equality,
+ * so the map's index finds the one key that passes. Every other key fails
+ * and, while failures are recorded, records exactly one check (check.c:
+ * the key against q, with rhs_unmatched when q is not a literal); those
+ * are recorded as a single GV_CHECK_KEYS_BULK entry instead, expanded into
+ * the individual checks when the rule's results are handed out (almost
+ * always they are dropped before, with the clause around them passing). */
+
+/* The operand q of a filter block that is exactly `this == q` (lhs_key
+ * NULL) or `K == q` (*lhs_key set to K), q a literal or a bare variable:
+ * neither can depend on the value filtered. Else GV_NONE. */
+static uint32_t eq_filter_operand(const gv_program *p, uint32_t block, const gv_kconst **lhs_key)
+{
+    const gv_insn *in = &p->code[p->blocks[block]];
+    /* `C_AND 1` after the one clause, as filters compile, keeps its status */
+    int and1 = in[1].op == GV_I_C_AND && in[1].a == 1 && in[2].op == GV_I_END;
+    if (in[0].op != GV_I_C_BINARY || (in[1].op != GV_I_END && !and1))
+        return GV_NONE;
+    if ((in->flags & GV_FLAG_OP_MASK) != GV_OP_EQ || (in->flags & ~GV_FLAG_OP_MASK))
+        return GV_NONE;
+    const gv_insn *l = &p->code[p->blocks[in->a]];
+    if (l[0].op != GV_I_Q_THIS)
+        return GV_NONE;
+    *lhs_key = NULL;
+    if (l[1].op == GV_I_Q_KEY && l[2].op == GV_I_END)
+        *lhs_key = &p->strings[l[1].b];
+    else if (l[1].op != GV_I_END)
+        return GV_NONE;
+    const gv_operand *o = &p->operands[in->b];
+    if (o->kind == GV_OPND_LITERAL)
+        return in->b;
+    if (o->kind != GV_OPND_QUERY)
+        return GV_NONE;
+    const gv_insn *r = &p->code[p->blocks[o->idx]];
+    return r[0].op == GV_I_Q_VAR && r[0].c == 0 && r[0].flags != GV_VAR_UNBOUND && r[1].op == GV_I_END
+               ? in->b : GV_NONE;
+}
+
+/* Evaluates q where the clause would: same recording, one level deeper,
+ * vm->ip on the clause. 1 with *rhs set when it is one resolved string,
+ * 0 when the general path must run, -1 on error. */
+static int eq_filter_rhs(gv_vm *vm, uint32_t block, int recording, const gv_val *v, const gv_frame *f,
+                         gv_valset *rhs)
+{
+    if (vm->depth + 1 > GV_MAX_EVAL_DEPTH)
+        return 0;
+    const gv_insn *in = &vm->p->code[vm->p->blocks[block]];
+    int saved = vm->recording;
+    vm->recording = recording;
+    vm->ip = vm->p->blocks[block];
+    vm->depth++;
+    int r = gv_vm_operand(vm, in->b, v, f, rhs);
+    vm->depth--;
+    vm->recording = saved;
+    if (r < 0)
+        return -1;
+    return rhs->n == 1 && rhs->v[0].node && rhs->v[0].node->kind == GV_STRING;
+}
+
+/* The key of a document map is found through its index: maps loaded from
+ * documents have unique keys (doc/map.c), and gv_map_find scans the small
+ * ones, so that the first (only) member with that key is found. */
+static int keys_eq_fast(gv_vm *vm, const gv_val *v, uint32_t ip, const gv_valset *rhs, gv_valset *out)
+{
+    const gv_node *n = v->node, *s = rhs->v[0].node;
+    int64_t hit = gv_map_find(n, s->u.s, s->len, gv_hash(s->u.s, s->len));
+    if (vm->keys_recording && n->len > (hit >= 0 ? 1u : 0u)) {
+        gv_check c = { 0 };
+        c.ip = ip;
+        c.kind = GV_CHECK_KEYS_BULK;
+        c.rhs_unmatched = !rhs->v[0].literal;
+        c.lhs = *v;
+        c.lhs.stop = hit >= 0 ? (uint32_t)hit + 1 : 0;
+        c.rhs = rhs->v[0];
+        c.rhs_all = rhs->v;
+        c.nrhs = 1;
+        int saved = vm->recording;
+        vm->recording = 1;
+        int r = gv_vm_record_check(vm, c);
+        vm->recording = saved;
+        if (r < 0)
+            return -1;
+    }
+    return hit >= 0 ? push(vm, out, child_at(vm, v, (uint32_t)hit)) : 0;
+}
+
+/* `Resources.*[ Type == 'AWS::S3::Bucket' ]`, the first line of nearly
+ * every Control Tower rule file: where a member is a map whose key K holds
+ * a string, and q is one string, the filter's verdict is byte equality
+ * (check.c, string against string), decided here without running the
+ * clause or building the member's path; every other member takes the
+ * general path. Only outside recording (filters of queries record nothing). */
+static int all_filter_eq(gv_vm *vm, const gv_val *self, const gv_val *v, uint32_t block, const gv_kconst *key,
+                         const gv_frame *f, gv_valset *out)
+{
+    const gv_node *n = v->node;
+    gv_valset rhs = { 0 };
+    int state = 0; /* 0: q not evaluated yet (as the clause would, at its first run), 1: fast, -1: general */
+    for (uint32_t i = 0; i < n->len; i++) {
+        const gv_node *c = n->u.members[i].value;
+        int64_t k = state >= 0 && c->kind == GV_MAP ? gv_map_find(c, key->s, key->len, key->hash) : -1;
+        const gv_node *t = k >= 0 ? c->u.members[k].value : NULL;
+        if (t && t->kind == GV_STRING && state == 0) {
+            int ok = eq_filter_rhs(vm, block, vm->recording, v, f, &rhs);
+            if (ok < 0)
+                return -1;
+            state = ok ? 1 : -1;
+        }
+        if (t && t->kind == GV_STRING && state == 1) {
+            const gv_node *s = rhs.v[0].node;
+            vm->ip = vm->p->blocks[block];
+            if (t->len == s->len && memcmp(t->u.s, s->u.s, s->len) == 0 && push(vm, out, child_at(vm, v, i)) < 0)
+                return -1;
+            continue;
+        }
+        gv_val cv = child_at(vm, v, i);
+        if (filter_item(vm, self, &cv, 1, 0, block, f, out) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int indices, uint32_t block,
                            const gv_frame *f, gv_valset *out)
 {
@@ -173,6 +314,9 @@ static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int i
         return test_outer(vm, self, v, block, f, out);
     if (n->len == 0)
         return unresolved(vm, out, v, NULL);
+    const gv_kconst *key = NULL;
+    if (n->kind == GV_MAP && !vm->recording && eq_filter_operand(vm->p, block, &key) != GV_NONE && key)
+        return all_filter_eq(vm, self, v, block, key, f, out);
     for (uint32_t i = 0; i < n->len; i++) {
         gv_val c = child_at(vm, v, i);
         if (filter_item(vm, self, &c, n->kind == GV_MAP, indices, block, f, out) < 0)
@@ -193,6 +337,48 @@ static int step_select(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fram
     return st == GV_PASS ? push(vm, out, *v) : 0;
 }
 
+int gv_expand_key_checks(gv_arena *a, gv_check **checks, uint32_t *n)
+{
+    uint32_t total = 0, bulk = 0;
+    for (uint32_t i = 0; i < *n; i++) {
+        const gv_check *c = &(*checks)[i];
+        if (c->kind != GV_CHECK_KEYS_BULK) {
+            total++;
+            continue;
+        }
+        bulk = 1;
+        total += c->lhs.node->len - (c->lhs.stop ? 1 : 0);
+    }
+    if (!bulk)
+        return 0;
+    gv_check *out = gv_arena_alloc(a, (total ? total : 1) * sizeof *out);
+    if (!out)
+        return -1;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < *n; i++) {
+        const gv_check *c = &(*checks)[i];
+        if (c->kind != GV_CHECK_KEYS_BULK) {
+            out[k++] = *c;
+            continue;
+        }
+        const gv_node *map = c->lhs.node;
+        for (uint32_t m = 0; m < map->len; m++) {
+            if (m + 1 == c->lhs.stop)
+                continue;
+            gv_node *key = key_node(a, &map->u.members[m]);
+            if (!key)
+                return -1;
+            gv_check e = *c;
+            e.kind = GV_CHECK_COMPARE;
+            e.lhs = (gv_val){ key, c->lhs.path, NULL, NULL, 0, 0 };
+            out[k++] = e;
+        }
+    }
+    *checks = out;
+    *n = k;
+    return 0;
+}
+
 /* [ keys == /re/ ]: the block sees each key (a string) as this. */
 static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f,
                             gv_valset *out)
@@ -200,14 +386,19 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
     const gv_node *n = v->node;
     if (n->kind != GV_MAP)
         return unresolved(vm, out, v, NULL);
+    const gv_kconst *lhs_key = NULL;
+    if (n->len && eq_filter_operand(vm->p, block, &lhs_key) != GV_NONE && !lhs_key) {
+        gv_valset rhs = { 0 };
+        int ok = eq_filter_rhs(vm, block, vm->keys_recording, v, f, &rhs);
+        if (ok < 0)
+            return -1;
+        if (ok)
+            return keys_eq_fast(vm, v, vm->p->blocks[block], &rhs, out);
+    }
     for (uint32_t i = 0; i < n->len; i++) {
-        const gv_member *m = &n->u.members[i];
-        gv_node *key = gv_make_string(vm->scratch, m->key->str, m->key->len);
+        gv_node *key = key_node(vm->scratch, &n->u.members[i]);
         if (!key)
             return nomem(vm);
-        key->line = m->line; /* reports show where the key stands */
-        key->col = m->col;
-        key->located = m->line != 0;
         gv_val k = { key, v->path, NULL, NULL, 0, 0 };
         int saved = vm->recording;
         vm->recording = vm->keys_recording; /* cfn-guard reports failed key tests (probed) */

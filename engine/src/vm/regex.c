@@ -17,7 +17,7 @@ struct gv_regex {
     const char *pattern;       /* as written, in the arena */
     size_t len;
     uint32_t ngroups;
-    int jit;                   /* JIT compilation succeeded */
+    int jit;                   /* 1 JIT compiled, 0 JIT unavailable, -1 not tried yet */
 };
 
 /* ---- translation: Rust regex syntax -> PCRE2 ---- */
@@ -362,7 +362,10 @@ gv_regex *gv_regex_compile(gv_arena *a, const char *pattern, size_t len, gv_erro
     re->pattern = copy;
     re->len = len;
     re->ngroups = cap;
-    re->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+    /* JIT compiling costs far more than parsing the pattern, and most
+     * patterns of a rules file are never used on a given input: it waits
+     * for the first search */
+    re->jit = -1;
     return re;
 }
 
@@ -398,6 +401,10 @@ static int is_limit(int rc)
 static int run(const gv_regex *re, const char *s, size_t len, size_t start, uint32_t opts)
 {
     int rc;
+    if (re->jit < 0) {
+        gv_regex *w = (gv_regex *)re; /* memoised like the match scratch md */
+        w->jit = pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE) == 0;
+    }
     if (re->jit) {
         rc = pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, start, opts, re->md, re->mc);
         if (rc != PCRE2_ERROR_JIT_STACKLIMIT)

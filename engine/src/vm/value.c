@@ -51,7 +51,7 @@ static void path_print_rec(gv_buf *out, const gv_path *p, int depth)
     if (p->key)
         gv_buf_append(out, p->key, p->len);
     else
-        gv_buf_printf(out, "%u", p->index);
+        gv_buf_int(out, p->index);
 }
 
 void gv_path_print(gv_buf *out, const gv_path *p)

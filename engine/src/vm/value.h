@@ -47,6 +47,16 @@ const gv_path *gv_path_index(gv_arena *a, const gv_path *parent, uint32_t index)
 /* "/Resources/A/Properties/x" ("" for the root). */
 void gv_path_print(gv_buf *out, const gv_path *p);
 
+/* A gv_check kind only the VM sees (vm/query.c): the failed key tests of a
+ * `[ keys == q ]` filter over the map lhs.node (at lhs.path), one per member
+ * except member lhs.stop - 1 (lhs.stop 0: every member), each the key
+ * against rhs. gv_expand_key_checks turns them into those checks. */
+#define GV_CHECK_KEYS_BULK 0xF0
+struct gv_check;
+/* Expands the bulk entries of checks[0..n) in place order into a new array
+ * (in a) when there are any. Returns 0, or -1 when memory ran out. */
+int gv_expand_key_checks(gv_arena *a, struct gv_check **checks, uint32_t *n);
+
 /* New scalar nodes made at run time (function results), in the scratch arena. */
 gv_node *gv_make_string(gv_arena *a, const char *s, size_t len);
 gv_node *gv_make_int(gv_arena *a, int64_t i);
