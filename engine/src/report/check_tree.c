@@ -3,6 +3,8 @@
  * when blocks, parameterised calls); which clauses form a disjunction is
  * read from the code itself: C_OR n combines the statuses of the n
  * clauses before it in its block. */
+#include <string.h>
+
 #include "report/report_int.h"
 
 /* The C_OR instruction whose disjunction contains clause ip, or GV_NONE. */
@@ -35,24 +37,37 @@ static uint32_t or_group(const gv_program *p, uint32_t ip)
     return GV_NONE;
 }
 
+#define MEMO 64
+
 typedef struct builder {
     gv_arena *a;
     int *oom;
+    /* or_group rescans a block from its start: a rule's checks come from a
+     * few clauses, each asked about once per check and nesting level */
+    uint32_t memo_ip[MEMO], memo_group[MEMO];
 } builder;
+
+static uint32_t or_group_memo(builder *b, const gv_program *p, uint32_t ip)
+{
+    uint32_t k = ip % MEMO;
+    if (b->memo_ip[k] != ip) {
+        b->memo_ip[k] = ip;
+        b->memo_group[k] = or_group(p, ip);
+    }
+    return b->memo_group[k];
+}
 
 static gv_cnode *add(builder *b, gv_cnode *parent, gv_cnode_kind kind, const void *key, uint32_t key_ip)
 {
     gv_cnode *last = parent->last;
     if (kind != GV_CN_CHECK && last && last->kind == kind && last->key == key && last->key_ip == key_ip)
         return last;
-    gv_cnode *n = gv_arena_zalloc(b->a, sizeof *n);
+    gv_cnode *n = gv_arena_alloc(b->a, sizeof *n);
     if (!n) {
         *b->oom = 1;
         return NULL;
     }
-    n->kind = (uint8_t)kind;
-    n->key = key;
-    n->key_ip = key_ip;
+    *n = (gv_cnode){ .kind = (uint8_t)kind, .key = key, .key_ip = key_ip };
     if (last)
         last->next = n;
     else
@@ -78,7 +93,7 @@ static int insert(builder *b, const gv_program *p, gv_cnode *root, const gv_chec
     const void *enclosing = NULL;
     for (uint32_t level = depth + 1; level-- > 0 && node;) {
         uint32_t ip = level ? chain[level - 1]->ip : c->ip;
-        uint32_t group = or_group(p, ip);
+        uint32_t group = or_group_memo(b, p, ip);
         if (group != GV_NONE)
             node = add(b, node, GV_CN_ANY, enclosing, group);
         if (!node)
@@ -104,7 +119,8 @@ static int insert(builder *b, const gv_program *p, gv_cnode *root, const gv_chec
 gv_cnode *gv_check_tree(gv_arena *a, const gv_report_item *it, const gv_rule_result *r, const uint32_t *subset,
                         uint32_t nsubset, int *oom)
 {
-    builder b = { a, oom };
+    builder b = { a, oom, { 0 }, { 0 } };
+    memset(b.memo_ip, 0xff, sizeof b.memo_ip); /* GV_NONE: no instruction */
     gv_cnode *root = gv_arena_zalloc(a, sizeof *root);
     if (!root) {
         *oom = 1;

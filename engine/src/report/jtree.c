@@ -4,12 +4,12 @@
 
 static gv_jt *make(gv_jb *b, gv_jt_kind k)
 {
-    gv_jt *v = gv_arena_zalloc(b->a, sizeof *v);
+    gv_jt *v = gv_arena_alloc(b->a, sizeof *v);
     if (!v) {
         b->oom = 1;
         return NULL;
     }
-    v->kind = (uint8_t)k;
+    *v = (gv_jt){ .kind = (uint8_t)k };
     return v;
 }
 
@@ -39,7 +39,7 @@ gv_jt *gv_jt_strn(gv_jb *b, const char *s, size_t len)
     if (!v)
         return NULL;
     v->s = gv_arena_strndup(b->a, s ? s : "", s ? len : 0);
-    v->len = s ? len : 0;
+    v->len = s ? (uint32_t)len : 0;
     if (!v->s) {
         b->oom = 1;
         return NULL;

@@ -19,14 +19,16 @@ typedef enum gv_jt_kind {
 
 typedef struct gv_jt {
     uint8_t kind;
-    int b;
-    int64_t i;
-    double f;
-    const char *s;            /* STR bytes; also the member name inside an object (key) */
-    size_t len;
-    const char *key;
+    uint32_t len;             /* STR bytes */
     size_t keylen;
-    const gv_node *doc;       /* DOC */
+    const char *key;          /* the member name inside an object */
+    union {                   /* by kind (a report holds millions of nodes) */
+        int b;
+        int64_t i;
+        double f;
+        const char *s;        /* STR bytes */
+        const gv_node *doc;   /* DOC */
+    };
     struct gv_jt *first, *last, *next;
 } gv_jt;
 
@@ -35,6 +37,7 @@ typedef struct gv_jt {
 typedef struct gv_jb {
     gv_arena *a;
     int oom;
+    gv_buf tmp;   /* scratch text, reused (its owner frees it) */
 } gv_jb;
 
 gv_jt *gv_jt_null(gv_jb *b);
@@ -46,13 +49,19 @@ gv_jt *gv_jt_buf(gv_jb *b, const gv_buf *s);             /* copied; "" when empt
 gv_jt *gv_jt_doc(gv_jb *b, const gv_node *n);            /* NULL node: null */
 gv_jt *gv_jt_arr(gv_jb *b);
 gv_jt *gv_jt_obj(gv_jb *b);
-/* Appends v to array arr, or as member `key` (not copied: a literal or
- * arena text) of object obj. Returns v. */
+/* Appends v to array arr, or as member `key` of object obj. Returns v.
+ * Keys are not copied and are written as they are, unescaped: names of
+ * the report's shape (C literals), never data. */
 gv_jt *gv_jt_push(gv_jt *arr, gv_jt *v);
 gv_jt *gv_jt_set(gv_jt *obj, const char *key, gv_jt *v);
 
 /* serde_json's to_string_pretty: two-space indent, no trailing newline. */
 void gv_jt_render_json(gv_buf *out, const gv_jt *v);
+/* The same for a value standing at depth (nesting level) of a larger
+ * document written piece by piece; its first line is not indented. */
+void gv_jt_render_json_at(gv_buf *out, const gv_jt *v, int depth);
+/* The newline and indent before a member or element at depth. */
+void gv_json_newline(gv_buf *out, int depth);
 /* serde_yaml's to_string: block style, newline-terminated. */
 void gv_jt_render_yaml(gv_buf *out, const gv_jt *v);
 

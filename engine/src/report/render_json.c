@@ -9,11 +9,16 @@
 static void indent(gv_buf *out, int depth)
 {
     size_t n = 1 + 2 * (size_t)(depth > 0 ? depth : 0);
-    if (!gv_buf_reserve(out, n))
+    if (out->len + n + 1 > out->cap && !gv_buf_reserve(out, n))
         return;
+    static const char spaces[] = "                                                                "
+                                 "                                                                ";
     char *p = out->data + out->len;
     p[0] = '\n';
-    memset(p + 1, ' ', n - 1);
+    if (n - 1 < sizeof spaces) /* a short copy beats memset's set-up */
+        memcpy(p + 1, spaces, n - 1);
+    else
+        memset(p + 1, ' ', n - 1);
     out->len += n;
     out->data[out->len] = '\0';
 }
@@ -100,14 +105,26 @@ static void jt_json(gv_buf *out, const gv_jt *v, int depth)
         if (c != v->first)
             gv_buf_putc(out, ',');
         indent(out, depth + 1);
-        if (obj) {
-            gv_buf_json_string(out, c->key, c->keylen);
-            gv_buf_puts(out, ": ");
+        if (obj) { /* names of the serde shape: nothing to escape (jtree.h) */
+            gv_buf_putc(out, '"');
+            gv_buf_append(out, c->key, c->keylen);
+            gv_buf_append(out, "\": ", 3);
         }
         jt_json(out, c, depth + 1);
     }
     indent(out, depth);
     gv_buf_putc(out, obj ? '}' : ']');
+}
+
+void gv_jt_render_json_at(gv_buf *out, const gv_jt *v, int depth)
+{
+    if (v)
+        jt_json(out, v, depth);
+}
+
+void gv_json_newline(gv_buf *out, int depth)
+{
+    indent(out, depth);
 }
 
 void gv_jt_render_json(gv_buf *out, const gv_jt *v)

@@ -112,7 +112,7 @@ static int render_tree(gv_buf *out, const gv_test_record *recs, size_t n, int as
 {
     gv_arena a;
     gv_arena_init(&a, 64 * 1024);
-    gv_jb b = { &a, 0 };
+    gv_jb b = { .a = &a };
     gv_jt *root = as_list ? gv_jt_arr(&b) : NULL;
     for (size_t i = 0; i < n; i++) {
         gv_jt *rec = record_tree(&b, &recs[i]);

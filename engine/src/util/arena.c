@@ -69,7 +69,7 @@ static void *arena_take(gv_arena *a, size_t size, size_t align)
     return p;
 }
 
-void *gv_arena_alloc(gv_arena *a, size_t size)
+void *gv_arena_alloc_slow(gv_arena *a, size_t size)
 {
     return arena_take(a, size ? size : 1, _Alignof(max_align_t));
 }

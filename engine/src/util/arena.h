@@ -28,8 +28,19 @@ void gv_arena_init(gv_arena *a, size_t chunk_size);
 void gv_arena_free(gv_arena *a);
 
 /* Returns memory aligned for any type (max_align_t); NULL only when malloc
- * fails or the arena limit is reached. */
-void *gv_arena_alloc(gv_arena *a, size_t size);
+ * fails or the arena limit is reached. Inline when the current chunk has
+ * room: the VM allocates a few small blocks per clause. */
+void *gv_arena_alloc_slow(gv_arena *a, size_t size);
+static inline void *gv_arena_alloc(gv_arena *a, size_t size)
+{
+    size_t pad = (size_t)(-(uintptr_t)a->ptr & (_Alignof(max_align_t) - 1));
+    if (a->ptr && size && pad <= (size_t)(a->end - a->ptr) && size <= (size_t)(a->end - a->ptr) - pad) {
+        void *p = a->ptr + pad;
+        a->ptr += pad + size;
+        return p;
+    }
+    return gv_arena_alloc_slow(a, size);
+}
 /* Unaligned bytes, for strings: no padding between small allocations. */
 char *gv_arena_alloc_bytes(gv_arena *a, size_t size);
 void *gv_arena_zalloc(gv_arena *a, size_t size);

@@ -44,9 +44,13 @@ int gv_buf_reserve(gv_buf *b, size_t extra)
 
 void gv_buf_fill(gv_buf *b, char c, size_t n)
 {
-    if (!gv_buf_reserve(b, n))
+    static const char spaces[64] = "                                                                ";
+    if (b->len + n + 1 > b->cap && !gv_buf_reserve(b, n))
         return;
-    memset(b->data + b->len, c, n);
+    if (c == ' ' && n <= sizeof spaces) /* indents: a short copy beats memset's set-up */
+        memcpy(b->data + b->len, spaces, n);
+    else
+        memset(b->data + b->len, c, n);
     b->len += n;
     b->data[b->len] = '\0';
 }
@@ -64,14 +68,26 @@ void gv_buf_int(gv_buf *b, long long v)
     gv_buf_append(b, q, (size_t)(e - q));
 }
 
+/* Formats straight into the free room when it fits (most pieces are
+ * short), so the format usually runs once, not twice. */
 void gv_buf_vprintf(gv_buf *b, const char *fmt, va_list ap)
 {
+    if (b->oom)
+        return;
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap2);
     va_end(ap2);
-    if (n < 0 || !gv_buf_reserve(b, (size_t)n))
+    if (n >= 0 && (size_t)n < room) {
+        b->len += (size_t)n;
         return;
+    }
+    if (n < 0 || !gv_buf_reserve(b, (size_t)n)) {
+        if (b->data)
+            b->data[b->len] = '\0'; /* a partial write is dropped */
+        return;
+    }
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
 }
@@ -97,12 +113,28 @@ static int needs_escape8(uint64_t x)
 void gv_buf_json_string(gv_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    if (!gv_buf_reserve(b, n + 2))
+    if (b->len + n + 3 > b->cap && !gv_buf_reserve(b, n + 2))
         return;
+    size_t i = 0;
+    uint64_t x;
+    while (i + 8 <= n && (memcpy(&x, s + i, 8), !needs_escape8(x)))
+        i += 8;
+    if (i < n && n >= 8 && n - i < 8 && (memcpy(&x, s + n - 8, 8), !needs_escape8(x)))
+        i = n; /* the tail, read as the last 8 bytes (overlapping) */
+    while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+        i++;
+    if (i == n) { /* nothing to escape (keys, most values): one copy */
+        char *d = b->data + b->len;
+        d[0] = '"';
+        memcpy(d + 1, s, n);
+        d[n + 1] = '"';
+        b->len += n + 2;
+        b->data[b->len] = '\0';
+        return;
+    }
     gv_buf_putc(b, '"');
     size_t run = 0; /* start of the current run of bytes needing no escape */
-    for (size_t i = 0; i < n; i++) {
-        uint64_t x;
+    for (; i < n; i++) { /* from the first byte to escape */
         while (i + 8 <= n && (memcpy(&x, s + i, 8), !needs_escape8(x)))
             i += 8; /* most text has nothing to escape: 8 bytes a step */
         if (i >= n)

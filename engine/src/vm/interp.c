@@ -19,9 +19,15 @@
 
 static const gv_valset *force_let(gv_vm *vm, const gv_frame *f, uint32_t slot);
 
-static gv_pending_let *new_pending(gv_vm *vm)
+/* The variables of a new activation: let slots and their pending state in
+ * one zeroed block (one allocation per rule run or call). */
+static gv_frame new_frame(gv_vm *vm, const gv_valset *params, uint32_t nparams)
 {
-    return gv_arena_zalloc(vm->scratch, (vm->p->nslots ? vm->p->nslots : 1) * sizeof(gv_pending_let));
+    size_t n = vm->p->nslots ? vm->p->nslots : 1;
+    _Static_assert(sizeof(gv_pending_let) % _Alignof(gv_valset) == 0, "slots follow the pending lets");
+    gv_pending_let *pending = gv_arena_zalloc(vm->scratch, n * (sizeof(gv_pending_let) + sizeof(gv_valset)));
+    gv_frame f = { pending ? (gv_valset *)(void *)(pending + n) : NULL, params, nparams, pending };
+    return f;
 }
 
 static gv_status combine_and(const int *st, uint32_t n)
@@ -278,8 +284,7 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
     const gv_rule_decl *d = &p->rules[p->ref_decls[r->start + r->n - 1]];
     if (d->nparams != in->c)
         return fail_unmatched(vm, ip, r, 1);
-    gv_frame callee = { gv_arena_zalloc(vm->scratch, (p->nslots ? p->nslots : 1) * sizeof(gv_valset)),
-                        args, in->c, new_pending(vm) };
+    gv_frame callee = new_frame(vm, args, in->c);
     if (!callee.slots || !callee.pending)
         return gv_vm_nomem(vm);
     gv_ctx_frame fr = { ip, vm->ctx, NULL };
@@ -448,8 +453,7 @@ static int eval_rule_decl(gv_vm *vm, uint32_t d)
         return -1;
     }
     vm->rule_state[d] = 1;
-    gv_frame frame = { gv_arena_zalloc(vm->scratch, (p->nslots ? p->nslots : 1) * sizeof(gv_valset)), NULL, 0,
-                       new_pending(vm) };
+    gv_frame frame = new_frame(vm, NULL, 0);
     if (!frame.slots || !frame.pending)
         return gv_vm_nomem(vm);
     int st = GV_PASS;
@@ -481,16 +485,24 @@ int gv_eval(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval
     vm.scratch = scratch;
     vm.err = err;
     uint32_t nslots = p->nslots ? p->nslots : 1, nrules = p->nrules ? p->nrules : 1;
-    vm.globals = gv_arena_zalloc(scratch, nslots * sizeof *vm.globals);
-    vm.global_state = gv_arena_zalloc(scratch, nslots);
-    vm.rule_state = gv_arena_zalloc(scratch, nrules);
-    vm.rule_status = gv_arena_zalloc(scratch, nrules * sizeof *vm.rule_status);
-    out->rules = gv_arena_zalloc(scratch, nrules * sizeof *out->rules);
+    /* the per-document state in one zeroed block, widest members first (a
+     * hook evaluates 237 small files per document: allocations add up) */
+    size_t bytes = nrules * sizeof *out->rules + nslots * sizeof *vm.globals +
+                   nrules * sizeof *vm.rule_status + nslots + nrules;
+    char *mem = gv_arena_zalloc(scratch, bytes);
     out->nrules = 0;
     out->status = GV_RS_SKIP;
-    if (!vm.globals || !vm.global_state || !vm.rule_state || !vm.rule_status || !out->rules)
+    if (!mem)
         return gv_vm_nomem(&vm);
+    _Static_assert(sizeof(gv_rule_result) % _Alignof(gv_valset) == 0 &&
+                   sizeof(gv_valset) % _Alignof(gv_status) == 0, "laid out widest first");
+    out->rules = (gv_rule_result *)(void *)mem;
+    vm.globals = (gv_valset *)(void *)(out->rules + nrules);
+    vm.rule_status = (gv_status *)(void *)(vm.globals + nslots);
+    vm.global_state = (uint8_t *)(vm.rule_status + nrules);
+    vm.rule_state = vm.global_state + nslots;
     int any_pass = 0, any_fail = 0;
+    gv_keys_cache keys = { NULL, NULL };
     for (uint32_t d = 0; d < p->nrules; d++) {
         if (p->rules[d].parameterised)
             continue;
@@ -508,7 +520,7 @@ int gv_eval(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval
         r->status = (gv_rstatus)st;
         r->checks = vm.checks;
         r->nchecks = vm.nchecks;
-        if (gv_expand_key_checks(scratch, &r->checks, &r->nchecks) < 0)
+        if (gv_expand_key_checks(scratch, &keys, &r->checks, &r->nchecks) < 0)
             return gv_vm_nomem(&vm);
         any_pass |= st == GV_PASS;
         any_fail |= st == GV_FAIL;

@@ -31,12 +31,54 @@ static int unresolved(gv_vm *vm, gv_valset *out, const gv_val *from, const char 
     return push(vm, out, u);
 }
 
+static char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+
+static int is_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Whether k could be one of vm/keycase.c's spellings of a key starting
+ * (lower-cased) with letter or digit c: those are made of the key's words
+ * (letters and digits) joined by nothing, '-', '_' or ' ', and start with
+ * the first word's first character, upper- or lower-cased (it is always
+ * kept). */
+static int respelling_shape(const gv_key *k, char c)
+{
+    if (!k->len || ascii_lower(k->str[0]) != c)
+        return 0;
+    for (uint32_t i = 1; i < k->len; i++)
+        if (!is_alnum(k->str[i]) && k->str[i] != '-' && k->str[i] != '_' && k->str[i] != ' ')
+            return 0;
+    return 1;
+}
+
+/* Whether some member of a small map could be a respelling of key. Most
+ * missing keys (`Resources`, `AWS::EC2::Instance` on a hook document) fail
+ * this at once, without making the seven spellings. Large maps are not
+ * scanned. */
+static int may_respell(const gv_node *map, const char *key, uint32_t len)
+{
+    if (map->index)
+        return 1;
+    uint32_t i = 0;
+    while (i < len && !is_alnum(key[i]))
+        i++;
+    if (i == len)
+        return 0; /* no word: no spelling */
+    char c = ascii_lower(key[i]);
+    for (uint32_t m = 0; m < map->len; m++)
+        if (respelling_shape(map->u.members[m].key, c))
+            return 1;
+    return 0;
+}
+
 /* A missing key is looked up again in the other spellings cfn-guard tries
  * (vm/keycase.c). */
 static const gv_node *lookup_key(const gv_node *map, const char *key, uint32_t len, uint64_t hash)
 {
     const gv_node *child = gv_map_get(map, key, len, hash);
-    if (child || map->len == 0)
+    if (child || map->len == 0 || !may_respell(map, key, len))
         return child;
     char buf[7 * 160];
     gv_key_variant v[GV_KEY_VARIANTS];
@@ -337,7 +379,28 @@ static int step_select(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fram
     return st == GV_PASS ? push(vm, out, *v) : 0;
 }
 
-int gv_expand_key_checks(gv_arena *a, gv_check **checks, uint32_t *n)
+/* The keys of map as string nodes, made once per map (a document's
+ * Resources map is expanded for every dangling reference: thousands of
+ * times per rule in a large template). The bytes stay the document's. */
+static const gv_node *map_keys(gv_arena *a, gv_keys_cache *kc, const gv_node *map)
+{
+    if (kc->map == map)
+        return kc->keys;
+    gv_node *keys = gv_arena_alloc(a, (map->len ? map->len : 1) * sizeof *keys);
+    if (!keys)
+        return NULL;
+    for (uint32_t i = 0; i < map->len; i++) {
+        const gv_member *m = &map->u.members[i];
+        keys[i] = (gv_node){ .kind = GV_STRING, .located = m->line != 0, .len = m->key->len,
+                             .line = m->line, .col = m->col };
+        keys[i].u.s = m->key->str;
+    }
+    kc->map = map;
+    kc->keys = keys;
+    return keys;
+}
+
+int gv_expand_key_checks(gv_arena *a, gv_keys_cache *kc, gv_check **checks, uint32_t *n)
 {
     uint32_t total = 0, bulk = 0;
     for (uint32_t i = 0; i < *n; i++) {
@@ -361,17 +424,16 @@ int gv_expand_key_checks(gv_arena *a, gv_check **checks, uint32_t *n)
             out[k++] = *c;
             continue;
         }
-        const gv_node *map = c->lhs.node;
+        const gv_node *map = c->lhs.node, *keys = map_keys(a, kc, map);
+        if (!keys)
+            return -1;
         for (uint32_t m = 0; m < map->len; m++) {
             if (m + 1 == c->lhs.stop)
                 continue;
-            gv_node *key = key_node(a, &map->u.members[m]);
-            if (!key)
-                return -1;
-            gv_check e = *c;
-            e.kind = GV_CHECK_COMPARE;
-            e.lhs = (gv_val){ key, c->lhs.path, NULL, NULL, 0, 0 };
-            out[k++] = e;
+            out[k] = *c;
+            out[k].kind = GV_CHECK_COMPARE;
+            out[k].lhs = (gv_val){ &keys[m], c->lhs.path, NULL, NULL, 0, 0 };
+            k++;
         }
     }
     *checks = out;
@@ -465,20 +527,37 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
     }
 }
 
+/* Values kept on the C stack by a query step: most steps give one or two
+ * (a set grows into the scratch arena past that). Small, since queries
+ * nest as deep as the evaluation. */
+#define LOCAL_VALS 4
+
+/* Hands the final set to out: moved when out is empty and the set is the
+ * query's own arena array, else copied. */
+static int give(gv_vm *vm, gv_valset *out, const gv_valset *cur, int own)
+{
+    if (own && out->n == 0 && out->cap == 0 && cur->n) {
+        out->v = cur->v;
+        out->n = cur->n;
+        out->cap = cur->cap;
+        return 0;
+    }
+    for (uint32_t i = 0; i < cur->n; i++)
+        if (push(vm, out, cur->v[i]) < 0)
+            return -1;
+    return 0;
+}
+
 int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f, gv_valset *out)
 {
     const gv_program *p = vm->p;
     const gv_insn *in = &p->code[p->blocks[block]];
-    gv_valset cur = { 0 };
+    gv_val local[2][LOCAL_VALS];
+    int which = 0;
+    gv_valset cur = { local[0], 0, LOCAL_VALS, 0, 0 };
     switch (in->op) {
-    case GV_I_Q_ROOT:
-        if (push(vm, &cur, vm->root) < 0)
-            return -1;
-        break;
-    case GV_I_Q_THIS:
-        if (push(vm, &cur, *self) < 0)
-            return -1;
-        break;
+    case GV_I_Q_ROOT: cur.v[cur.n++] = vm->root; break;
+    case GV_I_Q_THIS: cur.v[cur.n++] = *self; break;
     case GV_I_Q_VAR: {
         const gv_valset *var = gv_vm_var(vm, in, f);
         if (!var)
@@ -496,7 +575,8 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
         return -1;
     }
     for (in++; in->op != GV_I_END; in++) {
-        gv_valset next = { 0 };
+        which ^= 1; /* the other buffer: cur may be in this one */
+        gv_valset next = { local[which], 0, LOCAL_VALS, 0, 0 };
         for (uint32_t i = 0; i < cur.n; i++) {
             const gv_val *v = &cur.v[i];
             if (!v->node) { /* once unresolved, always unresolved */
@@ -521,8 +601,7 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
      * before the filter, `empty` still holds (probed) */
     if (out->filtered)
         out->cut = 0;
-    for (uint32_t i = 0; i < cur.n; i++)
-        if (push(vm, out, cur.v[i]) < 0)
-            return -1;
-    return 0;
+    /* a set that outgrew the stack is this query's own arena array */
+    int own = cur.v != local[0] && cur.v != local[1] && p->code[p->blocks[block] + 1].op != GV_I_END;
+    return give(vm, out, &cur, own);
 }

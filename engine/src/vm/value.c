@@ -2,19 +2,16 @@
 
 #include <string.h>
 
-int gv_valset_push(gv_arena *a, gv_valset *s, gv_val v)
+int gv_valset_grow(gv_arena *a, gv_valset *s)
 {
-    if (s->n == s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 4;
-        gv_val *p = gv_arena_alloc(a, cap * sizeof *p);
-        if (!p)
-            return 0;
-        if (s->n)
-            memcpy(p, s->v, s->n * sizeof *p);
-        s->v = p;
-        s->cap = cap;
-    }
-    s->v[s->n++] = v;
+    uint32_t cap = s->cap ? s->cap * 2 : 4;
+    gv_val *p = gv_arena_alloc(a, cap * sizeof *p);
+    if (!p)
+        return 0;
+    if (s->n)
+        memcpy(p, s->v, s->n * sizeof *p);
+    s->v = p;
+    s->cap = cap;
     return 1;
 }
 

@@ -41,7 +41,16 @@ typedef struct gv_valset {
     uint8_t filtered; /* the last step was a filter: `empty` asks whether it kept any */
 } gv_valset;
 
-int gv_valset_push(gv_arena *a, gv_valset *s, gv_val v);
+int gv_valset_grow(gv_arena *a, gv_valset *s);
+/* Appends v, growing the set into a (a set may start in caller-owned
+ * storage: it is copied out when full). 0 when memory ran out. */
+static inline int gv_valset_push(gv_arena *a, gv_valset *s, gv_val v)
+{
+    if (s->n == s->cap && !gv_valset_grow(a, s))
+        return 0;
+    s->v[s->n++] = v;
+    return 1;
+}
 const gv_path *gv_path_key(gv_arena *a, const gv_path *parent, const char *key, uint32_t len);
 const gv_path *gv_path_index(gv_arena *a, const gv_path *parent, uint32_t index);
 /* "/Resources/A/Properties/x" ("" for the root). */
@@ -53,9 +62,14 @@ void gv_path_print(gv_buf *out, const gv_path *p);
  * against rhs. gv_expand_key_checks turns them into those checks. */
 #define GV_CHECK_KEYS_BULK 0xF0
 struct gv_check;
+/* The key nodes of the last map expanded (zero it per evaluation). */
+typedef struct gv_keys_cache {
+    const gv_node *map;
+    const gv_node *keys;
+} gv_keys_cache;
 /* Expands the bulk entries of checks[0..n) in place order into a new array
  * (in a) when there are any. Returns 0, or -1 when memory ran out. */
-int gv_expand_key_checks(gv_arena *a, struct gv_check **checks, uint32_t *n);
+int gv_expand_key_checks(gv_arena *a, gv_keys_cache *kc, struct gv_check **checks, uint32_t *n);
 
 /* New scalar nodes made at run time (function results), in the scratch arena. */
 gv_node *gv_make_string(gv_arena *a, const char *s, size_t len);
