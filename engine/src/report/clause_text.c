@@ -6,6 +6,7 @@
 
 #include "report/fmt.h"
 #include "util/hash.h"
+#include "util/varint.h"
 
 static const char *op_word(gv_cmp_op op)
 {
@@ -387,20 +388,6 @@ const gv_clause_text *gv_clause_texts_find(const gv_clause_texts *t, gv_loc loc)
  * Reading copies the blob once into the arena and points into the copy. */
 #define GV_QTEXT_NONE UINT32_MAX
 
-static void put_v(gv_buf *b, uint32_t v)
-{
-    unsigned char s[5];
-    size_t n = 0;
-    v += 1;
-    do {
-        s[n] = (unsigned char)(v & 0x7f);
-        v >>= 7;
-        if (v)
-            s[n] |= 0x80;
-        n++;
-    } while (v);
-    gv_buf_append(b, s, n);
-}
 
 /* Distinct strings of a blob being written, by open addressing. */
 typedef struct str_table {
@@ -460,35 +447,35 @@ static uint32_t qtext_id(const gv_qtext *q)
 
 static void write_tables(const gv_clause_texts *t, const str_table *st, gv_buf *out)
 {
-    put_v(out, st->n);
+    gv_buf_varint(out, st->n);
     for (uint32_t i = 0; i < st->n; i++) {
         size_t n = strlen(st->strs[i]);
-        put_v(out, (uint32_t)n);
+        gv_buf_varint(out, (uint32_t)n);
         gv_buf_append(out, st->strs[i], n + 1);
     }
-    put_v(out, t->nqs);
+    gv_buf_varint(out, t->nqs);
     for (uint32_t i = 0; i < t->nqs; i++) {
-        put_v(out, t->qs[i]->n);
+        gv_buf_varint(out, t->qs[i]->n);
         for (uint32_t j = 0; j < t->qs[i]->n; j++) {
             gv_buf_putc(out, (char)t->qs[i]->parts[j].kind);
-            put_v(out, str_id(st, t->qs[i]->parts[j].text));
+            gv_buf_varint(out, str_id(st, t->qs[i]->parts[j].text));
         }
     }
-    put_v(out, t->n);
+    gv_buf_varint(out, t->n);
     for (uint32_t i = 0; i < t->n; i++) {
         const gv_clause_text *c = &t->items[i];
-        put_v(out, c->loc.line);
-        put_v(out, c->loc.col);
-        put_v(out, str_id(st, c->context));
-        put_v(out, qtext_id(&c->lhs));
-        put_v(out, qtext_id(&c->rhs));
+        gv_buf_varint(out, c->loc.line);
+        gv_buf_varint(out, c->loc.col);
+        gv_buf_varint(out, str_id(st, c->context));
+        gv_buf_varint(out, qtext_id(&c->lhs));
+        gv_buf_varint(out, qtext_id(&c->rhs));
     }
-    put_v(out, t->nsteps);
+    gv_buf_varint(out, t->nsteps);
     for (uint32_t i = 0; i < t->nsteps; i++) {
-        put_v(out, t->steps[i].loc.line);
-        put_v(out, t->steps[i].loc.col);
-        put_v(out, t->steps[i].q->id);
-        put_v(out, t->steps[i].part);
+        gv_buf_varint(out, t->steps[i].loc.line);
+        gv_buf_varint(out, t->steps[i].loc.col);
+        gv_buf_varint(out, t->steps[i].q->id);
+        gv_buf_varint(out, t->steps[i].part);
     }
 }
 
@@ -513,16 +500,9 @@ typedef struct blob_reader {
 static uint32_t get_v(blob_reader *r)
 {
     uint32_t v = 0;
-    for (unsigned shift = 0; !r->bad && shift < 35; shift += 7) {
-        if (r->p == r->end)
-            break;
-        uint8_t c = (uint8_t)*r->p++;
-        v |= (uint32_t)(c & 0x7f) << shift;
-        if (!(c & 0x80))
-            return v - 1;
-    }
-    r->bad = 1;
-    return 0;
+    if (!r->bad && !gv_varint_read(&r->p, r->end, &v))
+        r->bad = 1;
+    return r->bad ? 0 : v;
 }
 
 /* A count of elements each taking at least min bytes of what is left. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/hash.h"
+#include "util/varint.h"
 #include "vm/regex.h"
 
 static const char magic[8] = { 'G', 'A', 'V', 'E', 'L', 'B', 'C', '\n' };
@@ -43,27 +44,10 @@ static void put_u64(gv_buf *b, uint64_t v)
     put_u32(b, (uint32_t)(v >> 32));
 }
 
-/* Payload integers are LEB128 varints of v + 1, so that small values and
- * GV_NONE (which wraps to 0) take one byte: bundles are read whole and
- * checksummed, so their size is most of their load time. */
-static void put_v(gv_buf *b, uint32_t v)
-{
-    unsigned char s[5];
-    size_t n = 0;
-    v += 1;
-    do {
-        s[n] = (unsigned char)(v & 0x7f);
-        v >>= 7;
-        if (v)
-            s[n] |= 0x80;
-        n++;
-    } while (v);
-    gv_buf_append(b, s, n);
-}
 
 static void put_bytes(gv_buf *b, const char *s, uint32_t len)
 {
-    put_v(b, len);
+    gv_buf_varint(b, len);
     gv_buf_append(b, s, len);
 }
 
@@ -76,15 +60,15 @@ static void put_f64(gv_buf *b, double f)
 
 static void put_loc(gv_buf *b, gv_loc l)
 {
-    put_v(b, l.line);
-    put_v(b, l.col);
+    gv_buf_varint(b, l.line);
+    gv_buf_varint(b, l.col);
 }
 
 static void put_node(gv_buf *b, const gv_node *n)
 {
     gv_buf_putc(b, (char)n->kind);
-    put_v(b, n->line);
-    put_v(b, n->col);
+    gv_buf_varint(b, n->line);
+    gv_buf_varint(b, n->col);
     switch (n->kind) {
     case GV_BOOL: gv_buf_putc(b, (char)n->u.b); break;
     case GV_INT: put_u64(b, (uint64_t)n->u.i); break;
@@ -92,17 +76,17 @@ static void put_node(gv_buf *b, const gv_node *n)
     case GV_STRING:
     case GV_REGEX: put_bytes(b, n->u.s, n->len); break;
     case GV_LIST:
-        put_v(b, n->len);
+        gv_buf_varint(b, n->len);
         for (uint32_t i = 0; i < n->len; i++)
             put_node(b, n->u.items[i]);
         break;
     case GV_MAP:
-        put_v(b, n->len);
+        gv_buf_varint(b, n->len);
         for (uint32_t i = 0; i < n->len; i++) {
             const gv_member *m = &n->u.members[i];
             put_bytes(b, m->key->str, m->key->len);
-            put_v(b, m->line);
-            put_v(b, m->col);
+            gv_buf_varint(b, m->line);
+            gv_buf_varint(b, m->col);
             put_node(b, m->value);
         }
         break;
@@ -123,63 +107,63 @@ static void put_node(gv_buf *b, const gv_node *n)
 
 static void put_u32s(gv_buf *b, const uint32_t *v, uint32_t n)
 {
-    put_v(b, n);
+    gv_buf_varint(b, n);
     for (uint32_t i = 0; i < n; i++)
-        put_v(b, v[i]);
+        gv_buf_varint(b, v[i]);
 }
 
 static void put_program(gv_buf *b, const gv_program *p)
 {
     put_bytes(b, p->source, (uint32_t)strlen(p->source));
-    put_v(b, p->ncode);
+    gv_buf_varint(b, p->ncode);
     for (uint32_t i = 0; i < p->ncode; i++) {
         const gv_insn *in = &p->code[i];
         gv_buf_putc(b, (char)in->op);
         gv_buf_putc(b, (char)in->flags);
-        put_v(b, in->a);
-        put_v(b, in->b);
-        put_v(b, in->c);
+        gv_buf_varint(b, in->a);
+        gv_buf_varint(b, in->b);
+        gv_buf_varint(b, in->c);
         put_loc(b, p->locs[i]);
-        put_v(b, p->messages[i]);
+        gv_buf_varint(b, p->messages[i]);
     }
     put_u32s(b, p->blocks, p->nblocks);
-    put_v(b, p->nstrings);
+    gv_buf_varint(b, p->nstrings);
     for (uint32_t i = 0; i < p->nstrings; i++)
         put_bytes(b, p->strings[i].s, p->strings[i].len);
-    put_v(b, p->nliterals);
+    gv_buf_varint(b, p->nliterals);
     for (uint32_t i = 0; i < p->nliterals; i++)
         put_node(b, p->literals[i]);
-    put_v(b, p->noperands);
+    gv_buf_varint(b, p->noperands);
     for (uint32_t i = 0; i < p->noperands; i++) {
         const gv_operand *o = &p->operands[i];
         gv_buf_putc(b, (char)o->kind);
-        put_v(b, (uint32_t)(int32_t)o->fn);
-        put_v(b, o->idx);
-        put_v(b, o->nargs);
-        put_v(b, o->args_start);
+        gv_buf_varint(b, (uint32_t)(int32_t)o->fn);
+        gv_buf_varint(b, o->idx);
+        gv_buf_varint(b, o->nargs);
+        gv_buf_varint(b, o->args_start);
     }
     put_u32s(b, p->args, p->nargs);
-    put_v(b, p->nrules);
+    gv_buf_varint(b, p->nrules);
     for (uint32_t i = 0; i < p->nrules; i++) {
         const gv_rule_decl *d = &p->rules[i];
-        put_v(b, d->name);
-        put_v(b, d->when_block);
-        put_v(b, d->body_block);
-        put_v(b, d->nparams);
+        gv_buf_varint(b, d->name);
+        gv_buf_varint(b, d->when_block);
+        gv_buf_varint(b, d->body_block);
+        gv_buf_varint(b, d->nparams);
         gv_buf_putc(b, (char)d->parameterised);
         gv_buf_putc(b, (char)d->is_default);
-        put_v(b, d->message);
+        gv_buf_varint(b, d->message);
         put_loc(b, d->loc);
     }
-    put_v(b, p->nrefs);
+    gv_buf_varint(b, p->nrefs);
     for (uint32_t i = 0; i < p->nrefs; i++) {
-        put_v(b, p->refs[i].name);
-        put_v(b, p->refs[i].start);
-        put_v(b, p->refs[i].n);
+        gv_buf_varint(b, p->refs[i].name);
+        gv_buf_varint(b, p->refs[i].start);
+        gv_buf_varint(b, p->refs[i].n);
     }
     put_u32s(b, p->ref_decls, p->nref_decls);
     put_u32s(b, p->global_operand, p->nslots);
-    put_v(b, p->max_params);
+    gv_buf_varint(b, p->max_params);
 }
 
 int gv_bundle_write(gv_buf *out, gv_program *const *progs, const gv_bundle_blob *blobs, uint32_t n)
@@ -244,16 +228,11 @@ static inline uint32_t get_u32(reader *r)
 static inline uint32_t get_v(reader *r)
 {
     uint32_t v = 0;
-    for (unsigned shift = 0; shift < 35; shift += 7) {
-        if (!need(r, 1))
-            return 0;
-        uint8_t c = *r->p++;
-        v |= (uint32_t)(c & 0x7f) << shift;
-        if (!(c & 0x80))
-            return v - 1;
-    }
-    r->bad = 1; /* longer than any u32 */
-    return 0;
+    const char *p = (const char *)r->p;
+    if (!r->bad && !gv_varint_read(&p, (const char *)r->end, &v))
+        r->bad = 1; /* cut short, or longer than any u32 */
+    r->p = (const unsigned char *)p;
+    return r->bad ? 0 : v;
 }
 
 static uint64_t get_u64(reader *r)

@@ -322,6 +322,12 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
      * values the others do not match (probed) */
     if (!literal && op == GV_OP_EQ && record_unmatched_rhs(vm, ip, &l, &r, opnot) < 0)
         return -1;
+    /* a query's single non-list value is a one-element set for IN:
+     * cfn-guard then tests equality, never substring (probed) */
+    int as_set = op == GV_OP_IN && (r.n > 1 || (!literal && r.v[0].node->kind != GV_LIST));
+    gv_node *set = as_set ? rhs_as_list(vm, &r) : NULL; /* built once for every left value */
+    if (as_set && !set)
+        return gv_vm_nomem(vm);
     for (uint32_t i = 0; i < l.n; i++) {
         if (!l.v[i].node)
             continue;
@@ -329,9 +335,6 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         const gv_node *against = r.v[0].node;
         const gv_val *against_v = &r.v[0];
         int incomparable = 0;
-        /* a query's single non-list value is a one-element set for IN:
-         * cfn-guard then tests equality, never substring (probed) */
-        int as_set = op == GV_OP_IN && (r.n > 1 || (!literal && r.v[0].node->kind != GV_LIST));
         if (!as_set) {
             /* every right-hand value must hold; for `some` with an
              * ordering, one is enough (probed) */
@@ -350,9 +353,6 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         } else {
             /* IN over several values of a query: they act as one list,
              * of which a left-hand list must be one item as a whole */
-            gv_node *set = rhs_as_list(vm, &r);
-            if (!set)
-                return gv_vm_nomem(vm);
             gv_cmp_result c = l.v[i].node->kind == GV_LIST ? (in_set(l.v[i].node, &r) ? GV_CMP_TRUE : GV_CMP_FALSE)
                                                            : gv_compare(GV_OP_IN, l.v[i].node, set, vm->err);
             if (c == GV_CMP_ERROR)
