@@ -18,8 +18,12 @@ int gv_cli_flush(gv_buf *out)
         ssize_t w = write(STDOUT_FILENO, out->data + off, out->len - off);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
-            return errno == EPIPE ? 0 : -1; /* reader went away: nothing to report to */
+        if (w < 0 && errno == EPIPE)
+            return 1; /* the reader went away: nothing to report to */
+        if (w <= 0) {
+            fprintf(stderr, "gavel: cannot write the output: %s\n", w < 0 ? strerror(errno) : "nothing written");
+            return -1;
+        }
         off += (size_t)w;
     }
     gv_buf_clear(out);

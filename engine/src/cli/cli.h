@@ -26,7 +26,9 @@ int gv_cmd_parse_tree(int argc, char **argv);
 int gv_cmd_compile(int argc, char **argv);
 int gv_cmd_test(int argc, char **argv);
 
-/* Writes the whole buffer to stdout; a closed stdout is not an error worth a crash. */
+/* Writes the whole buffer to stdout and empties it. Returns 0; 1 when the
+ * reader has gone away (a closed pipe: nothing to say, nobody to say it
+ * to); -1 on another error (printed). */
 int gv_cli_flush(gv_buf *out);
 void gv_cli_error(const gv_error *e);
 void gv_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -4,9 +4,12 @@
  * or the rules could not be evaluated on it, 2 a bad command line.
  *
  * All data is loaded before anything is evaluated. Output is built in a
- * buffer, one whole report per evaluation, and written at the end; when an
- * evaluation fails, the reports before it are still written (cfn-guard
- * prints them before giving up) but never part of one. */
+ * buffer and written whenever a megabyte has gathered at the end of a whole
+ * report, so memory stays bounded however long the output (gigabytes, when
+ * many references dangle); when an evaluation fails, the reports before it
+ * are still written (cfn-guard prints them before giving up) but never part
+ * of one. -z evaluates everything first and then streams the one record
+ * list: an evaluation error must leave no half-written list behind. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +25,18 @@ typedef struct run_state {
     gv_inputs in;
     gv_buf out;
     int any_fail;
+    int write_rc; /* gv_cli_flush's last nonzero answer: stop */
 } run_state;
+
+/* Writes what has gathered; remembers why it cannot go on. */
+static int flush_out(void *ctx, gv_buf *out)
+{
+    run_state *s = ctx;
+    int rc = gv_cli_flush(out);
+    if (rc != 0)
+        s->write_rc = rc;
+    return rc != 0 ? -1 : 0;
+}
 
 static void report_rules_error(const gv_error *e)
 {
@@ -87,6 +101,8 @@ static int run_pairs(run_state *s)
             if (rc == 0) {
                 s->any_fail |= res.status == GV_RS_FAIL;
                 report_pair(s, &it);
+                if (s->out.len >= GV_REPORT_SINK_CHUNK && !s->out.oom)
+                    rc = flush_out(s, &s->out);
             }
             gv_arena_free(&scratch);
             if (rc < 0)
@@ -121,8 +137,10 @@ static int run_structured(run_state *s)
             }
         }
     }
-    if (rc == 0 && gv_report_structured(&s->out, files, nd, s->o->format) < 0)
+    gv_report_sink sink = { flush_out, s };
+    if (rc == 0 && (rc = gv_report_structured(&s->out, files, nd, s->o->format, &sink)) == -1)
         s->out.oom = 1;
+    rc = rc == -1 ? 0 : rc; /* out of memory: said by the last flush */
     gv_arena_free(&scratch);
     return rc;
 }
@@ -149,7 +167,7 @@ int gv_cmd_validate(int argc, char **argv)
         gv_validate_opts_free(&o);
         return parse_exit(r);
     }
-    run_state s = { &o, { 0 }, { 0 }, 0 };
+    run_state s = { &o, { 0 }, { 0 }, 0, 0 };
     gv_buf_init(&s.out);
     gv_input_opts io = { &o.rules, &o.data, &o.params, o.payload, o.last_modified, &o.load };
     gv_error err;
@@ -175,7 +193,7 @@ int gv_cmd_validate(int argc, char **argv)
             status = GV_EXIT_BAD_INPUT;
         else if (s.any_fail)
             status = GV_EXIT_FAILED;
-        if (gv_cli_flush(&s.out) < 0)
+        if (s.write_rc == 0 && gv_cli_flush(&s.out) != 0)
             status = GV_EXIT_DATA;
     }
     gv_inputs_free(&s.in);

@@ -47,7 +47,20 @@ typedef struct gv_report_file {
     const gv_report_item *items;
     size_t n;
 } gv_report_file;
-int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_out_format fmt);
+/* Where a long report goes while it is made: flush() takes out's text
+ * (and empties it) and returns 0, or -1 to stop (it has said why). */
+typedef struct gv_report_sink {
+    int (*flush)(void *ctx, gv_buf *out);
+    void *ctx;
+} gv_report_sink;
+#define GV_REPORT_SINK_CHUNK (1u << 20)
+
+/* sink (NULL: everything stays in out) receives -o json's text in pieces of
+ * about GV_REPORT_SINK_CHUNK as it is made. Returns 0; -1 when memory ran
+ * out (out holds nothing of the report unless the sink took part of it);
+ * -2 when the sink said stop. */
+int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_out_format fmt,
+                         const gv_report_sink *sink);
 
 /* The name a rule is reported under: its own, or FILE/default. */
 void gv_report_rule_name(gv_buf *out, const gv_report_item *it, uint32_t rule);

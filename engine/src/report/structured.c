@@ -241,17 +241,23 @@ static void member(gv_buf *out, const char *key, int depth, int first)
     gv_buf_append(out, "\": ", 3);
 }
 
-/* v at depth, then its memory is given back. */
-static int put_value(gv_buf *out, gv_jb *b, gv_arena_mark m, const gv_jt *v, int depth)
+/* v at depth, then its memory is given back and, past a megabyte, the
+ * text handed to the sink: the output's memory stays bounded however many
+ * checks fail (3.5 GB of JSON for 10,000 resources). */
+static int put_value(gv_buf *out, gv_jb *b, gv_arena_mark m, const gv_jt *v, int depth,
+                     const gv_report_sink *sink)
 {
     if (b->oom)
         return -1;
     gv_jt_render_json_at(out, v, depth);
     gv_arena_reset(b->a, m);
+    if (sink && out->len >= GV_REPORT_SINK_CHUNK)
+        return sink->flush(sink->ctx, out) < 0 ? -2 : 0;
     return 0;
 }
 
-static int not_compliant_stream(gv_buf *out, gv_jb *b, const gv_report_item *items, size_t n, int depth)
+static int not_compliant_stream(gv_buf *out, gv_jb *b, const gv_report_item *items, size_t n, int depth,
+                                const gv_report_sink *sink)
 {
     int any = 0;
     for (size_t i = 0; i < n; i++)
@@ -265,8 +271,9 @@ static int not_compliant_stream(gv_buf *out, gv_jb *b, const gv_report_item *ite
             gv_jt *v = rule_json(b, &items[i], t ? t : &empty);
             gv_buf_putc(out, any ? ',' : '[');
             gv_json_newline(out, depth + 1);
-            if (put_value(out, b, m, v, depth + 1) < 0)
-                return -1;
+            int rc = put_value(out, b, m, v, depth + 1, sink);
+            if (rc < 0)
+                return rc;
             any = 1;
         }
     if (!any) {
@@ -279,7 +286,7 @@ static int not_compliant_stream(gv_buf *out, gv_jb *b, const gv_report_item *ite
 }
 
 static int record_stream(gv_buf *out, gv_jb *b, const char *data_name, const gv_report_item *items, size_t n,
-                         int depth)
+                         int depth, const gv_report_sink *sink)
 {
     gv_rstatus st = GV_RS_SKIP;
     for (size_t i = 0; i < n; i++)
@@ -293,32 +300,39 @@ static int record_stream(gv_buf *out, gv_jb *b, const char *data_name, const gv_
     member(out, "status", depth + 1, 0);
     gv_buf_puts(out, st == GV_RS_FAIL ? "\"FAIL\"" : st == GV_RS_PASS ? "\"PASS\"" : "\"SKIP\"");
     member(out, "not_compliant", depth + 1, 0);
-    if (not_compliant_stream(out, b, items, n, depth + 1) < 0)
-        return -1;
+    int r = not_compliant_stream(out, b, items, n, depth + 1, sink);
+    if (r < 0)
+        return r;
     member(out, "not_applicable", depth + 1, 0);
     gv_arena_mark m = gv_arena_save(b->a);
-    if (put_value(out, b, m, names(b, items, n, GV_RS_SKIP), depth + 1) < 0)
-        return -1;
+    if ((r = put_value(out, b, m, names(b, items, n, GV_RS_SKIP), depth + 1, sink)) < 0)
+        return r;
     member(out, "compliant", depth + 1, 0);
-    if (put_value(out, b, m, names(b, items, n, GV_RS_PASS), depth + 1) < 0)
-        return -1;
+    if ((r = put_value(out, b, m, names(b, items, n, GV_RS_PASS), depth + 1, sink)) < 0)
+        return r;
     gv_json_newline(out, depth);
     gv_buf_putc(out, '}');
     return 0;
 }
 
-static int structured_json(gv_buf *out, gv_jb *b, const gv_report_file *files, size_t n)
+static int structured_json(gv_buf *out, gv_jb *b, const gv_report_file *files, size_t n,
+                           const gv_report_sink *sink)
 {
     size_t start = out->len;
+    int r;
     if (n == 0)
         gv_buf_append(out, "[]", 2);
     for (size_t i = 0; i < n; i++) {
         gv_buf_putc(out, i ? ',' : '[');
         gv_json_newline(out, 1);
-        if (record_stream(out, b, files[i].data_name, files[i].items, files[i].n, 1) < 0) {
-            out->len = start; /* nothing appended, as when the tree cannot be built */
-            if (out->data)
-                out->data[start] = '\0';
+        if ((r = record_stream(out, b, files[i].data_name, files[i].items, files[i].n, 1, sink)) < 0) {
+            if (r == -2)
+                return -2;
+            if (out->len >= start) { /* nothing appended, unless the sink took some */
+                out->len = start;
+                if (out->data)
+                    out->data[start] = '\0';
+            }
             return -1;
         }
     }
@@ -351,7 +365,8 @@ int gv_report_record(gv_buf *out, const gv_report_item *it, gv_out_format fmt)
     return r;
 }
 
-int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_out_format fmt)
+int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_out_format fmt,
+                         const gv_report_sink *sink)
 {
     gv_arena a;
     gv_arena_init(&a, 64 * 1024);
@@ -360,7 +375,7 @@ int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_
     if (fmt == GV_OUT_JUNIT || fmt == GV_OUT_SARIF) {
         r = fmt == GV_OUT_JUNIT ? gv_report_junit(out, files, n) : gv_report_sarif(out, &b, files, n);
     } else if (fmt == GV_OUT_JSON) {
-        r = structured_json(out, &b, files, n);
+        r = structured_json(out, &b, files, n, sink);
     } else {
         gv_jt *list = gv_jt_arr(&b);
         for (size_t i = 0; i < n; i++)

@@ -1,0 +1,68 @@
+#!/bin/sh
+# gavel validate's output path: reports far larger than the buffer gavel
+# writes them in (GV_REPORT_SINK_CHUNK, 1 MB) come out whole and in order,
+# in text and in -z JSON; a failing stdout gives one clear error line and
+# exit 255; a reader that goes away stops gavel early.
+set -u
+: "${GAVEL:?GAVEL must name the gavel binary}"
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+pass=0; fail=0
+check() { # name, condition result, detail
+    if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "output FAILED: $1${3:+: $3}"; fi
+}
+
+# 6,000 resources, each failing two clauses of one rule and one of another
+# rules file: ~6 MB of text and ~20 MB of JSON.
+N=6000
+awk -v n=$N 'BEGIN {
+    printf "{\"Resources\": {"
+    for (i = 0; i < n; i++)
+        printf "%s\"R%05d\": {\"Type\": \"AWS::S3::Bucket\", \"Properties\": {\"A\": %d, \"B\": \"x\"}}", (i ? ", " : ""), i, i
+    printf "}}\n"
+}' > "$t/d.json"
+cat > "$t/a.guard" <<'EOF'
+rule big { Resources.*.Properties.A == -1  Resources.*.Properties.B == "y" }
+rule fine { Resources exists }
+EOF
+cat > "$t/b.guard" <<'EOF'
+rule other { Resources.*.Properties.B != "x" <<one line per resource>> }
+EOF
+
+"$GAVEL" validate -r "$t/a.guard" -r "$t/b.guard" -d "$t/d.json" -z -S none -o json > "$t/z.json" 2> "$t/e"; rc=$?
+check "-z json exit" $([ $rc -eq 19 ] && [ ! -s "$t/e" ]; echo $?) "rc=$rc $(head -c 300 "$t/e")"
+size=$(wc -c < "$t/z.json")
+check "-z json is larger than the buffer" $([ "$size" -gt 4000000 ]; echo $?) "$size bytes"
+"$GAVEL" dump "$t/z.json" > /dev/null 2> "$t/e"
+check "-z json parses" $?  "$(cat "$t/e")"
+# each failing comparison names its resource once in its path
+got=$(grep -c '"path": "/Resources/R[0-9]*/Properties/[AB]"' "$t/z.json")
+check "-z json has every check" $([ "$got" -eq $((3 * N)) ]; echo $?) "$got paths, want $((3 * N))"
+check "-z json ends the list" $([ "$(tail -c 2 "$t/z.json")" = "]" ] || [ "$(tail -c 1 "$t/z.json")" = "]" ]; echo $?)
+check "-z json lists the passing rule" $(grep -A2 '"compliant": \[' "$t/z.json" | grep -q '"fine"'; echo $?)
+
+"$GAVEL" validate -r "$t/a.guard" -r "$t/b.guard" -d "$t/d.json" > "$t/o.txt" 2> "$t/e"; rc=$?
+check "text exit" $([ $rc -eq 19 ] && [ ! -s "$t/e" ]; echo $?) "rc=$rc"
+size=$(wc -c < "$t/o.txt")
+check "text is larger than the buffer" $([ "$size" -gt 2000000 ]; echo $?) "$size bytes"
+# the two reports, in order, each whole: a's status block, a's details, b's
+got=$(grep -n 'Status = FAIL$' "$t/o.txt" | cut -d: -f1 | tr '\n' ' ')
+check "text has both reports" $([ "$(echo $got | wc -w)" -eq 2 ]; echo $?) "status lines at $got"
+got=$(grep -c 'one line per resource' "$t/o.txt")
+check "text has every message of the second report" $([ "$got" -ge $N ]; echo $?) "$got"
+check "text ends with the second report's last resource" $([ "$(grep '^Resource = ' "$t/o.txt" | tail -n 1)" = "Resource = R05999 {" ] && [ "$(tail -n 1 "$t/o.txt")" = "}" ]; echo $?)
+
+# stdout that cannot be written: one line, exit 255
+if [ -w /dev/full ]; then
+    "$GAVEL" validate -r "$t/a.guard" -d "$t/d.json" > /dev/full 2> "$t/e"; rc=$?
+    check "full disk exit" $([ $rc -eq 255 ]; echo $?) "rc=$rc"
+    check "full disk message" $([ "$(cat "$t/e")" = "gavel: cannot write the output: No space left on device" ]; echo $?) "$(cat "$t/e")"
+    "$GAVEL" validate -r "$t/a.guard" -d "$t/d.json" -z -S none -o json > /dev/full 2> "$t/e"; rc=$?
+    check "full disk -z exit" $([ $rc -eq 255 ] && [ "$(wc -l < "$t/e")" -eq 1 ]; echo $?) "rc=$rc $(cat "$t/e")"
+fi
+
+# a reader that stops after 100 bytes: gavel stops too (exit 255, no message)
+{ "$GAVEL" validate -r "$t/a.guard" -r "$t/b.guard" -d "$t/d.json" 2> "$t/e"; echo $? > "$t/rc"; } | head -c 100 > /dev/null
+check "closed pipe exit" $([ "$(cat "$t/rc")" -eq 255 ] && [ ! -s "$t/e" ]; echo $?) "rc=$(cat "$t/rc") $(cat "$t/e")"
+
+echo "output: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
