@@ -4,7 +4,10 @@
 # `validate -r rules.guard -d data.json -S all` ("name STATUS", in its
 # order), then "exit N". gavel must print the same, except where a probe
 # holds `gavel-expected` (and a DIFFERENCE note): a case where cfn-guard
-# crashes and gavel deliberately does not.
+# crashes and gavel deliberately does not. Each probe is also run with
+# `-z -S none -o json` (results copied out of each evaluation's memory and
+# reported after all of them: under the sanitizers, a result left pointing
+# into freed memory shows here): same exit code, a record on stdout.
 set -u
 : "${GAVEL:?GAVEL must name the gavel binary}"
 pass=0; fail=0
@@ -15,6 +18,13 @@ for c in tests/conformance/probes/*/; do
     { sed -n 's/^rules\.guard\/\([^ ]*\)  *\(PASS\|FAIL\|SKIP\)$/\1 \2/p' "$tmp.out"; cat "$tmp"; } > "$tmp.got"
     want="$c/expected"
     [ -f "$c/gavel-expected" ] && want="$c/gavel-expected"
+    (cd "$c" && "$GAVEL" validate -r rules.guard -d data.json -z -S none -o json > "$tmp.out" 2>/dev/null; echo "exit $?" > "$tmp")
+    zexit=$(cat "$tmp")
+    if [ "$zexit" != "$(tail -n 1 "$want")" ]; then
+        echo "exit with -z: $zexit" >> "$tmp.got"
+    elif [ "$zexit" = "exit 0" ] || [ "$zexit" = "exit 19" ]; then
+        grep -q '"name": ' "$tmp.out" || echo "no -z record" >> "$tmp.got"
+    fi
     if cmp -s "$want" "$tmp.got"; then
         pass=$((pass + 1))
     else

@@ -4,6 +4,7 @@
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/arena.h"
@@ -194,6 +195,75 @@ START_TEST(buf_json_string_escapes)
 }
 END_TEST
 
+START_TEST(spans_hold_exactly_the_arena)
+{
+    gv_arena a, tmp;
+    gv_arena_init(&a, 64);
+    gv_arena_init(&tmp, 0);
+    char *p[40];
+    for (int i = 0; i < 40; i++)
+        p[i] = gv_arena_alloc(&a, i % 7 == 0 ? 200 : 24); /* several chunks, some large */
+    char outside[8];
+    char *heap = malloc(16);
+    size_t n = 0;
+    gv_arena_span *s = gv_arena_spans(&a, &tmp, &n);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_gt(n, 5);
+    for (size_t i = 1; i < n; i++)
+        ck_assert(s[i - 1].hi <= s[i].lo); /* sorted, disjoint */
+    for (int i = 0; i < 40; i++) {
+        ck_assert(gv_arena_spans_hold(s, n, p[i]));
+        ck_assert(gv_arena_spans_hold(s, n, p[i] + 23));
+    }
+    ck_assert(!gv_arena_spans_hold(s, n, outside));
+    ck_assert(!gv_arena_spans_hold(s, n, heap));
+    ck_assert(!gv_arena_spans_hold(s, n, NULL));
+    ck_assert(!gv_arena_spans_hold(s, n, (char *)s[n - 1].hi)); /* end is exclusive */
+    gv_arena empty;
+    gv_arena_init(&empty, 0);
+    ck_assert_ptr_null(gv_arena_spans(&empty, &tmp, &n));
+    ck_assert_uint_eq(n, 0);
+    ck_assert(!gv_arena_spans_hold(NULL, 0, p[0]));
+    free(heap);
+    gv_arena_free(&a);
+    gv_arena_free(&tmp);
+}
+END_TEST
+
+static int spill_into(void *ctx, gv_buf *b)
+{
+    gv_buf *sink = ctx;
+    if (sink->len > 6000)
+        return -1; /* a sink that fails after a while */
+    gv_buf_append(sink, b->data, b->len);
+    gv_buf_clear(b);
+    return 0;
+}
+
+START_TEST(buf_spills_when_it_would_grow)
+{
+    gv_buf b, sink;
+    gv_buf_init(&b);
+    gv_buf_init(&sink);
+    b.spill = spill_into;
+    b.spill_ctx = &sink;
+    b.spill_at = 1000;
+    for (int i = 0; i < 300; i++)
+        gv_buf_printf(&b, "%03d,", i % 1000); /* 1,200 bytes in all */
+    ck_assert_uint_le(b.cap, 2048); /* it spilled instead of growing */
+    gv_buf_append(&sink, b.data, b.len);
+    ck_assert_uint_eq(sink.len, 1200);
+    for (int i = 0; i < 300; i++)
+        ck_assert_int_eq(memcmp(sink.data + 4 * i, (char[5]){ (char)('0' + i / 100), (char)('0' + i / 10 % 10), (char)('0' + i % 10), ',', 0 }, 4), 0);
+    for (int i = 0; i < 3000 && !b.oom; i++)
+        gv_buf_puts(&b, "0123456789");
+    ck_assert(b.oom); /* the failing sink stops the appends */
+    ck_assert_uint_le(b.cap, 2048);
+    gv_buf_free(&b);
+    gv_buf_free(&sink);
+}
+END_TEST
+
 Suite *gv_test_suite(void)
 {
     Suite *s = suite_create("arena");
@@ -210,6 +280,8 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, limit_makes_alloc_fail);
     tcase_add_test(tc, huge_size_fails_cleanly);
     tcase_add_test(tc, buf_json_string_escapes);
+    tcase_add_test(tc, spans_hold_exactly_the_arena);
+    tcase_add_test(tc, buf_spills_when_it_would_grow);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -56,12 +56,12 @@ static void default_rule_first(gv_eval_result *res, const gv_program *p)
     }
 }
 
-static int evaluate(const gv_rules_input *r, const gv_data_input *d, gv_arena *scratch, gv_eval_result *res,
-                    gv_report_item *it)
+static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, gv_arena *scratch,
+                    gv_eval_result *res, gv_report_item *it)
 {
     gv_error err;
     gv_error_clear(&err);
-    if (gv_eval(r->prog, d->root, scratch, res, &err) < 0) {
+    if ((lazy ? gv_eval_lazy : gv_eval)(r->prog, d->root, scratch, res, &err) < 0) {
         gv_cli_error(&err);
         return -1;
     }
@@ -97,7 +97,7 @@ static int run_pairs(run_state *s)
             gv_arena_init(&scratch, 256 * 1024);
             gv_eval_result res;
             gv_report_item it;
-            int rc = evaluate(ri, &s->in.data[d], &scratch, &res, &it);
+            int rc = evaluate(ri, &s->in.data[d], 0, &scratch, &res, &it);
             if (rc == 0) {
                 s->any_fail |= res.status == GV_RS_FAIL;
                 report_pair(s, &it);
@@ -121,7 +121,11 @@ static int run_structured(run_state *s)
     gv_report_file *files = gv_arena_zalloc(&scratch, (nd ? nd : 1) * sizeof *files);
     gv_report_item *items = gv_arena_zalloc(&scratch, (nd * nr > 0 ? nd * nr : 1) * sizeof *items);
     gv_eval_result *res = gv_arena_zalloc(&scratch, (nd * nr > 0 ? nd * nr : 1) * sizeof *res);
-    int rc = files && items && res ? 0 : -1;
+    gv_arena *kept = gv_arena_zalloc(&scratch, (nd * nr > 0 ? nd * nr : 1) * sizeof *kept);
+    size_t nkept = 0;
+    /* every rule file's results wait for the report: keep them compact */
+    int lazy = s->o->format == GV_OUT_JSON;
+    int rc = files && items && res && kept ? 0 : -1;
     if (rc < 0)
         fputs("gavel validate: out of memory\n", stderr);
     for (size_t d = 0; rc == 0 && d < nd; d++) {
@@ -130,17 +134,29 @@ static int run_structured(run_state *s)
             if (!s->in.rules[r].prog)
                 continue;
             gv_report_item *it = &items[d * nr + files[d].n];
-            rc = evaluate(&s->in.rules[r], &s->in.data[d], &scratch, &res[d * nr + files[d].n], it);
+            gv_eval_result *er = &res[d * nr + files[d].n];
+            gv_arena eval;
+            gv_arena_init(&eval, 256 * 1024);
+            rc = evaluate(&s->in.rules[r], &s->in.data[d], lazy, &eval, er, it);
             if (rc == 0) {
                 s->any_fail |= it->res->status == GV_RS_FAIL;
                 files[d].n++;
             }
+            /* the results outlive the evaluation's temporaries */
+            if (rc == 0 && gv_eval_result_retain(er, &eval, &scratch) < 0)
+                kept[nkept++] = eval;
+            else
+                gv_arena_free(&eval);
         }
     }
     gv_report_sink sink = { flush_out, s };
-    if (rc == 0 && (rc = gv_report_structured(&s->out, files, nd, s->o->format, &sink)) == -1)
-        s->out.oom = 1;
-    rc = rc == -1 ? 0 : rc; /* out of memory: said by the last flush */
+    int wr = rc == 0 ? gv_report_structured(&s->out, files, nd, s->o->format, &sink) : 0;
+    if (wr == -1)
+        s->out.oom = 1; /* said, and the exit code set, by the last flush */
+    else if (wr < 0)
+        rc = -1;
+    while (nkept)
+        gv_arena_free(&kept[--nkept]);
     gv_arena_free(&scratch);
     return rc;
 }

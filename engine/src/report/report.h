@@ -55,7 +55,9 @@ typedef struct gv_report_sink {
 } gv_report_sink;
 #define GV_REPORT_SINK_CHUNK (1u << 20)
 
-/* sink (NULL: everything stays in out) receives -o json's text in pieces of
+/* For -o json the results may come from gv_eval_lazy (each rule's checks
+ * are expanded while it is written); the other formats need gv_eval's.
+ * sink (NULL: everything stays in out) receives -o json's text in pieces of
  * about GV_REPORT_SINK_CHUNK as it is made. Returns 0; -1 when memory ran
  * out (out holds nothing of the report unless the sink took part of it);
  * -2 when the sink said stop. */

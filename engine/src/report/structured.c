@@ -241,19 +241,42 @@ static void member(gv_buf *out, const char *key, int depth, int first)
     gv_buf_append(out, "\": ", 3);
 }
 
-/* v at depth, then its memory is given back and, past a megabyte, the
- * text handed to the sink: the output's memory stays bounded however many
- * checks fail (3.5 GB of JSON for 10,000 resources). */
+typedef struct spill_state {
+    const gv_report_sink *sink;
+    int failed;
+} spill_state;
+
+static int spill_to_sink(void *ctx, gv_buf *out)
+{
+    spill_state *st = ctx;
+    if (st->sink->flush(st->sink->ctx, out) < 0) {
+        st->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* v at depth, then its memory is given back. The text goes to the sink in
+ * pieces of a megabyte, even within one rule's value (tens of megabytes
+ * when references dangle), so the output's memory stays bounded however
+ * many checks fail (3.5 GB of JSON for 10,000 resources). */
 static int put_value(gv_buf *out, gv_jb *b, gv_arena_mark m, const gv_jt *v, int depth,
                      const gv_report_sink *sink)
 {
     if (b->oom)
         return -1;
+    spill_state st = { sink, 0 };
+    if (sink) {
+        out->spill = spill_to_sink;
+        out->spill_ctx = &st;
+        out->spill_at = GV_REPORT_SINK_CHUNK;
+    }
     gv_jt_render_json_at(out, v, depth);
+    out->spill = NULL;
     gv_arena_reset(b->a, m);
-    if (sink && out->len >= GV_REPORT_SINK_CHUNK)
-        return sink->flush(sink->ctx, out) < 0 ? -2 : 0;
-    return 0;
+    if (!st.failed && sink && out->len >= GV_REPORT_SINK_CHUNK)
+        spill_to_sink(&st, out);
+    return st.failed ? -2 : 0;
 }
 
 static int not_compliant_stream(gv_buf *out, gv_jb *b, const gv_report_item *items, size_t n, int depth,
@@ -266,7 +289,10 @@ static int not_compliant_stream(gv_buf *out, gv_jb *b, const gv_report_item *ite
             if (rr->status != GV_RS_FAIL)
                 continue;
             gv_arena_mark m = gv_arena_save(b->a);
-            gv_cnode *t = gv_check_tree(b->a, &items[i], rr, NULL, 0, &b->oom);
+            gv_rule_result view;
+            if (gv_rule_expand_checks(b->a, rr, &view) < 0)
+                return -1;
+            gv_cnode *t = gv_check_tree(b->a, &items[i], &view, NULL, 0, &b->oom);
             gv_cnode empty = { GV_CN_RULE, rr->rule, NULL, NULL, 0, NULL, NULL, NULL };
             gv_jt *v = rule_json(b, &items[i], t ? t : &empty);
             gv_buf_putc(out, any ? ',' : '[');

@@ -146,3 +146,38 @@ void gv_arena_reset(gv_arena *a, gv_arena_mark m)
     a->ptr = m.ptr;
     a->end = m.end;
 }
+
+static int span_cmp(const void *x, const void *y)
+{
+    const gv_arena_span *a = x, *b = y;
+    return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+gv_arena_span *gv_arena_spans(const gv_arena *a, gv_arena *into, size_t *n)
+{
+    size_t k = 0;
+    for (const gv_arena_chunk *c = a->head; c; c = c->prev)
+        k++;
+    *n = 0;
+    gv_arena_span *s = k ? gv_arena_alloc(into, k * sizeof *s) : NULL;
+    if (!s)
+        return NULL;
+    for (const gv_arena_chunk *c = a->head; c; c = c->prev)
+        s[(*n)++] = (gv_arena_span){ (uintptr_t)c->data, (uintptr_t)c->data + c->size };
+    qsort(s, *n, sizeof *s, span_cmp);
+    return s;
+}
+
+int gv_arena_spans_hold(const gv_arena_span *s, size_t n, const void *p)
+{
+    uintptr_t x = (uintptr_t)p;
+    size_t lo = 0, hi = n;
+    while (lo < hi) { /* the last span starting at or before x */
+        size_t mid = lo + (hi - lo) / 2;
+        if (s[mid].lo <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && x < s[lo - 1].hi;
+}

@@ -52,6 +52,16 @@ char *gv_arena_strdup(gv_arena *a, const char *s);
 char *gv_arena_sprintf(gv_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The address ranges of an arena's chunks, sorted, to ask cheaply whether
+ * a pointer is into the arena (copying out what must outlive it). */
+typedef struct gv_arena_span {
+    uintptr_t lo, hi; /* [lo, hi) */
+} gv_arena_span;
+/* The spans of a, allocated in into; *n their number. NULL when memory ran
+ * out (or a holds nothing: *n is then 0). */
+gv_arena_span *gv_arena_spans(const gv_arena *a, gv_arena *into, size_t *n);
+int gv_arena_spans_hold(const gv_arena_span *s, size_t n, const void *p);
+
 gv_arena_mark gv_arena_save(const gv_arena *a);
 void gv_arena_reset(gv_arena *a, gv_arena_mark m);
 

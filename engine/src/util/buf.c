@@ -29,6 +29,14 @@ int gv_buf_reserve(gv_buf *b, size_t extra)
         return 0;
     if (b->len + extra + 1 <= b->cap)
         return 1;
+    if (b->spill && b->len >= b->spill_at) {
+        if (b->spill(b->spill_ctx, b) < 0) {
+            b->oom = 1;
+            return 0;
+        }
+        if (b->len + extra + 1 <= b->cap)
+            return 1;
+    }
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1)
         cap *= 2;

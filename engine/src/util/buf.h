@@ -14,6 +14,13 @@ typedef struct gv_buf {
     size_t len;
     size_t cap;
     int oom;      /* set once an allocation failed; further appends are dropped */
+    /* Optional: when set and at least spill_at bytes are held, a growth
+     * first offers the text to spill(), which must consume it all (len 0)
+     * or return -1 (appends are then dropped, as when memory runs out).
+     * Only for append-only writers: offsets taken earlier become stale. */
+    int (*spill)(void *ctx, struct gv_buf *b);
+    void *spill_ctx;
+    size_t spill_at;
 } gv_buf;
 
 void gv_buf_init(gv_buf *b);

@@ -56,4 +56,22 @@ typedef struct gv_eval_result {
 int gv_eval(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval_result *out,
             gv_error *err);
 
+/* gv_eval, but the failed key tests of a `[ keys == q ]` filter (one per
+ * member of the map: thousands per dangling reference in a large template)
+ * stay one GV_CHECK_KEYS_BULK entry each in the rules' checks, expanded by
+ * the reader, one rule at a time, with gv_rule_expand_checks. */
+int gv_eval_lazy(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval_result *out,
+                 gv_error *err);
+
+/* Copies what res holds in scratch (its rules, checks, their values,
+ * paths and contexts, nodes made at run time) into dst, so that scratch
+ * can be freed while res is kept. Returns 0, or -1 (res unchanged, still
+ * needing scratch) when memory ran out or res holds something it cannot
+ * copy. */
+int gv_eval_result_retain(gv_eval_result *res, const gv_arena *scratch, gv_arena *dst);
+
+/* *view = *r with its bulk entries expanded (memory from a; r itself when
+ * there are none). Returns 0, or -1 when memory ran out. */
+int gv_rule_expand_checks(gv_arena *a, const gv_rule_result *r, gv_rule_result *view);
+
 #endif

@@ -441,6 +441,13 @@ int gv_expand_key_checks(gv_arena *a, gv_keys_cache *kc, gv_check **checks, uint
     return 0;
 }
 
+int gv_rule_expand_checks(gv_arena *a, const gv_rule_result *r, gv_rule_result *view)
+{
+    gv_keys_cache kc = { NULL, NULL };
+    *view = *r;
+    return gv_expand_key_checks(a, &kc, &view->checks, &view->nchecks);
+}
+
 /* [ keys == /re/ ]: the block sees each key (a string) as this. */
 static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f,
                             gv_valset *out)
