@@ -65,15 +65,27 @@ static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_re
         }
         gv_buf_printf(out, "]]. Error Message [%s]\n", msg ? msg : "");
         break;
-    default:
+    default: {
+        gv_path p0;
+        gv_val rhs = gv_check_rhs(c, &p0);
+        if (c->incomparable && c->lhs.node && rhs.node) {
+            /* cfn-guard words values it cannot compare as a retrieval
+             * error, without the custom message (probed) */
+            gv_buf_puts(out, "Property traversed until [");
+            gv_fmt_path(out, &c->lhs);
+            gv_buf_printf(out, "] in data [%s] is not compliant with [%s] due to retrieval error. Error Message "
+                               "[PathAwareValues are not comparable %s, %s]\n",
+                          it->data_name, rn, gv_fmt_type_name(c->lhs.node), gv_fmt_type_name(rhs.node));
+            break;
+        }
         gv_buf_puts(out, "Property [");
         gv_fmt_path(out, &c->lhs);
         gv_buf_printf(out, "] in data [%s] is not compliant with [%s] because provided value [", it->data_name, rn);
         value_or_empty(out, c->lhs.node);
         gv_buf_puts(out, "] did not match expected value [");
-        gv_path p0;
-        value_or_empty(out, gv_check_rhs(c, &p0).node);
+        value_or_empty(out, rhs.node);
         gv_buf_printf(out, "]. Error Message [%s]\n", msg ? msg : "");
+    }
     }
     gv_buf_free(&rule);
 }

@@ -266,6 +266,77 @@ static int eval_literal_lhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv
     return finish_values(any_pass, any_fail, some);
 }
 
+/* True when a left-hand list is compared item by item: cfn-guard compares
+ * each item of a list the query reached with a right-hand value that is
+ * not a list, for ==, != and the orderings, with or without `some`, and
+ * reports each item that fails at its own path (probed: `X == "a"` on
+ * ["a", "b"] reports X/1; on [["a"]] reports X/0, not comparable). One
+ * level only: an item that is itself a list or a map is not comparable
+ * with the value. */
+static int spreads(gv_cmp_op op, const gv_node *l, const gv_valset *r)
+{
+    if (l->kind != GV_LIST || (op != GV_OP_EQ && !is_order(op)))
+        return 0;
+    for (uint32_t j = 0; j < r->n; j++)
+        if (r->v[j].node->kind == GV_LIST)
+            return 0;
+    return 1;
+}
+
+/* One item against the right-hand values: every one must hold, or with
+ * `some` and an ordering any one (as for whole values). Returns 1 or 0,
+ * -1 on error; *failed is the value it failed against. */
+static int item_holds(gv_vm *vm, gv_cmp_op op, int opnot, int some, const gv_node *item, const gv_valset *r,
+                      uint32_t *failed, int *incomparable)
+{
+    int any = some && is_order(op);
+    for (uint32_t j = 0; j < r->n; j++) {
+        gv_cmp_result c = item->kind == GV_LIST || item->kind == GV_MAP
+                              ? GV_CMP_INCOMPARABLE
+                              : gv_compare(op, item, r->v[j].node, vm->err);
+        if (c == GV_CMP_ERROR)
+            return -1;
+        int ok = gv_cmp_holds(c, opnot);
+        if (ok == any) {
+            *failed = j;
+            *incomparable = c == GV_CMP_INCOMPARABLE;
+            return ok;
+        }
+        *failed = j;
+        *incomparable = c == GV_CMP_INCOMPARABLE;
+    }
+    return !any;
+}
+
+/* The items of the list v; each failing one is recorded. *npass counts
+ * those that hold. Returns the number that fail, or -1 on error. */
+static int64_t compare_items(gv_vm *vm, uint32_t ip, gv_cmp_op op, int opnot, int some, const gv_val *v,
+                             const gv_valset *r, uint32_t *npass)
+{
+    int64_t nfail = 0;
+    *npass = 0;
+    for (uint32_t k = 0; k < v->node->len; k++) {
+        const gv_node *item = v->node->u.items[k];
+        uint32_t j = 0;
+        int incomparable = 0;
+        int ok = item_holds(vm, op, opnot, some, item, r, &j, &incomparable);
+        if (ok < 0)
+            return -1;
+        *npass += (uint32_t)ok;
+        if (ok)
+            continue;
+        nfail++;
+        if (vm->recording) {
+            gv_val iv = { item, gv_path_index(vm->scratch, v->path, k), NULL, NULL, 0, 0 };
+            if (!iv.path)
+                return gv_vm_nomem(vm);
+            if (gv_vm_record_compare(vm, ip, &iv, &r->v[j], r, incomparable) < 0)
+                return -1;
+        }
+    }
+    return nfail;
+}
+
 int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
 {
     const gv_insn *in = &vm->p->code[ip];
@@ -335,7 +406,18 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         const gv_node *against = r.v[0].node;
         const gv_val *against_v = &r.v[0];
         int incomparable = 0;
-        if (!as_set) {
+        if (!as_set && spreads(op, l.v[i].node, &r)) {
+            /* without `some` the value holds when all its items do; with
+             * it, one item holding anywhere is enough (an empty list has
+             * none: it fails, recording nothing; probed) */
+            uint32_t npass;
+            int64_t nfail = compare_items(vm, ip, op, opnot, some, &l.v[i], &r, &npass);
+            if (nfail < 0)
+                return -1;
+            any_pass |= some ? npass > 0 : nfail == 0;
+            any_fail |= some ? npass == 0 : nfail > 0;
+            continue;
+        } else if (!as_set) {
             /* every right-hand value must hold; for `some` with an
              * ordering, one is enough (probed) */
             int any = some && is_order(op);
