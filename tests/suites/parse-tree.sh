@@ -29,6 +29,12 @@ cmp -s "$t/out.json" "$t/file.json"; check "-o writes what stdout shows" $?
 grep -q "bad.guard:3:1: expected" "$t/e"; check "syntax error names file:line:col" $?
 [ "$(wc -l < "$t/e")" -eq 1 ]; check "syntax error is one line" $?
 
+# cfn-guard rejects a rule reference in a `when` nested in a `when`
+printf 'rule p {\n    a exists\n}\nrule r {\n    when a exists {\n        when b exists {\n            p\n        }\n    }\n}\n' > "$t/nested.guard"
+"$GAVEL" parse-tree -r "$t/nested.guard" > "$t/o" 2> "$t/e"; rc=$?
+[ "$rc" -eq 5 ] && [ "$(wc -l < "$t/e")" -eq 1 ]; check "nested-when rule ref exits 5, one line" $?
+grep -q "nested.guard:7:13: a rule reference is not allowed" "$t/e"; check "nested-when rule ref names the reference" $?
+
 "$GAVEL" parse-tree -r "$t/bad.guard" -o "$t/never.json" 2>/dev/null
 [ ! -e "$t/never.json" ]; check "no output file on error" $?
 

@@ -465,6 +465,25 @@ START_TEST(error_long_type_name)
 }
 END_TEST
 
+/* cfn-guard parses a nested `when` body without rule references and any
+ * `when` body without type blocks (probed); calls and refs in conditions
+ * stay legal. */
+START_TEST(error_clause_placement)
+{
+    parse_fails("rule r {\n  when a exists {\n    when b exists {\n      p\n    }\n  }\n}\n",
+                "t.guard:4:7: a rule reference is not allowed in a 'when' block nested in another 'when' block (cfn-guard rejects it)");
+    parse_fails("when a exists {\n  when b exists {\n    c exists or not p\n  }\n}\n",
+                "t.guard:3:17: a rule reference is not allowed in a 'when' block nested in another 'when' block (cfn-guard rejects it)");
+    parse_fails("rule r {\n  when a exists {\n    A::B::C { c exists }\n  }\n}\n",
+                "t.guard:3:5: a type block is allowed only in a rule body or at file level");
+    parse_fails("rule r {\n  A::B::C {\n    A::B::C { c exists }\n  }\n}\n",
+                "t.guard:3:5: a type block is allowed only in a rule body or at file level");
+    parse_ok("rule r {\n  when a exists {\n    when p {\n      q(1)\n    }\n    p\n  }\n}\n");
+    parse_ok("when a exists {\n  p\n}\nA::B::C { c exists }\n");
+    parse_ok("rule r {\n  a[ when b exists { c exists } ] exists\n}\n");
+}
+END_TEST
+
 START_TEST(error_spaced_dot)
 {
     parse_fails("rule r { a . b exists }",
@@ -609,6 +628,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(te, error_mixed_range);
     tcase_add_test(te, error_long_type_name);
     tcase_add_test(te, error_spaced_dot);
+    tcase_add_test(te, error_clause_placement);
     tcase_add_test(te, error_lexer_reason_reported);
     tcase_add_test(te, error_zero_arg_call);
     tcase_add_test(te, error_trailing_comma);

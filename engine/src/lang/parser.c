@@ -233,6 +233,24 @@ static int parse_block(gv_parser *p, gv_block *b, int ctx)
     return 1;
 }
 
+/* The context of a `when` body. cfn-guard parses the body of a `when` in a
+ * rule body (or at file level) with a clause parser that takes rule
+ * references but no type blocks, and a `when` inside that with one that
+ * takes neither; in blocks and filters nothing changes (probed). */
+static int when_body_ctx(int ctx)
+{
+    switch (ctx) {
+    case GV_CTX_RULE:
+    case GV_CTX_FILE:
+        return GV_CTX_WHEN;
+    case GV_CTX_WHEN:
+    case GV_CTX_WHEN_NESTED:
+        return GV_CTX_WHEN_NESTED;
+    default:
+        return GV_CTX_BLOCK;
+    }
+}
+
 static gv_clause *parse_when(gv_parser *p, int ctx)
 {
     gv_clause *c = new_clause(p, GV_CL_WHEN, p->tok.loc);
@@ -241,7 +259,7 @@ static gv_clause *parse_when(gv_parser *p, int ctx)
     gv_p_advance(p);                      /* when */
     if (!gv_p_parse_cnf(p, &c->u.when.conds, GV_CTX_COND, GV_TOK_LBRACE))
         return NULL;
-    return parse_block(p, &c->u.when.body, ctx == GV_CTX_BLOCK ? GV_CTX_BLOCK : GV_CTX_RULE) ? c : NULL;
+    return parse_block(p, &c->u.when.body, when_body_ctx(ctx)) ? c : NULL;
 }
 
 static gv_clause *parse_type_block(gv_parser *p)
@@ -287,7 +305,7 @@ static gv_clause *parse_rule_call(gv_parser *p, gv_loc loc, int negated)
  * (in `when` conditions) the '{' may follow on the same line (probed). */
 static int ref_allowed(const gv_parser *p, int ctx)
 {
-    if (ctx != GV_CTX_RULE && ctx != GV_CTX_COND)
+    if (ctx != GV_CTX_RULE && ctx != GV_CTX_COND && ctx != GV_CTX_WHEN && ctx != GV_CTX_WHEN_NESTED)
         return 0;
     for (size_t i = p->prev_end; i < p->tok.start; i++)
         if (p->lx.src[i] == '\n' || p->lx.src[i] == '#')
@@ -327,6 +345,11 @@ static gv_clause *parse_query_clause(gv_parser *p, gv_loc loc, int negated, int 
     }
     if (q->n == 1 && q->steps[0].kind == GV_STEP_KEY && !q->steps[0].quoted && !some &&
         ref_allowed(p, ctx)) {
+        if (ctx == GV_CTX_WHEN_NESTED) {
+            gv_p_error_at(p, loc, "a rule reference is not allowed in a 'when' block nested in "
+                                  "another 'when' block (cfn-guard rejects it)");
+            return NULL;
+        }
         gv_clause *c = new_clause(p, GV_CL_RULE_REF, loc);
         if (!c)
             return NULL;
@@ -345,8 +368,12 @@ static gv_clause *parse_clause(gv_parser *p, int ctx)
 {
     if (ctx != GV_CTX_COND && gv_p_is_kw(p, GV_KW_WHEN))
         return parse_when(p, ctx);
-    if (ctx != GV_CTX_COND && p->tok.kind == GV_TOK_TYPENAME)
+    if ((ctx == GV_CTX_RULE || ctx == GV_CTX_FILE) && p->tok.kind == GV_TOK_TYPENAME)
         return parse_type_block(p);
+    if (ctx != GV_CTX_COND && p->tok.kind == GV_TOK_TYPENAME) {
+        gv_p_error_at(p, p->tok.loc, "a type block is allowed only in a rule body or at file level");
+        return NULL;
+    }
     gv_loc loc = p->tok.loc;
     int negated = 0;
     if (gv_p_is_kw(p, GV_KW_NOT) || p->tok.kind == GV_TOK_BANG) {

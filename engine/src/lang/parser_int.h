@@ -46,15 +46,19 @@ gv_str gv_p_str(const gv_token *t);
 void gv_p_oom(gv_parser *p);
 
 /* Clause contexts. cfn-guard accepts a bare rule reference only directly
- * in a rule body or a `when` body (not one nested in a block clause or a
- * type block) and in `when` conditions; elsewhere a bare name is a query
- * missing its operator (probed). */
+ * in a rule body, in the body of a `when` that sits directly in a rule body
+ * or at file level, and in `when` conditions; in a `when` nested in another
+ * `when` it is a parse error, elsewhere a bare name is a query missing its
+ * operator. Type blocks are accepted only in rule bodies and at file level
+ * (all probed). */
 enum {
     GV_CTX_BLOCK = 0,     /* block clause / type block body: no rule refs */
     GV_CTX_COND = 1,      /* `when` conditions: no block clauses */
     GV_CTX_FILTER = 2,    /* inside query [ ... ]: no rule refs */
-    GV_CTX_RULE = 3,      /* rule body, `when` body */
+    GV_CTX_RULE = 3,      /* rule body */
     GV_CTX_FILE = 4,      /* file-level clauses of the default rule */
+    GV_CTX_WHEN = 5,      /* `when` body in a rule body or at file level */
+    GV_CTX_WHEN_NESTED = 6, /* `when` body inside another `when` body */
 };
 
 int gv_p_parse_cnf(gv_parser *p, gv_cnf *out, int ctx, gv_tok_kind stop);
