@@ -153,7 +153,8 @@ static int eval_block(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame
 {
     const gv_insn *in = &vm->p->code[ip];
     int some = (in->flags & GV_FLAG_SOME) != 0;
-    gv_valset l = { 0 };
+    gv_val lbuf[GV_SMALL_SET];
+    gv_valset l = { lbuf, 0, GV_SMALL_SET, 0, 0 };
     if (gv_vm_quiet_query(vm, in->a, self, f, &l) < 0)
         return -1;
     if (l.n == 0)

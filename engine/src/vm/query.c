@@ -20,7 +20,7 @@ static int nomem(gv_vm *vm)
     return -1;
 }
 
-static int push(gv_vm *vm, gv_valset *out, gv_val v)
+static inline int push(gv_vm *vm, gv_valset *out, gv_val v)
 {
     return gv_valset_push(vm->scratch, out, v) ? 0 : nomem(vm);
 }
@@ -533,13 +533,20 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
 #define LOCAL_VALS 4
 
 /* Hands the final set to out: moved when out is empty and the set is the
- * query's own arena array, else copied. */
+ * query's own arena array, else copied (in one block when out has room:
+ * callers often pass storage of their own). */
 static int give(gv_vm *vm, gv_valset *out, const gv_valset *cur, int own)
 {
     if (own && out->n == 0 && out->cap == 0 && cur->n) {
         out->v = cur->v;
         out->n = cur->n;
         out->cap = cur->cap;
+        return 0;
+    }
+    if (cur->n <= out->cap - out->n) {
+        if (cur->n)
+            memcpy(out->v + out->n, cur->v, cur->n * sizeof *cur->v);
+        out->n += cur->n;
         return 0;
     }
     for (uint32_t i = 0; i < cur->n; i++)

@@ -60,6 +60,12 @@ typedef struct gv_vm {
     uint32_t sp, stack_cap;
 } gv_vm;
 
+/* Values a clause keeps on the C stack for its left-hand query: nearly
+ * always one or two (a set grows into the scratch arena past that). Only
+ * for sets no recorded check points into (checks copy the values, but keep
+ * rhs_all as a pointer). */
+#define GV_SMALL_SET 4
+
 /* Nesting of blocks and rule references, bounded so that deep rules end
  * with an error instead of overflowing the C stack. */
 #define GV_MAX_EVAL_DEPTH 4096
