@@ -23,6 +23,10 @@ static const gv_valset *force_let(gv_vm *vm, const gv_frame *f, uint32_t slot);
  * one zeroed block (one allocation per rule run or call). */
 static gv_frame new_frame(gv_vm *vm, const gv_valset *params, uint32_t nparams)
 {
+    if (!vm->local_lets) { /* no let inside a rule: no slot is ever read or written through a frame */
+        gv_frame none = { NULL, params, nparams, NULL };
+        return none;
+    }
     size_t n = vm->p->nslots ? vm->p->nslots : 1;
     _Static_assert(sizeof(gv_pending_let) % _Alignof(gv_valset) == 0, "slots follow the pending lets");
     gv_pending_let *pending = gv_arena_zalloc(vm->scratch, n * (sizeof(gv_pending_let) + sizeof(gv_valset)));
@@ -259,6 +263,9 @@ static int eval_rule_ref(gv_vm *vm, uint32_t ip, const gv_val *self)
     return pass ? GV_PASS : GV_FAIL;
 }
 
+/* Arguments of a call kept on the C stack (more go to the arena). */
+#define CALL_ARGS 4
+
 /* A parameterised rule declared more than once: cfn-guard calls the last
  * declaration (probed). `not` before a call is ignored (compile.c). */
 static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
@@ -268,9 +275,16 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
     const gv_ref *r = &p->refs[in->a];
     if (r->n == 0)
         return fail_unmatched(vm, ip, r, 1);
-    gv_valset *args = gv_arena_zalloc(vm->scratch, (in->c ? in->c : 1) * sizeof *args);
+    /* the arguments live as long as the call: on the C stack when few,
+     * one value each before they grow into the arena (nothing kept after
+     * the call points into them: queries of a parameter copy its values) */
+    gv_valset few[CALL_ARGS];
+    gv_val first[CALL_ARGS];
+    gv_valset *args = in->c <= CALL_ARGS ? few : gv_arena_zalloc(vm->scratch, in->c * sizeof *args);
     if (!args)
         return gv_vm_nomem(vm);
+    for (uint32_t i = 0; i < in->c && args == few; i++)
+        args[i] = (gv_valset){ &first[i], 0, 1, 0, 0 };
     for (uint32_t i = 0; i < in->c; i++) {
         uint32_t operand = p->args[in->b + i];
         if (gv_vm_operand(vm, operand, self, f, &args[i]) < 0)
@@ -286,7 +300,7 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
     if (d->nparams != in->c)
         return fail_unmatched(vm, ip, r, 1);
     gv_frame callee = new_frame(vm, args, in->c);
-    if (!callee.slots || !callee.pending)
+    if (vm->local_lets && (!callee.slots || !callee.pending))
         return gv_vm_nomem(vm);
     gv_ctx_frame fr = { ip, vm->ctx, NULL };
     vm->ctx = &fr;
@@ -332,22 +346,28 @@ static const gv_valset *force_let(gv_vm *vm, const gv_frame *f, uint32_t slot)
     return &f->slots[slot];
 }
 
-static int push_status(gv_vm *vm, int st, uint32_t mark)
+/* Grows the status stack (rarely: it is reused by every block). */
+static int grow_status(gv_vm *vm)
 {
-    if (vm->sp == vm->stack_cap) {
-        uint32_t cap = vm->stack_cap ? vm->stack_cap * 2 : 64;
-        int *stack = gv_arena_alloc(vm->scratch, cap * sizeof *stack);
-        uint32_t *marks = gv_arena_alloc(vm->scratch, cap * sizeof *marks);
-        if (!stack || !marks)
-            return gv_vm_nomem(vm);
-        if (vm->sp) {
-            memcpy(stack, vm->stack, vm->sp * sizeof *stack);
-            memcpy(marks, vm->marks, vm->sp * sizeof *marks);
-        }
-        vm->stack = stack;
-        vm->marks = marks;
-        vm->stack_cap = cap;
+    uint32_t cap = vm->stack_cap ? vm->stack_cap * 2 : 64;
+    int *stack = gv_arena_alloc(vm->scratch, cap * sizeof *stack);
+    uint32_t *marks = gv_arena_alloc(vm->scratch, cap * sizeof *marks);
+    if (!stack || !marks)
+        return gv_vm_nomem(vm);
+    if (vm->sp) {
+        memcpy(stack, vm->stack, vm->sp * sizeof *stack);
+        memcpy(marks, vm->marks, vm->sp * sizeof *marks);
     }
+    vm->stack = stack;
+    vm->marks = marks;
+    vm->stack_cap = cap;
+    return 0;
+}
+
+static inline int push_status(gv_vm *vm, int st, uint32_t mark)
+{
+    if (vm->sp == vm->stack_cap && grow_status(vm) < 0)
+        return -1;
     vm->marks[vm->sp] = mark;
     vm->stack[vm->sp++] = st;
     return 0;
@@ -455,7 +475,7 @@ static int eval_rule_decl(gv_vm *vm, uint32_t d)
     }
     vm->rule_state[d] = 1;
     gv_frame frame = new_frame(vm, NULL, 0);
-    if (!frame.slots || !frame.pending)
+    if (vm->local_lets && (!frame.slots || !frame.pending))
         return gv_vm_nomem(vm);
     int st = GV_PASS;
     if (rd->when_block != GV_NONE) {
@@ -502,6 +522,8 @@ int gv_eval(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval
     vm.rule_status = (gv_status *)(void *)(vm.globals + nslots);
     vm.global_state = (uint8_t *)(vm.rule_status + nrules);
     vm.rule_state = vm.global_state + nslots;
+    for (uint32_t i = 0; i < p->nslots && !vm.local_lets; i++)
+        vm.local_lets = p->global_operand[i] == GV_NONE;
     int any_pass = 0, any_fail = 0;
     gv_keys_cache keys = { NULL, NULL };
     for (uint32_t d = 0; d < p->nrules; d++) {

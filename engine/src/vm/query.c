@@ -543,10 +543,13 @@ static int give(gv_vm *vm, gv_valset *out, const gv_valset *cur, int own)
         out->cap = cur->cap;
         return 0;
     }
-    if (cur->n <= out->cap - out->n) {
-        if (cur->n)
-            memcpy(out->v + out->n, cur->v, cur->n * sizeof *cur->v);
-        out->n += cur->n;
+    uint32_t n = out->n, k = cur->n;
+    if (k <= out->cap - n) {
+        gv_val *to = out->v + n;
+        const gv_val *from = cur->v;
+        for (uint32_t i = 0; i < k; i++) /* mostly one value: no memcpy call */
+            to[i] = from[i];
+        out->n = n + k;
         return 0;
     }
     for (uint32_t i = 0; i < cur->n; i++)

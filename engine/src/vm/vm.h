@@ -58,6 +58,7 @@ typedef struct gv_vm {
     int *stack;
     uint32_t *marks;           /* checks recorded before each pushed status */
     uint32_t sp, stack_cap;
+    int local_lets;            /* some let stands inside a rule: frames need slots */
 } gv_vm;
 
 /* Values a clause keeps on the C stack for its left-hand query: nearly
