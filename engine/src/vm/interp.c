@@ -414,6 +414,15 @@ static int eval_clause(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_fram
     }
 }
 
+/* `clause; C_AND 1; END`: filters, one-clause conditions, most called
+ * rules. The block's status is the clause's (AND of one status), so the
+ * status stack is not needed. */
+static int is_one_clause(const gv_insn *in)
+{
+    return in[1].op == GV_I_C_AND && in[1].a == 1 && in[2].op == GV_I_END && !(in->flags & GV_FLAG_OR_NEXT) &&
+           in->op != GV_I_C_LET && in->op != GV_I_C_AND && in->op != GV_I_C_OR && in->op != GV_I_END;
+}
+
 int gv_vm_block(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f)
 {
     const gv_program *p = vm->p;
@@ -423,9 +432,18 @@ int gv_vm_block(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
         vm->depth--;
         return -1;
     }
+    uint32_t first = p->blocks[block];
+    if (is_one_clause(&p->code[first])) {
+        uint32_t mark = vm->nchecks;
+        int st = eval_clause(vm, first, self, f);
+        if (st >= 0 && st != GV_FAIL)
+            vm->nchecks = mark; /* a clause that did not fail reports nothing */
+        vm->depth--;
+        return st;
+    }
     uint32_t base = vm->sp;
     int result = -1;
-    for (uint32_t ip = p->blocks[block];; ip++) {
+    for (uint32_t ip = first;; ip++) {
         const gv_insn *in = &p->code[ip];
         if (in->op == GV_I_END) {
             result = vm->sp > base ? vm->stack[vm->sp - 1] : GV_SKIP;
@@ -522,6 +540,12 @@ int gv_eval(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval
     vm.rule_status = (gv_status *)(void *)(vm.globals + nslots);
     vm.global_state = (uint8_t *)(vm.rule_status + nrules);
     vm.rule_state = vm.global_state + nslots;
+    /* the status stack starts here: most evaluations never grow it */
+    int stack0[64];
+    uint32_t marks0[64];
+    vm.stack = stack0;
+    vm.marks = marks0;
+    vm.stack_cap = 64;
     for (uint32_t i = 0; i < p->nslots && !vm.local_lets; i++)
         vm.local_lets = p->global_operand[i] == GV_NONE;
     int any_pass = 0, any_fail = 0;
