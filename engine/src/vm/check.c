@@ -96,7 +96,8 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
                 ok = !ok;
             any_pass |= ok;
             any_fail |= !ok;
-            if (!ok && gv_vm_record(vm, ip, &l.v[i], NULL, n ? GV_CHECK_COMPARE : GV_CHECK_UNRESOLVED) < 0)
+            if (!ok && vm->recording &&
+                gv_vm_record(vm, ip, &l.v[i], NULL, n ? GV_CHECK_COMPARE : GV_CHECK_UNRESOLVED) < 0)
                 return -1;
         }
         st = finish_values(any_pass, any_fail, some);

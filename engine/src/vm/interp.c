@@ -86,7 +86,7 @@ const gv_valset *gv_vm_var(gv_vm *vm, const gv_insn *in, const gv_frame *f)
         return NULL;
     }
     vm->global_state[slot] = 1;
-    gv_valset v = { 0 };
+    gv_valset v = { &vm->global_first[slot], 0, 1, 0, 0 }; /* most lets hold one value */
     int saved = vm->recording;
     vm->recording = 0;
     int r = gv_vm_operand(vm, p->global_operand[slot], &vm->root, NULL, &v);
@@ -96,19 +96,6 @@ const gv_valset *gv_vm_var(gv_vm *vm, const gv_insn *in, const gv_frame *f)
     vm->globals[slot] = v;
     vm->global_state[slot] = 2;
     return &vm->globals[slot];
-}
-
-/* Queries run their filters as clause blocks: what fails in a filter only
- * filters, it is not a failure of the rule to report. */
-int gv_vm_quiet_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f, gv_valset *out)
-{
-    int saved = vm->recording, saved_keys = vm->keys_recording;
-    vm->keys_recording = vm->recording;
-    vm->recording = 0;
-    int r = gv_vm_query(vm, block, self, f, out);
-    vm->recording = saved;
-    vm->keys_recording = saved_keys;
-    return r;
 }
 
 int gv_vm_operand(gv_vm *vm, uint32_t operand, const gv_val *self, const gv_frame *f, gv_valset *out)
@@ -263,6 +250,33 @@ static int eval_rule_ref(gv_vm *vm, uint32_t ip, const gv_val *self)
     return pass ? GV_PASS : GV_FAIL;
 }
 
+/* An argument written as a bare `%v` (`is_cfn_hook(%INPUT_DOCUMENT, ...)`)
+ * is the variable's own set, shared instead of copied: arguments are only
+ * read (literals, changed below, are not variables). The variable is
+ * looked up as the operand's query would (recording off, key filters of a
+ * let it forces recording as the clause does); the query's cut and
+ * filtered marks are never read from a parameter. 1 when shared, 0 when
+ * the operand is something else, -1 on error. */
+static int share_var(gv_vm *vm, uint32_t operand, const gv_frame *f, gv_valset *arg)
+{
+    const gv_operand *o = &vm->p->operands[operand];
+    if (o->kind != GV_OPND_QUERY)
+        return 0;
+    const gv_insn *q = &vm->p->code[vm->p->blocks[o->idx]];
+    if (q[0].op != GV_I_Q_VAR || q[1].op != GV_I_END)
+        return 0;
+    int saved = vm->recording, saved_keys = vm->keys_recording;
+    vm->keys_recording = vm->recording;
+    vm->recording = 0;
+    const gv_valset *var = gv_vm_var(vm, q, f);
+    vm->recording = saved;
+    vm->keys_recording = saved_keys;
+    if (!var)
+        return -1;
+    *arg = *var;
+    return 1;
+}
+
 /* Arguments of a call kept on the C stack (more go to the arena). */
 #define CALL_ARGS 4
 
@@ -287,7 +301,8 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
         args[i] = (gv_valset){ &first[i], 0, 1, 0, 0 };
     for (uint32_t i = 0; i < in->c; i++) {
         uint32_t operand = p->args[in->b + i];
-        if (gv_vm_operand(vm, operand, self, f, &args[i]) < 0)
+        int shared = share_var(vm, operand, f, &args[i]);
+        if (shared < 0 || (!shared && gv_vm_operand(vm, operand, self, f, &args[i]) < 0))
             return -1;
         /* a literal written as the argument compares like a query's value
          * inside the callee (a variable bound to a literal stays literal;
@@ -526,17 +541,18 @@ int gv_eval(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval
     uint32_t nslots = p->nslots ? p->nslots : 1, nrules = p->nrules ? p->nrules : 1;
     /* the per-document state in one zeroed block, widest members first (a
      * hook evaluates 237 small files per document: allocations add up) */
-    size_t bytes = nrules * sizeof *out->rules + nslots * sizeof *vm.globals +
+    size_t bytes = nrules * sizeof *out->rules + nslots * sizeof *vm.global_first + nslots * sizeof *vm.globals +
                    nrules * sizeof *vm.rule_status + nslots + nrules;
     char *mem = gv_arena_zalloc(scratch, bytes);
     out->nrules = 0;
     out->status = GV_RS_SKIP;
     if (!mem)
         return gv_vm_nomem(&vm);
-    _Static_assert(sizeof(gv_rule_result) % _Alignof(gv_valset) == 0 &&
+    _Static_assert(sizeof(gv_rule_result) % _Alignof(gv_val) == 0 && sizeof(gv_val) % _Alignof(gv_valset) == 0 &&
                    sizeof(gv_valset) % _Alignof(gv_status) == 0, "laid out widest first");
     out->rules = (gv_rule_result *)(void *)mem;
-    vm.globals = (gv_valset *)(void *)(out->rules + nrules);
+    vm.global_first = (gv_val *)(void *)(out->rules + nrules);
+    vm.globals = (gv_valset *)(void *)(vm.global_first + nslots);
     vm.rule_status = (gv_status *)(void *)(vm.globals + nslots);
     vm.global_state = (uint8_t *)(vm.rule_status + nrules);
     vm.rule_state = vm.global_state + nslots;
@@ -567,7 +583,7 @@ int gv_eval(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval
         r->status = (gv_rstatus)st;
         r->checks = vm.checks;
         r->nchecks = vm.nchecks;
-        if (gv_expand_key_checks(scratch, &keys, &r->checks, &r->nchecks) < 0)
+        if (r->nchecks && gv_expand_key_checks(scratch, &keys, &r->checks, &r->nchecks) < 0)
             return gv_vm_nomem(&vm);
         any_pass |= st == GV_PASS;
         any_fail |= st == GV_FAIL;
