@@ -137,6 +137,25 @@ START_TEST(reset_to_empty_mark)
 }
 END_TEST
 
+START_TEST(reset_keeps_one_chunk_for_reuse)
+{
+    gv_arena a;
+    gv_arena_init(&a, 1024);
+    gv_arena_mark m = gv_arena_save(&a);
+    char *first = gv_arena_alloc(&a, 100);
+    gv_arena_alloc(&a, 4096); /* a chunk of its own: freed, not kept */
+    gv_arena_reset(&a, m);
+    ck_assert_uint_eq(a.total, 0);
+    ck_assert_ptr_nonnull(a.spare);
+    char *again = gv_arena_alloc(&a, 100);
+    ck_assert_ptr_eq(again, first); /* the kept chunk, from its start */
+    ck_assert_ptr_null(a.spare);
+    ck_assert_uint_eq(a.total, 1024);
+    gv_arena_free(&a);
+    ck_assert_ptr_null(a.spare);
+}
+END_TEST
+
 START_TEST(large_block_gets_own_chunk)
 {
     gv_arena a;
@@ -276,6 +295,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, memdup_and_sprintf);
     tcase_add_test(tc, reset_frees_chunks_after_mark);
     tcase_add_test(tc, reset_to_empty_mark);
+    tcase_add_test(tc, reset_keeps_one_chunk_for_reuse);
     tcase_add_test(tc, large_block_gets_own_chunk);
     tcase_add_test(tc, limit_makes_alloc_fail);
     tcase_add_test(tc, huge_size_fails_cleanly);

@@ -26,6 +26,8 @@ void gv_arena_free(gv_arena *a)
         free(c);
         c = p;
     }
+    free(a->spare);
+    a->spare = NULL;
     a->head = NULL;
     a->ptr = a->end = NULL;
     a->total = 0;
@@ -40,9 +42,11 @@ static int arena_grow(gv_arena *a, size_t need)
         return 0;
     if (a->limit && a->total + size > a->limit)
         return 0;
-    gv_arena_chunk *c = malloc(sizeof *c + size);
+    gv_arena_chunk *c = a->spare && a->spare->size == size ? a->spare : malloc(sizeof *c + size);
     if (!c)
         return 0;
+    if (c == a->spare)
+        a->spare = NULL;
     c->size = size;
     c->prev = a->head;
     a->total += size;
@@ -136,11 +140,16 @@ gv_arena_mark gv_arena_save(const gv_arena *a)
 
 void gv_arena_reset(gv_arena *a, gv_arena_mark m)
 {
-    /* Chunks pushed after the mark are freed whole. */
+    /* Chunks pushed after the mark are freed whole, but one of the default
+     * size is kept: an evaluation per document (the hook case: 237 small
+     * ones) would otherwise malloc and free a chunk every time. */
     while (a->head && a->head != m.head) {
         gv_arena_chunk *p = a->head->prev;
         a->total -= a->head->size;
-        free(a->head);
+        if (!a->spare && a->head->size == a->chunk_size)
+            a->spare = a->head;
+        else
+            free(a->head);
         a->head = p;
     }
     a->ptr = m.ptr;

@@ -53,7 +53,8 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
      * combined, as `not exists` does (probed) */
     int opnot = ((in->flags & GV_FLAG_OPNOT) != 0) ^ ((in->flags & GV_FLAG_NOT) != 0);
     int some = (in->flags & GV_FLAG_SOME) != 0;
-    gv_valset l = { 0 };
+    gv_val lbuf[GV_SMALL_SET];
+    gv_valset l = { lbuf, 0, GV_SMALL_SET, 0, 0 };
     if (gv_vm_quiet_query(vm, in->a, self, f, &l) < 0)
         return -1;
     gv_status st;
@@ -95,7 +96,8 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
                 ok = !ok;
             any_pass |= ok;
             any_fail |= !ok;
-            if (!ok && gv_vm_record(vm, ip, &l.v[i], NULL, n ? GV_CHECK_COMPARE : GV_CHECK_UNRESOLVED) < 0)
+            if (!ok && vm->recording &&
+                gv_vm_record(vm, ip, &l.v[i], NULL, n ? GV_CHECK_COMPARE : GV_CHECK_UNRESOLVED) < 0)
                 return -1;
         }
         st = finish_values(any_pass, any_fail, some);
@@ -342,7 +344,8 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
     const gv_insn *in = &vm->p->code[ip];
     gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
     int opnot = (in->flags & GV_FLAG_OPNOT) != 0, some = (in->flags & GV_FLAG_SOME) != 0;
-    gv_valset l = { 0 }, r = { 0 };
+    gv_val lbuf[GV_SMALL_SET];
+    gv_valset l = { lbuf, 0, GV_SMALL_SET, 0, 0 }, r = { 0 }; /* checks point into r (rhs_all) */
     if (gv_vm_quiet_query(vm, in->a, self, f, &l) < 0)
         return -1;
     /* the right side is evaluated even when the left is empty: an error

@@ -23,6 +23,10 @@ static const gv_valset *force_let(gv_vm *vm, const gv_frame *f, uint32_t slot);
  * one zeroed block (one allocation per rule run or call). */
 static gv_frame new_frame(gv_vm *vm, const gv_valset *params, uint32_t nparams)
 {
+    if (!vm->local_lets) { /* no let inside a rule: no slot is ever read or written through a frame */
+        gv_frame none = { NULL, params, nparams, NULL };
+        return none;
+    }
     size_t n = vm->p->nslots ? vm->p->nslots : 1;
     _Static_assert(sizeof(gv_pending_let) % _Alignof(gv_valset) == 0, "slots follow the pending lets");
     gv_pending_let *pending = gv_arena_zalloc(vm->scratch, n * (sizeof(gv_pending_let) + sizeof(gv_valset)));
@@ -82,7 +86,7 @@ const gv_valset *gv_vm_var(gv_vm *vm, const gv_insn *in, const gv_frame *f)
         return NULL;
     }
     vm->global_state[slot] = 1;
-    gv_valset v = { 0 };
+    gv_valset v = { &vm->global_first[slot], 0, 1, 0, 0 }; /* most lets hold one value */
     int saved = vm->recording;
     vm->recording = 0;
     int r = gv_vm_operand(vm, p->global_operand[slot], &vm->root, NULL, &v);
@@ -92,19 +96,6 @@ const gv_valset *gv_vm_var(gv_vm *vm, const gv_insn *in, const gv_frame *f)
     vm->globals[slot] = v;
     vm->global_state[slot] = 2;
     return &vm->globals[slot];
-}
-
-/* Queries run their filters as clause blocks: what fails in a filter only
- * filters, it is not a failure of the rule to report. */
-int gv_vm_quiet_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f, gv_valset *out)
-{
-    int saved = vm->recording, saved_keys = vm->keys_recording;
-    vm->keys_recording = vm->recording;
-    vm->recording = 0;
-    int r = gv_vm_query(vm, block, self, f, out);
-    vm->recording = saved;
-    vm->keys_recording = saved_keys;
-    return r;
 }
 
 int gv_vm_operand(gv_vm *vm, uint32_t operand, const gv_val *self, const gv_frame *f, gv_valset *out)
@@ -153,7 +144,8 @@ static int eval_block(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame
 {
     const gv_insn *in = &vm->p->code[ip];
     int some = (in->flags & GV_FLAG_SOME) != 0;
-    gv_valset l = { 0 };
+    gv_val lbuf[GV_SMALL_SET];
+    gv_valset l = { lbuf, 0, GV_SMALL_SET, 0, 0 };
     if (gv_vm_quiet_query(vm, in->a, self, f, &l) < 0)
         return -1;
     if (l.n == 0)
@@ -258,6 +250,36 @@ static int eval_rule_ref(gv_vm *vm, uint32_t ip, const gv_val *self)
     return pass ? GV_PASS : GV_FAIL;
 }
 
+/* An argument written as a bare `%v` (`is_cfn_hook(%INPUT_DOCUMENT, ...)`)
+ * is the variable's own set, shared instead of copied: arguments are only
+ * read (literals, changed below, are not variables). The variable is
+ * looked up as the operand's query would (recording off, key filters of a
+ * let it forces recording as the clause does); the query's cut and
+ * filtered marks are never read from a parameter. 1 when shared, 0 when
+ * the operand is something else, -1 on error. */
+static int share_var(gv_vm *vm, uint32_t operand, const gv_frame *f, gv_valset *arg)
+{
+    const gv_operand *o = &vm->p->operands[operand];
+    if (o->kind != GV_OPND_QUERY)
+        return 0;
+    const gv_insn *q = &vm->p->code[vm->p->blocks[o->idx]];
+    if (q[0].op != GV_I_Q_VAR || q[1].op != GV_I_END)
+        return 0;
+    int saved = vm->recording, saved_keys = vm->keys_recording;
+    vm->keys_recording = vm->recording;
+    vm->recording = 0;
+    const gv_valset *var = gv_vm_var(vm, q, f);
+    vm->recording = saved;
+    vm->keys_recording = saved_keys;
+    if (!var)
+        return -1;
+    *arg = *var;
+    return 1;
+}
+
+/* Arguments of a call kept on the C stack (more go to the arena). */
+#define CALL_ARGS 4
+
 /* A parameterised rule declared more than once: cfn-guard calls the last
  * declaration (probed). `not` before a call is ignored (compile.c). */
 static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
@@ -267,12 +289,20 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
     const gv_ref *r = &p->refs[in->a];
     if (r->n == 0)
         return fail_unmatched(vm, ip, r, 1);
-    gv_valset *args = gv_arena_zalloc(vm->scratch, (in->c ? in->c : 1) * sizeof *args);
+    /* the arguments live as long as the call: on the C stack when few,
+     * one value each before they grow into the arena (nothing kept after
+     * the call points into them: queries of a parameter copy its values) */
+    gv_valset few[CALL_ARGS];
+    gv_val first[CALL_ARGS];
+    gv_valset *args = in->c <= CALL_ARGS ? few : gv_arena_zalloc(vm->scratch, in->c * sizeof *args);
     if (!args)
         return gv_vm_nomem(vm);
+    for (uint32_t i = 0; i < in->c && args == few; i++)
+        args[i] = (gv_valset){ &first[i], 0, 1, 0, 0 };
     for (uint32_t i = 0; i < in->c; i++) {
         uint32_t operand = p->args[in->b + i];
-        if (gv_vm_operand(vm, operand, self, f, &args[i]) < 0)
+        int shared = share_var(vm, operand, f, &args[i]);
+        if (shared < 0 || (!shared && gv_vm_operand(vm, operand, self, f, &args[i]) < 0))
             return -1;
         /* a literal written as the argument compares like a query's value
          * inside the callee (a variable bound to a literal stays literal;
@@ -285,7 +315,7 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
     if (d->nparams != in->c)
         return fail_unmatched(vm, ip, r, 1);
     gv_frame callee = new_frame(vm, args, in->c);
-    if (!callee.slots || !callee.pending)
+    if (vm->local_lets && (!callee.slots || !callee.pending))
         return gv_vm_nomem(vm);
     gv_ctx_frame fr = { ip, vm->ctx, NULL };
     vm->ctx = &fr;
@@ -331,22 +361,28 @@ static const gv_valset *force_let(gv_vm *vm, const gv_frame *f, uint32_t slot)
     return &f->slots[slot];
 }
 
-static int push_status(gv_vm *vm, int st, uint32_t mark)
+/* Grows the status stack (rarely: it is reused by every block). */
+static int grow_status(gv_vm *vm)
 {
-    if (vm->sp == vm->stack_cap) {
-        uint32_t cap = vm->stack_cap ? vm->stack_cap * 2 : 64;
-        int *stack = gv_arena_alloc(vm->scratch, cap * sizeof *stack);
-        uint32_t *marks = gv_arena_alloc(vm->scratch, cap * sizeof *marks);
-        if (!stack || !marks)
-            return gv_vm_nomem(vm);
-        if (vm->sp) {
-            memcpy(stack, vm->stack, vm->sp * sizeof *stack);
-            memcpy(marks, vm->marks, vm->sp * sizeof *marks);
-        }
-        vm->stack = stack;
-        vm->marks = marks;
-        vm->stack_cap = cap;
+    uint32_t cap = vm->stack_cap ? vm->stack_cap * 2 : 64;
+    int *stack = gv_arena_alloc(vm->scratch, cap * sizeof *stack);
+    uint32_t *marks = gv_arena_alloc(vm->scratch, cap * sizeof *marks);
+    if (!stack || !marks)
+        return gv_vm_nomem(vm);
+    if (vm->sp) {
+        memcpy(stack, vm->stack, vm->sp * sizeof *stack);
+        memcpy(marks, vm->marks, vm->sp * sizeof *marks);
     }
+    vm->stack = stack;
+    vm->marks = marks;
+    vm->stack_cap = cap;
+    return 0;
+}
+
+static inline int push_status(gv_vm *vm, int st, uint32_t mark)
+{
+    if (vm->sp == vm->stack_cap && grow_status(vm) < 0)
+        return -1;
     vm->marks[vm->sp] = mark;
     vm->stack[vm->sp++] = st;
     return 0;
@@ -393,6 +429,15 @@ static int eval_clause(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_fram
     }
 }
 
+/* `clause; C_AND 1; END`: filters, one-clause conditions, most called
+ * rules. The block's status is the clause's (AND of one status), so the
+ * status stack is not needed. */
+static int is_one_clause(const gv_insn *in)
+{
+    return in[1].op == GV_I_C_AND && in[1].a == 1 && in[2].op == GV_I_END && !(in->flags & GV_FLAG_OR_NEXT) &&
+           in->op != GV_I_C_LET && in->op != GV_I_C_AND && in->op != GV_I_C_OR && in->op != GV_I_END;
+}
+
 int gv_vm_block(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f)
 {
     const gv_program *p = vm->p;
@@ -402,9 +447,18 @@ int gv_vm_block(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
         vm->depth--;
         return -1;
     }
+    uint32_t first = p->blocks[block];
+    if (is_one_clause(&p->code[first])) {
+        uint32_t mark = vm->nchecks;
+        int st = eval_clause(vm, first, self, f);
+        if (st >= 0 && st != GV_FAIL)
+            vm->nchecks = mark; /* a clause that did not fail reports nothing */
+        vm->depth--;
+        return st;
+    }
     uint32_t base = vm->sp;
     int result = -1;
-    for (uint32_t ip = p->blocks[block];; ip++) {
+    for (uint32_t ip = first;; ip++) {
         const gv_insn *in = &p->code[ip];
         if (in->op == GV_I_END) {
             result = vm->sp > base ? vm->stack[vm->sp - 1] : GV_SKIP;
@@ -454,7 +508,7 @@ static int eval_rule_decl(gv_vm *vm, uint32_t d)
     }
     vm->rule_state[d] = 1;
     gv_frame frame = new_frame(vm, NULL, 0);
-    if (!frame.slots || !frame.pending)
+    if (vm->local_lets && (!frame.slots || !frame.pending))
         return gv_vm_nomem(vm);
     int st = GV_PASS;
     if (rd->when_block != GV_NONE) {
@@ -487,20 +541,29 @@ static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scra
     uint32_t nslots = p->nslots ? p->nslots : 1, nrules = p->nrules ? p->nrules : 1;
     /* the per-document state in one zeroed block, widest members first (a
      * hook evaluates 237 small files per document: allocations add up) */
-    size_t bytes = nrules * sizeof *out->rules + nslots * sizeof *vm.globals +
+    size_t bytes = nrules * sizeof *out->rules + nslots * sizeof *vm.global_first + nslots * sizeof *vm.globals +
                    nrules * sizeof *vm.rule_status + nslots + nrules;
     char *mem = gv_arena_zalloc(scratch, bytes);
     out->nrules = 0;
     out->status = GV_RS_SKIP;
     if (!mem)
         return gv_vm_nomem(&vm);
-    _Static_assert(sizeof(gv_rule_result) % _Alignof(gv_valset) == 0 &&
+    _Static_assert(sizeof(gv_rule_result) % _Alignof(gv_val) == 0 && sizeof(gv_val) % _Alignof(gv_valset) == 0 &&
                    sizeof(gv_valset) % _Alignof(gv_status) == 0, "laid out widest first");
     out->rules = (gv_rule_result *)(void *)mem;
-    vm.globals = (gv_valset *)(void *)(out->rules + nrules);
+    vm.global_first = (gv_val *)(void *)(out->rules + nrules);
+    vm.globals = (gv_valset *)(void *)(vm.global_first + nslots);
     vm.rule_status = (gv_status *)(void *)(vm.globals + nslots);
     vm.global_state = (uint8_t *)(vm.rule_status + nrules);
     vm.rule_state = vm.global_state + nslots;
+    /* the status stack starts here: most evaluations never grow it */
+    int stack0[64];
+    uint32_t marks0[64];
+    vm.stack = stack0;
+    vm.marks = marks0;
+    vm.stack_cap = 64;
+    for (uint32_t i = 0; i < p->nslots && !vm.local_lets; i++)
+        vm.local_lets = p->global_operand[i] == GV_NONE;
     int any_pass = 0, any_fail = 0;
     gv_keys_cache keys = { NULL, NULL };
     for (uint32_t d = 0; d < p->nrules; d++) {
@@ -520,7 +583,7 @@ static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scra
         r->status = (gv_rstatus)st;
         r->checks = vm.checks;
         r->nchecks = vm.nchecks;
-        if (expand && gv_expand_key_checks(scratch, &keys, &r->checks, &r->nchecks) < 0)
+        if (expand && r->nchecks && gv_expand_key_checks(scratch, &keys, &r->checks, &r->nchecks) < 0)
             return gv_vm_nomem(&vm);
         any_pass |= st == GV_PASS;
         any_fail |= st == GV_FAIL;

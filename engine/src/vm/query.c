@@ -20,7 +20,7 @@ static int nomem(gv_vm *vm)
     return -1;
 }
 
-static int push(gv_vm *vm, gv_valset *out, gv_val v)
+static inline int push(gv_vm *vm, gv_valset *out, gv_val v)
 {
     return gv_valset_push(vm->scratch, out, v) ? 0 : nomem(vm);
 }
@@ -539,14 +539,18 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
  * nest as deep as the evaluation. */
 #define LOCAL_VALS 4
 
-/* Hands the final set to out: moved when out is empty and the set is the
- * query's own arena array, else copied. */
-static int give(gv_vm *vm, gv_valset *out, const gv_valset *cur, int own)
+/* Hands the set of a query without steps (a variable's, or `this`) to
+ * out: copied, in place when out has room (callers often pass storage of
+ * their own). */
+static int give(gv_vm *vm, gv_valset *out, const gv_valset *cur)
 {
-    if (own && out->n == 0 && out->cap == 0 && cur->n) {
-        out->v = cur->v;
-        out->n = cur->n;
-        out->cap = cur->cap;
+    uint32_t n = out->n, k = cur->n;
+    if (k <= out->cap - n) {
+        gv_val *to = out->v + n;
+        const gv_val *from = cur->v;
+        for (uint32_t i = 0; i < k; i++) /* mostly one value: no memcpy call */
+            to[i] = from[i];
+        out->n = n + k;
         return 0;
     }
     for (uint32_t i = 0; i < cur->n; i++)
@@ -581,22 +585,25 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
     default:
         return -1;
     }
+    int steps = in[1].op != GV_I_END;
     for (in++; in->op != GV_I_END; in++) {
         which ^= 1; /* the other buffer: cur may be in this one */
         gv_valset next = { local[which], 0, LOCAL_VALS, 0, 0 };
+        /* the last step appends to out itself (cur is never out) */
+        gv_valset *to = in[1].op == GV_I_END ? out : &next;
         for (uint32_t i = 0; i < cur.n; i++) {
             const gv_val *v = &cur.v[i];
             if (!v->node) { /* once unresolved, always unresolved */
-                if (push(vm, &next, *v) < 0)
+                if (push(vm, to, *v) < 0)
                     return -1;
                 continue;
             }
-            uint32_t before = next.n;
-            if (apply_step(vm, in, self, v, f, &next) < 0)
+            uint32_t before = to->n;
+            if (apply_step(vm, in, self, v, f, to) < 0)
                 return -1;
-            for (uint32_t k = before; k < next.n; k++) /* where it stopped, for reports */
-                if (!next.v[k].node)
-                    next.v[k].stop = (uint32_t)(in - p->code) + 1;
+            for (uint32_t k = before; k < to->n; k++) /* where it stopped, for reports */
+                if (!to->v[k].node)
+                    to->v[k].stop = (uint32_t)(in - p->code) + 1;
         }
         cur = next;
         if (cur.n == 0 && in[1].op != GV_I_END)
@@ -608,7 +615,5 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
      * before the filter, `empty` still holds (probed) */
     if (out->filtered)
         out->cut = 0;
-    /* a set that outgrew the stack is this query's own arena array */
-    int own = cur.v != local[0] && cur.v != local[1] && p->code[p->blocks[block] + 1].op != GV_I_END;
-    return give(vm, out, &cur, own);
+    return steps ? 0 : give(vm, out, &cur);
 }

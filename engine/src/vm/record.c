@@ -53,6 +53,8 @@ int gv_vm_record_check(gv_vm *vm, gv_check c)
 
 int gv_vm_record(gv_vm *vm, uint32_t ip, const gv_val *lhs, const gv_val *rhs, uint8_t kind)
 {
+    if (!vm->recording) /* conditions and filters fail often: build nothing */
+        return 0;
     gv_check c = { 0 };
     c.ip = ip;
     c.kind = kind;
@@ -67,6 +69,8 @@ int gv_vm_record(gv_vm *vm, uint32_t ip, const gv_val *lhs, const gv_val *rhs, u
 int gv_vm_record_compare(gv_vm *vm, uint32_t ip, const gv_val *lhs, const gv_val *against,
                           const gv_valset *r, int incomparable)
 {
+    if (!vm->recording)
+        return 0;
     gv_check c = { 0 };
     c.ip = ip;
     c.kind = GV_CHECK_COMPARE;

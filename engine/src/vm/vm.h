@@ -41,6 +41,7 @@ typedef struct gv_vm {
     gv_val root;
     gv_arena *scratch;
     gv_valset *globals;
+    gv_val *global_first;      /* per slot: room for a file-level let's first value */
     uint8_t *global_state;     /* 0 not yet, 1 computing, 2 done */
     uint8_t *rule_state;       /* per declaration: 0 not yet, 1 running, 2 done */
     gv_status *rule_status;
@@ -58,7 +59,14 @@ typedef struct gv_vm {
     int *stack;
     uint32_t *marks;           /* checks recorded before each pushed status */
     uint32_t sp, stack_cap;
+    int local_lets;            /* some let stands inside a rule: frames need slots */
 } gv_vm;
+
+/* Values a clause keeps on the C stack for its left-hand query: nearly
+ * always one or two (a set grows into the scratch arena past that). Only
+ * for sets no recorded check points into (checks copy the values, but keep
+ * rhs_all as a pointer). */
+#define GV_SMALL_SET 4
 
 /* Nesting of blocks and rule references, bounded so that deep rules end
  * with an error instead of overflowing the C stack. */
@@ -74,8 +82,20 @@ int gv_vm_block(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
 /* Looks up a variable for Q_VAR / Q_VAR_KEY. */
 const gv_valset *gv_vm_var(gv_vm *vm, const gv_insn *in, const gv_frame *f);
 
-/* Runs a query whose filters record nothing (interp.c). */
-int gv_vm_quiet_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f, gv_valset *out);
+/* Runs a query whose filters record nothing: filters run as clause
+ * blocks, and what fails in a filter only filters, it is not a failure of
+ * the rule to report. Inline: every clause runs one. */
+static inline int gv_vm_quiet_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f,
+                                    gv_valset *out)
+{
+    int saved = vm->recording, saved_keys = vm->keys_recording;
+    vm->keys_recording = vm->recording;
+    vm->recording = 0;
+    int r = gv_vm_query(vm, block, self, f, out);
+    vm->recording = saved;
+    vm->keys_recording = saved_keys;
+    return r;
+}
 
 /* Unary and binary clauses (check.c): push nothing, return the status or -1. */
 int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f);
