@@ -170,6 +170,18 @@ static int record_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_
  * each right-hand value that stopped short, then, for == and IN, each
  * left-hand value as absent from the right-hand values that resolved
  * (probed). */
+/* The left side is a variable bound to a literal, with no steps after it. */
+static int bare_literal_lhs(const gv_vm *vm, const gv_insn *in, const gv_valset *l)
+{
+    const gv_insn *q = &vm->p->code[vm->p->blocks[in->a]];
+    return q[0].op == GV_I_Q_VAR && q[1].op == GV_I_END && is_literal(l);
+}
+
+/* The right-hand query stopped short. cfn-guard reports each unresolved
+ * right-hand value once per left-hand value, then (== and IN, not their
+ * negations) each left-hand value as not found among the right-hand values
+ * that resolved. A variable bound to a literal list is reported there
+ * only by IN, item by item, and NOT IN, whole; nothing else is (probed). */
 static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r)
 {
     if (!vm->recording)
@@ -182,14 +194,35 @@ static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, con
         return 0;
     const gv_insn *in = &vm->p->code[ip];
     gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
-    int eq = op == GV_OP_EQ || (op == GV_OP_IN && !(in->flags & GV_FLAG_OPNOT));
+    int opnot = (in->flags & GV_FLAG_OPNOT) != 0;
+    int eq = (op == GV_OP_EQ || op == GV_OP_IN) && !opnot;
     gv_valset found = { 0 };
     for (uint32_t j = 0; j < r->n; j++) {
-        if (r->v[j].node ? !gv_valset_push(vm->scratch, &found, r->v[j])
-                         : gv_vm_record(vm, ip, &r->v[j], NULL, GV_CHECK_UNRESOLVED_RHS) < 0)
-            return gv_vm_nomem(vm);
+        if (r->v[j].node) {
+            if (!gv_valset_push(vm->scratch, &found, r->v[j]))
+                return gv_vm_nomem(vm);
+            continue;
+        }
+        for (uint32_t i = 0; i < l->n; i++)
+            if (gv_vm_record(vm, ip, &r->v[j], NULL, GV_CHECK_UNRESOLVED_RHS) < 0)
+                return -1;
     }
     gv_val none = { 0 };
+    if (bare_literal_lhs(vm, in, l)) {
+        const gv_val *v = &l->v[0];
+        if (op != GV_OP_IN || l->n != 1 || v->node->kind != GV_LIST)
+            return 0;
+        if (opnot)
+            return gv_vm_record_compare(vm, ip, v, &none, &found, 0) < 0 ? -1 : 0;
+        for (uint32_t k = 0; k < v->node->len; k++) {
+            gv_val item = { v->node->u.items[k], gv_path_index(vm->scratch, v->path, k), NULL, NULL, 1, 0 };
+            if (!item.path)
+                return gv_vm_nomem(vm);
+            if (gv_vm_record_compare(vm, ip, &item, &none, &found, 0) < 0)
+                return -1;
+        }
+        return 0;
+    }
     for (uint32_t i = 0; eq && i < l->n; i++)
         if (gv_vm_record_compare(vm, ip, &l->v[i], &none, &found, 0) < 0)
             return -1;
