@@ -43,11 +43,13 @@ static void default_rule_first(gv_eval_result *res, const gv_program *p)
 }
 
 static int evaluate(const gv_rules_input *r, const gv_data_input *d, gv_arena *scratch, gv_eval_result *res,
-                    gv_report_item *it)
+                    gv_report_item *it, gv_trace *trace)
 {
     gv_error err;
     gv_error_clear(&err);
-    if (gv_eval(r->prog, d->root, scratch, res, &err) < 0) {
+    int rc = trace ? gv_eval_traced(r->prog, d->root, scratch, res, trace, &err)
+                   : gv_eval(r->prog, d->root, scratch, res, &err);
+    if (rc < 0) {
         gv_cli_error(&err);
         return -1;
     }
@@ -58,7 +60,7 @@ static int evaluate(const gv_rules_input *r, const gv_data_input *d, gv_arena *s
 }
 
 /* One rules x data pair in the unstructured formats. */
-static void report_pair(run_state *s, const gv_report_item *it)
+static void report_pair(run_state *s, const gv_report_item *it, const gv_trace *trace)
 {
     const gv_validate_opts *o = s->o;
     gv_report_summary(&s->out, it, o->show);
@@ -66,8 +68,15 @@ static void report_pair(run_state *s, const gv_report_item *it)
         gv_report_details(&s->out, it, o->show);
     else if (gv_report_record(&s->out, it, o->format) < 0)
         s->out.oom = 1;
-    /* -v / -p: cfn-guard then prints its evaluation tree; gavel accepts the
-     * flags but has no evaluation trace to print (not implemented) */
+    /* -v / -p: cfn-guard then prints its evaluation tree (-p wins) */
+    if (!trace)
+        return;
+    if (o->print_json) {
+        if (gv_report_eval_tree_json(&s->out, it, trace) < 0)
+            s->out.oom = 1;
+    } else {
+        gv_report_eval_tree(&s->out, it, trace);
+    }
 }
 
 /* For each rules file, for each data file, as cfn-guard loops. */
@@ -83,10 +92,11 @@ static int run_pairs(run_state *s)
             gv_arena_init(&scratch, 256 * 1024);
             gv_eval_result res;
             gv_report_item it;
-            int rc = evaluate(ri, &s->in.data[d], &scratch, &res, &it);
+            gv_trace *trace = s->o->verbose || s->o->print_json ? gv_trace_new(&scratch) : NULL;
+            int rc = evaluate(ri, &s->in.data[d], &scratch, &res, &it, trace);
             if (rc == 0) {
                 s->any_fail |= res.status == GV_RS_FAIL;
-                report_pair(s, &it);
+                report_pair(s, &it, trace);
             }
             gv_arena_free(&scratch);
             if (rc < 0)
@@ -114,7 +124,7 @@ static int run_structured(run_state *s)
             if (!s->in.rules[r].prog)
                 continue;
             gv_report_item *it = &items[d * nr + files[d].n];
-            rc = evaluate(&s->in.rules[r], &s->in.data[d], &scratch, &res[d * nr + files[d].n], it);
+            rc = evaluate(&s->in.rules[r], &s->in.data[d], &scratch, &res[d * nr + files[d].n], it, NULL);
             if (rc == 0) {
                 s->any_fail |= it->res->status == GV_RS_FAIL;
                 files[d].n++;

@@ -93,6 +93,8 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
             }
             if (opnot)
                 ok = !ok;
+            if (vm->trace)
+                gv_trace_value(vm->trace, ok ? GV_TV_PASS : GV_TV_UNARY, &l.v[i], NULL);
             any_pass |= ok;
             any_fail |= !ok;
             if (!ok && gv_vm_record(vm, ip, &l.v[i], NULL, n ? GV_CHECK_COMPARE : GV_CHECK_UNRESOLVED) < 0)
@@ -213,6 +215,8 @@ static int eval_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_va
         for (uint32_t j = 0; ok && j < larger->n; j++)
             ok = in_set(larger->v[j].node, other);
     }
+    if (vm->trace)
+        gv_trace_value(vm->trace, ok ? GV_TV_PASS : GV_TV_COMPARE, &l->v[0], &r->v[0]);
     if (!ok && record_query_eq(vm, ip, l, r, opnot) < 0)
         return -1;
     return ok ? GV_PASS : GV_FAIL;
@@ -260,6 +264,8 @@ static int eval_literal_lhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv
         }
         any_pass |= ok;
         any_fail |= !ok;
+        if (vm->trace)
+            gv_trace_value(vm->trace, ok ? GV_TV_PASS : GV_TV_COMPARE, &l->v[i], &r->v[j - 1]);
         if (!ok && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[j - 1], r, incomparable) < 0)
             return -1;
     }
@@ -295,8 +301,11 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         if (is_order(op) && all_empty_lists(&l))
             return GV_PASS;
         /* `some x IN q`: the values of q that resolved are searched */
-        if (!(some && op == GV_OP_IN && rhs_missing < r.n))
+        if (!(some && op == GV_OP_IN && rhs_missing < r.n)) {
+            if (vm->trace)
+                gv_trace_value(vm->trace, GV_TV_UNRESOLVED, &l.v[0], &r.v[0]);
             return record_unresolved_rhs(vm, ip, &l, &r) < 0 ? -1 : GV_FAIL;
+        }
         uint32_t k = 0;
         for (uint32_t j = 0; j < r.n; j++)
             if (r.v[j].node)
@@ -329,8 +338,11 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
     if (as_set && !set)
         return gv_vm_nomem(vm);
     for (uint32_t i = 0; i < l.n; i++) {
-        if (!l.v[i].node)
+        if (!l.v[i].node) {
+            if (vm->trace)
+                gv_trace_value(vm->trace, GV_TV_UNRESOLVED, &l.v[i], &r.v[0]);
             continue;
+        }
         int ok;
         const gv_node *against = r.v[0].node;
         const gv_val *against_v = &r.v[0];
@@ -362,6 +374,8 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         }
         any_pass |= ok;
         any_fail |= !ok;
+        if (vm->trace)
+            gv_trace_value(vm->trace, ok ? GV_TV_PASS : GV_TV_COMPARE, &l.v[i], against_v);
         if (!ok && gv_vm_record_compare(vm, ip, &l.v[i], against_v, &r, incomparable) < 0)
             return -1;
     }

@@ -6,6 +6,7 @@
 #include "vm/program.h"
 #include "vm/eval.h"
 #include "vm/value.h"
+#include "vm/trace.h"
 
 typedef enum gv_status { GV_SKIP = 0, GV_PASS = 1, GV_FAIL = 2 } gv_status;
 
@@ -58,6 +59,7 @@ typedef struct gv_vm {
     int *stack;
     uint32_t *marks;           /* checks recorded before each pushed status */
     uint32_t sp, stack_cap;
+    struct gv_trace *trace;    /* -v / -p: the evaluation is recorded (NULL: not) */
 } gv_vm;
 
 /* Nesting of blocks and rule references, bounded so that deep rules end

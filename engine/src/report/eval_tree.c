@@ -1,0 +1,354 @@
+/* cfn-guard's evaluation tree (validate -v and -p), rendered from the VM's
+ * trace (vm/trace.h). Node names, contexts and spacing follow cfn-guard
+ * 3.1.1 as probed (docs/language.md lists the shapes not matched). */
+#include <string.h>
+
+#include "report/fmt.h"
+#include "report/jtree.h"
+#include "report/report_int.h"
+
+static const char *status_word(int st)
+{
+    return st == GV_RS_PASS ? "PASS" : st == GV_RS_FAIL ? "FAIL" : "SKIP";
+}
+
+/* A trace value as the check the other reporters know. */
+static gv_check as_check(const gv_tnode *n, uint32_t ip)
+{
+    gv_check c = { 0 };
+    c.ip = ip;
+    c.kind = n->value == GV_TV_UNRESOLVED || (n->value == GV_TV_UNARY && !n->lhs.node) ? GV_CHECK_UNRESOLVED
+                                                                                          : GV_CHECK_COMPARE;
+    c.lhs = n->lhs;
+    c.rhs = n->rhs;
+    return c;
+}
+
+static const char *rule_name(const gv_report_item *it, uint32_t d)
+{
+    return it->prog->strings[it->prog->rules[d].name].s;
+}
+
+static void clause_context(gv_buf *out, const gv_report_item *it, uint32_t ip)
+{
+    const gv_clause_text *t = gv_clause_texts_find(it->texts, it->prog->locs[ip]);
+    gv_buf_puts(out, t ? t->context : "");
+}
+
+static void block_context(gv_buf *out, const gv_report_item *it, uint32_t ip)
+{
+    gv_loc l = it->prog->locs[ip];
+    gv_buf_printf(out, "BlockGuardClause#Location[file:%s, line:%u, column:%u]", it->rules_name, l.line, l.col);
+}
+
+static const char *ref_name(const gv_report_item *it, uint32_t ip)
+{
+    return it->prog->strings[it->prog->refs[it->prog->code[ip].a].name].s;
+}
+
+static void ref_context(gv_buf *out, const gv_report_item *it, uint32_t ip)
+{
+    gv_loc l = it->prog->locs[ip];
+    gv_buf_printf(out, "Rule(%s@Location[file:%s, line:%u, column:%u])", ref_name(it, ip), it->rules_name,
+                  l.line, l.col);
+}
+
+/* The clause a value node belongs to. */
+static uint32_t clause_ip(const gv_tnode *n)
+{
+    return n->parent ? n->parent->ip : 0;
+}
+
+/* "(resolved, Path=/a/b[L:0,C:5] Value=3)" */
+static void value_at(gv_buf *out, const gv_val *v)
+{
+    const gv_node *n = v->node ? v->node : v->reached;
+    gv_buf_puts(out, v->node ? "(resolved, Path=" : "(unresolved, Path=");
+    gv_fmt_path(out, v);
+    gv_fmt_loc(out, n);
+    gv_buf_puts(out, " Value=");
+    if (n)
+        gv_fmt_value(out, n);
+    gv_buf_putc(out, ')');
+}
+
+static void comparison_word(gv_buf *out, const gv_report_item *it, uint32_t ip)
+{
+    const gv_insn *in = &it->prog->code[ip];
+    gv_buf_puts(out, (in->flags & GV_FLAG_OPNOT) ? " NOT " : " ");
+    gv_buf_puts(out, gv_clause_op_word((gv_cmp_op)(in->flags & GV_FLAG_OP_MASK)));
+}
+
+static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
+{
+    uint32_t ip = clause_ip(n);
+    if (n->value == GV_TV_PASS) {
+        gv_buf_puts(out, "GuardClauseValueCheck(Status=PASS)");
+    } else if (n->value == GV_TV_UNARY) {
+        gv_buf_puts(out, "GuardClauseUnaryCheck(Status=FAIL, Comparison=");
+        comparison_word(out, it, ip);
+        gv_buf_puts(out, ", Value-At=");
+        value_at(out, &n->lhs);
+        gv_buf_putc(out, ')');
+    } else {
+        gv_buf_puts(out, "GuardClauseBinaryCheck(Status=FAIL, Comparison=");
+        comparison_word(out, it, ip);
+        gv_buf_puts(out, ", from=");
+        value_at(out, &n->lhs);
+        gv_buf_puts(out, ", to=");
+        if (n->value == GV_TV_COMPARE && n->rhs.node)
+            value_at(out, &n->rhs);
+        gv_buf_putc(out, ')');
+    }
+    gv_buf_puts(out, "[Context=");
+    clause_context(out, it, ip);
+    gv_buf_putc(out, ']');
+}
+
+static void node_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
+{
+    const char *st = status_word(n->status);
+    switch ((gv_tkind)n->kind) {
+    case GV_T_RULE:
+        gv_buf_printf(out, "Rule(%s, Status=%s)[Context=%s]", rule_name(it, n->ip), st, rule_name(it, n->ip));
+        return;
+    case GV_T_RULE_WHEN:
+        gv_buf_printf(out, "Rule/When(Status=%s)[Context=Rule#%s/When]", st, rule_name(it, n->ip));
+        return;
+    case GV_T_CLAUSE:
+        gv_buf_printf(out, "GuardClauseBlock(Status = %s)[Context=GuardAccessClause#block", st);
+        clause_context(out, it, n->ip);
+        gv_buf_putc(out, ']');
+        return;
+    case GV_T_VALUE: value_line(out, it, n); return;
+    case GV_T_BLOCK:
+        gv_buf_printf(out, "GuardValueBlockCheck(Status = %s)[Context=", st);
+        block_context(out, it, n->ip);
+        gv_buf_putc(out, ']');
+        return;
+    case GV_T_WHEN: gv_buf_printf(out, "WhenConditionalBlock(Status = %s)[Context=RuleClause]", st); return;
+    case GV_T_WHEN_COND: gv_buf_printf(out, "WhenCondition(Status = %s)[Context=RuleClause/When]", st); return;
+    case GV_T_OR:
+        gv_buf_printf(out, "Disjunction(Status = %s)[Context=cfn_guard::rules::exprs::RuleClause#disjunction]", st);
+        return;
+    case GV_T_RULE_REF:
+        gv_buf_printf(out, "GuardClauseDependentRule(Rule=%s, Status=%s)[Context=", ref_name(it, n->ip), st);
+        ref_context(out, it, n->ip);
+        gv_buf_putc(out, ']');
+        return;
+    case GV_T_HIDDEN: return;
+    }
+}
+
+static const gv_tnode *next_shown(const gv_tnode *n)
+{
+    while (n && n->kind == GV_T_HIDDEN)
+        n = n->next;
+    return n;
+}
+
+/* Children drawn as cfn-guard's tree: "|- " before all but the last,
+ * "`- " before it; their own children under "|  " or "   ". */
+static void print_children(gv_buf *out, const gv_report_item *it, const gv_tnode *p, gv_buf *prefix)
+{
+    for (const gv_tnode *c = next_shown(p->first); c; c = next_shown(c->next)) {
+        int last = next_shown(c->next) == NULL;
+        gv_buf_append(out, prefix->data, prefix->len);
+        gv_buf_puts(out, last ? "`- " : "|- ");
+        node_line(out, it, c);
+        gv_buf_putc(out, '\n');
+        size_t len = prefix->len;
+        gv_buf_puts(prefix, last ? "   " : "|  ");
+        print_children(out, it, c, prefix);
+        prefix->len = len;
+    }
+}
+
+void gv_report_eval_tree(gv_buf *out, const gv_report_item *it, const gv_trace *t)
+{
+    gv_buf_printf(out, "`- File(%s, Status=%s)[Context=File(rules=%u)]\n", it->data_name,
+                  status_word(it->res->status), it->res->nrules);
+    gv_buf prefix;
+    gv_buf_init(&prefix);
+    gv_buf_puts(&prefix, "   ");
+    print_children(out, it, gv_trace_root(t), &prefix);
+    if (prefix.oom)
+        out->oom = 1;
+    gv_buf_free(&prefix);
+}
+
+/* ---- -p ---- */
+
+static gv_jt *checked(gv_jb *b, const char *name, const char *key, gv_jt *first, int status)
+{
+    gv_jt *o = gv_jt_obj(b), *inner = gv_jt_obj(b);
+    if (key)
+        gv_jt_set(inner, key, first);
+    gv_jt_set(inner, "status", gv_jt_str(b, status_word(status)));
+    gv_jt_set(inner, "message", gv_jt_null(b));
+    gv_jt_set(o, name, inner);
+    return o;
+}
+
+static gv_jt *resolved(gv_jb *b, const gv_val *v)
+{
+    gv_jt *o = gv_jt_obj(b), *r = gv_jt_obj(b);
+    gv_buf_clear(&b->tmp);
+    gv_fmt_path(&b->tmp, v);
+    gv_jt_set(r, "path", gv_jt_buf(b, &b->tmp));
+    gv_jt_set(r, "value", gv_jt_doc(b, v->node));
+    gv_jt_set(o, "Resolved", r);
+    return o;
+}
+
+static gv_jt *unresolved(gv_jb *b, const gv_report_item *it, const gv_check *c)
+{
+    gv_jt *o = gv_jt_obj(b), *u = gv_jt_obj(b), *to = gv_jt_obj(b);
+    gv_buf_clear(&b->tmp);
+    gv_fmt_path(&b->tmp, &c->lhs);
+    gv_jt_set(to, "path", gv_jt_buf(b, &b->tmp));
+    gv_jt_set(to, "value", gv_jt_doc(b, c->lhs.reached));
+    gv_jt_set(u, "traversed_to", to);
+    gv_buf_clear(&b->tmp);
+    gv_msg_remaining(&b->tmp, it, c);
+    gv_jt_set(u, "remaining_query", gv_jt_buf(b, &b->tmp));
+    gv_buf_clear(&b->tmp);
+    gv_msg_reason(&b->tmp, it, c);
+    gv_jt_set(u, "reason", gv_jt_buf(b, &b->tmp));
+    gv_jt_set(o, "UnResolved", u);
+    return o;
+}
+
+static gv_jt *from_of(gv_jb *b, const gv_report_item *it, const gv_check *c)
+{
+    return c->lhs.node ? resolved(b, &c->lhs) : unresolved(b, it, c);
+}
+
+static gv_jt *comparison(gv_jb *b, const gv_report_item *it, const gv_check *c)
+{
+    int neg = 0;
+    gv_jt *a = gv_jt_arr(b);
+    gv_jt_push(a, gv_jt_str(b, gv_msg_comparison(it, c, &neg)));
+    gv_jt_push(a, gv_jt_bool(b, neg));
+    return a;
+}
+
+static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
+{
+    gv_jt *w = gv_jt_obj(b);
+    if (n->value == GV_TV_PASS) {
+        gv_jt_set(w, "ClauseValueCheck", gv_jt_str(b, "Success"));
+        return w;
+    }
+    gv_check c = as_check(n, clause_ip(n));
+    gv_jt *o = gv_jt_obj(b), *kind = gv_jt_obj(b);
+    if (n->value == GV_TV_UNARY) {
+        gv_jt *v = gv_jt_obj(b);
+        gv_jt_set(v, "from", from_of(b, it, &c));
+        gv_jt_set(v, "message", gv_jt_null(b));
+        gv_jt_set(v, "custom_message", gv_jt_null(b));
+        gv_jt_set(v, "status", gv_jt_str(b, "FAIL"));
+        gv_jt_set(kind, "value", v);
+        gv_jt_set(kind, "comparison", comparison(b, it, &c));
+        gv_jt_set(o, "Unary", kind);
+    } else {
+        gv_jt_set(kind, "comparison", comparison(b, it, &c));
+        gv_jt_set(kind, "from", from_of(b, it, &c));
+        gv_jt_set(kind, "to", n->value == GV_TV_COMPARE && c.rhs.node ? resolved(b, &c.rhs) : gv_jt_null(b));
+        gv_jt_set(kind, "message", gv_jt_null(b));
+        gv_jt_set(kind, "custom_message", gv_jt_null(b));
+        gv_jt_set(kind, "status", gv_jt_str(b, "FAIL"));
+        gv_jt_set(o, "Comparison", kind);
+    }
+    gv_jt_set(w, "ClauseValueCheck", o);
+    return w;
+}
+
+static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
+{
+    switch ((gv_tkind)n->kind) {
+    case GV_T_RULE:
+        return checked(b, "RuleCheck", "name", gv_jt_str(b, rule_name(it, n->ip)), n->status);
+    case GV_T_RULE_WHEN: {
+        gv_jt *o = gv_jt_obj(b);
+        gv_jt_set(o, "RuleCondition", gv_jt_str(b, status_word(n->status)));
+        return o;
+    }
+    case GV_T_CLAUSE: return checked(b, "GuardClauseBlockCheck", "at_least_one_matches", gv_jt_bool(b, 0), n->status);
+    case GV_T_VALUE: return value_container(b, it, n);
+    case GV_T_BLOCK: return checked(b, "BlockGuardCheck", "at_least_one_matches", gv_jt_bool(b, 0), n->status);
+    case GV_T_WHEN: return checked(b, "WhenCheck", "at_least_one_matches", gv_jt_bool(b, 0), n->status);
+    case GV_T_WHEN_COND: {
+        gv_jt *o = gv_jt_obj(b);
+        gv_jt_set(o, "WhenCondition", gv_jt_str(b, status_word(n->status)));
+        return o;
+    }
+    case GV_T_OR: return checked(b, "Disjunction", "at_least_one_matches", gv_jt_bool(b, 1), n->status);
+    case GV_T_RULE_REF: {
+        gv_jt *o = gv_jt_obj(b), *v = gv_jt_obj(b), *d = gv_jt_obj(b);
+        gv_jt_set(d, "rule", gv_jt_str(b, ref_name(it, n->ip)));
+        gv_jt_set(d, "message", gv_jt_null(b));
+        gv_jt_set(d, "custom_message", gv_jt_null(b));
+        gv_jt_set(d, "status", gv_jt_str(b, status_word(n->status)));
+        gv_jt_set(v, "DependentRule", d);
+        gv_jt_set(o, "ClauseValueCheck", v);
+        return o;
+    }
+    case GV_T_HIDDEN: break;
+    }
+    return gv_jt_null(b);
+}
+
+static void context_text(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
+{
+    switch ((gv_tkind)n->kind) {
+    case GV_T_RULE: gv_buf_puts(out, rule_name(it, n->ip)); return;
+    case GV_T_RULE_WHEN: gv_buf_printf(out, "Rule#%s/When", rule_name(it, n->ip)); return;
+    case GV_T_CLAUSE:
+        gv_buf_puts(out, "GuardAccessClause#block");
+        clause_context(out, it, n->ip);
+        return;
+    case GV_T_VALUE: clause_context(out, it, clause_ip(n)); return;
+    case GV_T_BLOCK: block_context(out, it, n->ip); return;
+    case GV_T_WHEN: gv_buf_puts(out, "RuleClause"); return;
+    case GV_T_WHEN_COND: gv_buf_puts(out, "RuleClause/When"); return;
+    case GV_T_OR: gv_buf_puts(out, "cfn_guard::rules::exprs::RuleClause#disjunction"); return;
+    case GV_T_RULE_REF: ref_context(out, it, n->ip); return;
+    case GV_T_HIDDEN: return;
+    }
+}
+
+static gv_jt *json_node(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
+{
+    gv_jt *o = gv_jt_obj(b), *kids = gv_jt_arr(b);
+    gv_buf_clear(&b->tmp);
+    context_text(&b->tmp, it, n);
+    gv_jt_set(o, "context", gv_jt_buf(b, &b->tmp));
+    gv_jt_set(o, "container", container(b, it, n));
+    for (const gv_tnode *c = next_shown(n->first); c; c = next_shown(c->next))
+        gv_jt_push(kids, json_node(b, it, c));
+    gv_jt_set(o, "children", kids);
+    return o;
+}
+
+int gv_report_eval_tree_json(gv_buf *out, const gv_report_item *it, const gv_trace *t)
+{
+    gv_arena a;
+    gv_arena_init(&a, 64 * 1024);
+    gv_jb b = { .a = &a };
+    gv_jt *o = gv_jt_obj(&b), *kids = gv_jt_arr(&b);
+    gv_buf_printf(&b.tmp, "File(rules=%u)", it->res->nrules);
+    gv_jt_set(o, "context", gv_jt_buf(&b, &b.tmp));
+    gv_jt_set(o, "container", checked(&b, "FileCheck", "name", gv_jt_str(&b, it->data_name), it->res->status));
+    for (const gv_tnode *c = next_shown(gv_trace_root(t)->first); c; c = next_shown(c->next))
+        gv_jt_push(kids, json_node(&b, it, c));
+    gv_jt_set(o, "children", kids);
+    int r = b.oom ? -1 : 0;
+    if (r == 0) {
+        gv_jt_render_json(out, o);
+        gv_buf_putc(out, '\n');
+    }
+    gv_buf_free(&b.tmp);
+    gv_arena_free(&a);
+    return r;
+}

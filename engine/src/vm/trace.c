@@ -1,0 +1,116 @@
+/* The evaluation trace (see trace.h): a tree built while the VM runs. */
+#include <string.h>
+
+#include "vm/trace.h"
+
+struct gv_trace {
+    gv_arena *a;
+    gv_tnode root;
+    gv_tnode *cur;
+    int oom;
+};
+
+gv_trace *gv_trace_new(gv_arena *a)
+{
+    gv_trace *t = gv_arena_zalloc(a, sizeof *t);
+    if (!t)
+        return NULL;
+    t->a = a;
+    t->cur = &t->root;
+    return t;
+}
+
+const gv_tnode *gv_trace_root(const gv_trace *t)
+{
+    return &t->root;
+}
+
+int gv_trace_oom(const gv_trace *t)
+{
+    return t->oom;
+}
+
+static gv_tnode *add(gv_trace *t, gv_tkind kind, uint32_t ip)
+{
+    gv_tnode *n = gv_arena_zalloc(t->a, sizeof *n);
+    if (!n) {
+        t->oom = 1;
+        return NULL;
+    }
+    n->kind = (uint8_t)kind;
+    n->ip = ip;
+    n->parent = t->cur;
+    if (t->cur->last)
+        t->cur->last->next = n;
+    else
+        t->cur->first = n;
+    t->cur->last = n;
+    return n;
+}
+
+/* Out of memory, an open adds nothing: the matching close must then not
+ * leave the current node, so the depth is counted in `lost`. */
+void gv_trace_open(gv_trace *t, gv_tkind kind, uint32_t ip)
+{
+    gv_tnode *n = add(t, kind, ip);
+    if (n)
+        t->cur = n;
+    else
+        t->cur->value++; /* lost opens under cur (value is unused on inner nodes) */
+}
+
+void gv_trace_close(gv_trace *t, int status)
+{
+    if (t->cur->value && t->cur->kind != GV_T_VALUE) {
+        t->cur->value--;
+        return;
+    }
+    if (!t->cur->parent)
+        return;
+    t->cur->status = (uint8_t)(status < 0 ? GV_RS_FAIL : status);
+    t->cur = t->cur->parent;
+}
+
+void gv_trace_value(gv_trace *t, gv_tvalue v, const gv_val *lhs, const gv_val *rhs)
+{
+    gv_tnode *n = add(t, GV_T_VALUE, 0);
+    if (!n)
+        return;
+    n->value = (uint8_t)v;
+    n->status = v == GV_TV_PASS ? GV_RS_PASS : GV_RS_FAIL;
+    if (lhs)
+        n->lhs = *lhs;
+    if (rhs)
+        n->rhs = *rhs;
+}
+
+void gv_trace_wrap(gv_trace *t, uint32_t n, gv_tkind kind, int status)
+{
+    gv_tnode *p = t->cur, *from = p->first, *before = NULL;
+    uint32_t count = 0;
+    for (gv_tnode *c = p->first; c; c = c->next)
+        count++;
+    if (n > count)
+        n = count;
+    for (uint32_t i = 0; i < count - n; i++) {
+        before = from;
+        from = from->next;
+    }
+    gv_tnode *w = gv_arena_zalloc(t->a, sizeof *w);
+    if (!w) {
+        t->oom = 1;
+        return;
+    }
+    w->kind = (uint8_t)kind;
+    w->status = (uint8_t)status;
+    w->parent = p;
+    w->first = from;
+    w->last = from ? p->last : NULL;
+    for (gv_tnode *c = from; c; c = c->next)
+        c->parent = w;
+    if (before)
+        before->next = w;
+    else
+        p->first = w;
+    p->last = w;
+}

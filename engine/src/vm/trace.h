@@ -1,0 +1,62 @@
+/* An optional record of how rules were evaluated, for `validate -v` and
+ * `-p`: cfn-guard prints its evaluation tree (rules, when conditions,
+ * clauses, the check of each value). The VM keeps one only when asked
+ * (gv_eval_traced); without it, each hook is one NULL test. */
+#ifndef GV_TRACE_H
+#define GV_TRACE_H
+
+#include "vm/eval.h"
+#include "vm/value.h"
+
+typedef enum gv_tkind {
+    GV_T_RULE,       /* a rule declaration (ip: its index in program->rules) */
+    GV_T_RULE_WHEN,  /* the when conditions of a rule */
+    GV_T_CLAUSE,     /* a unary or binary clause (ip) */
+    GV_T_VALUE,      /* one value of a clause checked */
+    GV_T_BLOCK,      /* a block clause `q { ... }` (ip), every value's body inside */
+    GV_T_WHEN,       /* `when c { ... }` inside a rule (ip) */
+    GV_T_WHEN_COND,  /* its conditions */
+    GV_T_OR,         /* a disjunction of the clauses inside */
+    GV_T_RULE_REF,   /* a rule referenced as a clause (ip) */
+    GV_T_HIDDEN,     /* an alternative of an `or` not evaluated: not printed */
+} gv_tkind;
+
+typedef enum gv_tvalue {
+    GV_TV_PASS,        /* the value satisfied the clause */
+    GV_TV_COMPARE,     /* a comparison failed (lhs against rhs) */
+    GV_TV_UNRESOLVED,  /* the query did not reach a value (lhs: where it stopped) */
+    GV_TV_UNARY,       /* a unary check failed on lhs */
+} gv_tvalue;
+
+typedef struct gv_tnode {
+    uint8_t kind;      /* gv_tkind */
+    uint8_t status;    /* gv_rstatus */
+    uint8_t value;     /* GV_T_VALUE: gv_tvalue */
+    uint32_t ip;
+    gv_val lhs, rhs;
+    struct gv_tnode *parent, *first, *last, *next;
+} gv_tnode;
+
+typedef struct gv_trace gv_trace;
+
+/* A trace allocating in a (which must outlive it). NULL when out of memory. */
+gv_trace *gv_trace_new(gv_arena *a);
+/* The evaluated rules, in evaluation order, as children of one root. */
+const gv_tnode *gv_trace_root(const gv_trace *t);
+/* Whether memory ran out while tracing (the tree is then incomplete). */
+int gv_trace_oom(const gv_trace *t);
+
+/* Recording, used by the VM. open adds a node under the current one and
+ * makes it current; close sets its status and returns to its parent. */
+void gv_trace_open(gv_trace *t, gv_tkind kind, uint32_t ip);
+void gv_trace_close(gv_trace *t, int status);
+void gv_trace_value(gv_trace *t, gv_tvalue v, const gv_val *lhs, const gv_val *rhs);
+/* Moves the last n children of the current node under a new node of kind
+ * (a disjunction is known only after its alternatives ran). */
+void gv_trace_wrap(gv_trace *t, uint32_t n, gv_tkind kind, int status);
+
+/* gv_eval, also recording the evaluation in trace. */
+int gv_eval_traced(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval_result *out,
+                   gv_trace *trace, gv_error *err);
+
+#endif
