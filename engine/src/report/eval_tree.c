@@ -24,15 +24,62 @@ static gv_check as_check(const gv_tnode *n, uint32_t ip)
     return c;
 }
 
-static const char *rule_name(const gv_report_item *it, uint32_t d)
+/* The name a rule is reported under (the default rule: FILE/default). */
+static void rule_name(gv_buf *out, const gv_report_item *it, uint32_t d)
 {
-    return it->prog->strings[it->prog->rules[d].name].s;
+    gv_report_rule_name(out, it, d);
 }
 
-static void clause_context(gv_buf *out, const gv_report_item *it, uint32_t ip)
+static int is_type_block(const gv_report_item *it, const gv_tnode *n)
+{
+    return n->kind == GV_T_BLOCK && (it->prog->code[n->ip].flags & GV_FLAG_TYPE_BLOCK);
+}
+
+static const char *type_name(const gv_report_item *it, const gv_tnode *block)
+{
+    return it->prog->strings[it->prog->code[block->ip].c].s;
+}
+
+/* The context of the clause at ip, traced as node n (or inside it). The
+ * filter a type block searches with was not written in the rules: its text
+ * is made up from the type, as cfn-guard's is. */
+static void clause_context(gv_buf *out, const gv_report_item *it, uint32_t ip, const gv_tnode *n)
 {
     const gv_clause_text *t = gv_clause_texts_find(it->texts, it->prog->locs[ip]);
+    const gv_tnode *a = n;
+    while (a && a->kind != GV_T_FILTER)
+        a = a->parent;
+    if (a && a->parent && is_type_block(it, a->parent)) {
+        gv_buf_printf(out, " Type EQUALS  \"%s\"", type_name(it, a->parent));
+        return;
+    }
     gv_buf_puts(out, t ? t->context : "");
+}
+
+static int in_filter(const gv_tnode *n)
+{
+    for (; n; n = n->parent)
+        if (n->kind == GV_T_FILTER)
+            return 1;
+    return 0;
+}
+
+/* Filter/Map#2: what the filter ran on, and how many clauses it has (the
+ * block ends with the AND of its clauses). */
+static void filter_context(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
+{
+    uint32_t ip = it->prog->blocks[n->ip], nclauses = 1;
+    while (it->prog->code[ip].op != GV_I_END)
+        ip++;
+    if (ip > it->prog->blocks[n->ip] && it->prog->code[ip - 1].op == GV_I_C_AND)
+        nclauses = it->prog->code[ip - 1].a;
+    gv_buf_printf(out, "Filter/%s#%u", n->aux ? "Map" : "List", nclauses);
+}
+
+static const char *or_context(const gv_tnode *n)
+{
+    return in_filter(n) ? "cfn_guard::rules::exprs::GuardClause#disjunction"
+                        : "cfn_guard::rules::exprs::RuleClause#disjunction";
 }
 
 static void block_context(gv_buf *out, const gv_report_item *it, uint32_t ip)
@@ -101,7 +148,7 @@ static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         gv_buf_putc(out, ')');
     }
     gv_buf_puts(out, "[Context=");
-    clause_context(out, it, ip);
+    clause_context(out, it, ip, n);
     gv_buf_putc(out, ']');
 }
 
@@ -110,18 +157,28 @@ static void node_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
     const char *st = status_word(n->status);
     switch ((gv_tkind)n->kind) {
     case GV_T_RULE:
-        gv_buf_printf(out, "Rule(%s, Status=%s)[Context=%s]", rule_name(it, n->ip), st, rule_name(it, n->ip));
+        gv_buf_puts(out, "Rule(");
+        rule_name(out, it, n->ip);
+        gv_buf_printf(out, ", Status=%s)[Context=", st);
+        rule_name(out, it, n->ip);
+        gv_buf_putc(out, ']');
         return;
     case GV_T_RULE_WHEN:
-        gv_buf_printf(out, "Rule/When(Status=%s)[Context=Rule#%s/When]", st, rule_name(it, n->ip));
+        gv_buf_printf(out, "Rule/When(Status=%s)[Context=Rule#", st);
+        rule_name(out, it, n->ip);
+        gv_buf_puts(out, "/When]");
         return;
     case GV_T_CLAUSE:
         gv_buf_printf(out, "GuardClauseBlock(Status = %s)[Context=GuardAccessClause#block", st);
-        clause_context(out, it, n->ip);
+        clause_context(out, it, n->ip, n);
         gv_buf_putc(out, ']');
         return;
     case GV_T_VALUE: value_line(out, it, n); return;
     case GV_T_BLOCK:
+        if (is_type_block(it, n)) {
+            gv_buf_printf(out, "Type(%s, Status=%s)[Context=TypeBlock#%s]", type_name(it, n), st, type_name(it, n));
+            return;
+        }
         gv_buf_printf(out, "GuardValueBlockCheck(Status = %s)[Context=", st);
         block_context(out, it, n->ip);
         gv_buf_putc(out, ']');
@@ -129,10 +186,21 @@ static void node_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
     case GV_T_WHEN: gv_buf_printf(out, "WhenConditionalBlock(Status = %s)[Context=RuleClause]", st); return;
     case GV_T_WHEN_COND: gv_buf_printf(out, "WhenCondition(Status = %s)[Context=RuleClause/When]", st); return;
     case GV_T_OR:
-        gv_buf_printf(out, "Disjunction(Status = %s)[Context=cfn_guard::rules::exprs::RuleClause#disjunction]", st);
+        gv_buf_printf(out, "Disjunction(Status = %s)[Context=%s]", st, or_context(n));
+        return;
+    case GV_T_FILTER:
+        gv_buf_printf(out, "Filter/ConjunctionsBlock(Status=%s)[Context=", st);
+        filter_context(out, it, n);
+        gv_buf_putc(out, ']');
+        return;
+    case GV_T_TYPE_VALUE: /* sic: cfn-guard prints no "(" here */
+        gv_buf_printf(out, "TypeBlock/Block Status=%s)[Context=TypeBlock#%s/%u]", st, type_name(it, n->parent), n->ip);
         return;
     case GV_T_RULE_REF:
-        gv_buf_printf(out, "GuardClauseDependentRule(Rule=%s, Status=%s)[Context=", ref_name(it, n->ip), st);
+        if (n->status == GV_RS_PASS) /* a reference that holds is shown as a value that passed */
+            gv_buf_puts(out, "GuardClauseValueCheck(Status=PASS)[Context=");
+        else
+            gv_buf_printf(out, "GuardClauseDependentRule(Rule=%s, Status=%s)[Context=", ref_name(it, n->ip), st);
         ref_context(out, it, n->ip);
         gv_buf_putc(out, ']');
         return;
@@ -268,7 +336,9 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
 {
     switch ((gv_tkind)n->kind) {
     case GV_T_RULE:
-        return checked(b, "RuleCheck", "name", gv_jt_str(b, rule_name(it, n->ip)), n->status);
+        gv_buf_clear(&b->tmp);
+        rule_name(&b->tmp, it, n->ip);
+        return checked(b, "RuleCheck", "name", gv_jt_buf(b, &b->tmp), n->status);
     case GV_T_RULE_WHEN: {
         gv_jt *o = gv_jt_obj(b);
         gv_jt_set(o, "RuleCondition", gv_jt_str(b, status_word(n->status)));
@@ -276,7 +346,22 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
     }
     case GV_T_CLAUSE: return checked(b, "GuardClauseBlockCheck", "at_least_one_matches", gv_jt_bool(b, 0), n->status);
     case GV_T_VALUE: return value_container(b, it, n);
-    case GV_T_BLOCK: return checked(b, "BlockGuardCheck", "at_least_one_matches", gv_jt_bool(b, 0), n->status);
+    case GV_T_BLOCK:
+        if (is_type_block(it, n)) {
+            gv_jt *o = gv_jt_obj(b), *tc = gv_jt_obj(b);
+            gv_jt_set(tc, "type_name", gv_jt_str(b, type_name(it, n)));
+            gv_jt *blk = checked(b, "block", "at_least_one_matches", gv_jt_bool(b, 0), n->status);
+            gv_jt_set(tc, "block", blk ? blk->first : NULL);
+            gv_jt_set(o, "TypeCheck", tc);
+            return o;
+        }
+        return checked(b, "BlockGuardCheck", "at_least_one_matches", gv_jt_bool(b, 0), n->status);
+    case GV_T_FILTER:
+    case GV_T_TYPE_VALUE: {
+        gv_jt *o = gv_jt_obj(b);
+        gv_jt_set(o, n->kind == GV_T_FILTER ? "Filter" : "TypeBlock", gv_jt_str(b, status_word(n->status)));
+        return o;
+    }
     case GV_T_WHEN: return checked(b, "WhenCheck", "at_least_one_matches", gv_jt_bool(b, 0), n->status);
     case GV_T_WHEN_COND: {
         gv_jt *o = gv_jt_obj(b);
@@ -286,6 +371,10 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
     case GV_T_OR: return checked(b, "Disjunction", "at_least_one_matches", gv_jt_bool(b, 1), n->status);
     case GV_T_RULE_REF: {
         gv_jt *o = gv_jt_obj(b), *v = gv_jt_obj(b), *d = gv_jt_obj(b);
+        if (n->status == GV_RS_PASS) {
+            gv_jt_set(o, "ClauseValueCheck", gv_jt_str(b, "Success"));
+            return o;
+        }
         gv_jt_set(d, "rule", gv_jt_str(b, ref_name(it, n->ip)));
         gv_jt_set(d, "message", gv_jt_null(b));
         gv_jt_set(d, "custom_message", gv_jt_null(b));
@@ -302,17 +391,28 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
 static void context_text(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
 {
     switch ((gv_tkind)n->kind) {
-    case GV_T_RULE: gv_buf_puts(out, rule_name(it, n->ip)); return;
-    case GV_T_RULE_WHEN: gv_buf_printf(out, "Rule#%s/When", rule_name(it, n->ip)); return;
+    case GV_T_RULE: rule_name(out, it, n->ip); return;
+    case GV_T_RULE_WHEN:
+        gv_buf_puts(out, "Rule#");
+        rule_name(out, it, n->ip);
+        gv_buf_puts(out, "/When");
+        return;
     case GV_T_CLAUSE:
         gv_buf_puts(out, "GuardAccessClause#block");
-        clause_context(out, it, n->ip);
+        clause_context(out, it, n->ip, n);
         return;
-    case GV_T_VALUE: clause_context(out, it, clause_ip(n)); return;
-    case GV_T_BLOCK: block_context(out, it, n->ip); return;
+    case GV_T_VALUE: clause_context(out, it, clause_ip(n), n); return;
+    case GV_T_BLOCK:
+        if (is_type_block(it, n))
+            gv_buf_printf(out, "TypeBlock#%s", type_name(it, n));
+        else
+            block_context(out, it, n->ip);
+        return;
+    case GV_T_FILTER: filter_context(out, it, n); return;
+    case GV_T_TYPE_VALUE: gv_buf_printf(out, "TypeBlock#%s/%u", type_name(it, n->parent), n->ip); return;
     case GV_T_WHEN: gv_buf_puts(out, "RuleClause"); return;
     case GV_T_WHEN_COND: gv_buf_puts(out, "RuleClause/When"); return;
-    case GV_T_OR: gv_buf_puts(out, "cfn_guard::rules::exprs::RuleClause#disjunction"); return;
+    case GV_T_OR: gv_buf_puts(out, or_context(n)); return;
     case GV_T_RULE_REF: ref_context(out, it, n->ip); return;
     case GV_T_HIDDEN: return;
     }

@@ -99,14 +99,11 @@ const gv_valset *gv_vm_var(gv_vm *vm, const gv_insn *in, const gv_frame *f)
 int gv_vm_quiet_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f, gv_valset *out)
 {
     int saved = vm->recording, saved_keys = vm->keys_recording;
-    gv_trace *trace = vm->trace; /* cfn-guard's tree shows no filter clauses we match yet */
     vm->keys_recording = vm->recording;
     vm->recording = 0;
-    vm->trace = NULL;
     int r = gv_vm_query(vm, block, self, f, out);
     vm->recording = saved;
     vm->keys_recording = saved_keys;
-    vm->trace = trace;
     return r;
 }
 
@@ -174,7 +171,12 @@ static int eval_block(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame
         } else {
             gv_ctx_frame fr = { ip, vm->ctx, NULL };
             vm->ctx = &fr;
+            int per_value = vm->trace && (in->flags & GV_FLAG_TYPE_BLOCK);
+            if (per_value)
+                gv_trace_open(vm->trace, GV_T_TYPE_VALUE, i);
             st = gv_vm_block(vm, in->b, &l.v[i], f);
+            if (per_value)
+                gv_trace_close(vm->trace, st);
             vm->ctx = fr.up;
             if (st < 0)
                 return -1;
@@ -231,7 +233,12 @@ static int eval_ref(gv_vm *vm, uint32_t ref)
 {
     const gv_ref *r = &vm->p->refs[ref];
     for (uint32_t i = 0; i < r->n; i++) {
-        int s = eval_rule_decl(vm, vm->p->ref_decls[r->start + i]);
+        uint32_t d = vm->p->ref_decls[r->start + i];
+        /* traced, the first reference evaluates the rule again, so that
+         * its evaluation shows under it (as in cfn-guard) */
+        if (vm->trace && gv_trace_first_ref(vm->trace, d, vm->p->nrules) && vm->rule_state[d] == 2)
+            vm->rule_state[d] = 0;
+        int s = eval_rule_decl(vm, d);
         if (s != GV_SKIP)
             return s;
     }
@@ -480,9 +487,7 @@ static int eval_rule_decl(gv_vm *vm, uint32_t d)
 {
     const gv_program *p = vm->p;
     const gv_rule_decl *rd = &p->rules[d];
-    /* traced, a referenced rule is evaluated again: cfn-guard's tree shows
-     * it whole under each reference */
-    if (vm->rule_state[d] == 2 && !vm->trace)
+    if (vm->rule_state[d] == 2)
         return vm->rule_status[d];
     if (vm->rule_state[d] == 1) {
         gv_error_set(vm->err, GV_E_EVAL, p->source, rd->loc, "rule '%s' refers to itself", p->strings[rd->name].s);

@@ -7,6 +7,7 @@ struct gv_trace {
     gv_arena *a;
     gv_tnode root;
     gv_tnode *cur;
+    uint8_t *referenced;  /* per rule declaration, allocated at the first reference */
     int oom;
 };
 
@@ -56,13 +57,13 @@ void gv_trace_open(gv_trace *t, gv_tkind kind, uint32_t ip)
     if (n)
         t->cur = n;
     else
-        t->cur->value++; /* lost opens under cur (value is unused on inner nodes) */
+        t->cur->lost++;
 }
 
 void gv_trace_close(gv_trace *t, int status)
 {
-    if (t->cur->value && t->cur->kind != GV_T_VALUE) {
-        t->cur->value--;
+    if (t->cur->lost) {
+        t->cur->lost--;
         return;
     }
     if (!t->cur->parent)
@@ -82,6 +83,41 @@ void gv_trace_value(gv_trace *t, gv_tvalue v, const gv_val *lhs, const gv_val *r
         n->lhs = *lhs;
     if (rhs)
         n->rhs = *rhs;
+}
+
+void gv_trace_move_first(gv_trace *t, uint32_t d)
+{
+    gv_tnode *prev = NULL;
+    for (gv_tnode *c = t->root.first; c; prev = c, c = c->next) {
+        if (c->kind != GV_T_RULE || c->ip != d)
+            continue;
+        if (!prev)
+            return;
+        prev->next = c->next;
+        if (t->root.last == c)
+            t->root.last = prev;
+        c->next = t->root.first;
+        t->root.first = c;
+        return;
+    }
+}
+
+int gv_trace_first_ref(gv_trace *t, uint32_t d, uint32_t nrules)
+{
+    if (!t->referenced && !(t->referenced = gv_arena_zalloc(t->a, nrules ? nrules : 1))) {
+        t->oom = 1;
+        return 0;
+    }
+    if (d >= nrules || t->referenced[d])
+        return 0;
+    t->referenced[d] = 1;
+    return 1;
+}
+
+void gv_trace_set_aux(gv_trace *t, uint8_t aux)
+{
+    if (!t->cur->lost)
+        t->cur->aux = aux;
 }
 
 void gv_trace_wrap(gv_trace *t, uint32_t n, gv_tkind kind, int status)

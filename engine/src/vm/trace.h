@@ -19,6 +19,8 @@ typedef enum gv_tkind {
     GV_T_OR,         /* a disjunction of the clauses inside */
     GV_T_RULE_REF,   /* a rule referenced as a clause (ip) */
     GV_T_HIDDEN,     /* an alternative of an `or` not evaluated: not printed */
+    GV_T_FILTER,     /* a query filter on one item (ip: the filter's block; aux: 1 map, 0 list) */
+    GV_T_TYPE_VALUE, /* a type block's body on one resource (ip: its index) */
 } gv_tkind;
 
 typedef enum gv_tvalue {
@@ -32,6 +34,8 @@ typedef struct gv_tnode {
     uint8_t kind;      /* gv_tkind */
     uint8_t status;    /* gv_rstatus */
     uint8_t value;     /* GV_T_VALUE: gv_tvalue */
+    uint8_t aux;       /* GV_T_FILTER: what was filtered is a map */
+    uint32_t lost;     /* opens under this node that memory ran out for */
     uint32_t ip;
     gv_val lhs, rhs;
     struct gv_tnode *parent, *first, *last, *next;
@@ -46,11 +50,20 @@ const gv_tnode *gv_trace_root(const gv_trace *t);
 /* Whether memory ran out while tracing (the tree is then incomplete). */
 int gv_trace_oom(const gv_trace *t);
 
+/* Moves the evaluation of rule declaration d to the front (cfn-guard
+ * reports the default rule first). */
+void gv_trace_move_first(gv_trace *t, uint32_t d);
+
 /* Recording, used by the VM. open adds a node under the current one and
  * makes it current; close sets its status and returns to its parent. */
 void gv_trace_open(gv_trace *t, gv_tkind kind, uint32_t ip);
 void gv_trace_close(gv_trace *t, int status);
 void gv_trace_value(gv_trace *t, gv_tvalue v, const gv_val *lhs, const gv_val *rhs);
+/* Whether rule declaration d (of nrules) is referenced for the first time:
+ * cfn-guard shows a referenced rule's evaluation under its first
+ * reference only. */
+int gv_trace_first_ref(gv_trace *t, uint32_t d, uint32_t nrules);
+void gv_trace_set_aux(gv_trace *t, uint8_t aux);
 /* Moves the last n children of the current node under a new node of kind
  * (a disjunction is known only after its alternatives ran). */
 void gv_trace_wrap(gv_trace *t, uint32_t n, gv_tkind kind, int status);
