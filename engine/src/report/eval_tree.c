@@ -12,18 +12,6 @@ static const char *status_word(int st)
     return st == GV_RS_PASS ? "PASS" : st == GV_RS_FAIL ? "FAIL" : "SKIP";
 }
 
-/* A trace value as the check the other reporters know. */
-static gv_check as_check(const gv_tnode *n, uint32_t ip)
-{
-    gv_check c = { 0 };
-    c.ip = ip;
-    c.kind = n->value == GV_TV_UNRESOLVED || (n->value == GV_TV_UNARY && !n->lhs.node) ? GV_CHECK_UNRESOLVED
-                                                                                          : GV_CHECK_COMPARE;
-    c.lhs = n->lhs;
-    c.rhs = n->rhs;
-    return c;
-}
-
 /* The name a rule is reported under (the default rule: FILE/default). */
 static void rule_name(gv_buf *out, const gv_report_item *it, uint32_t d)
 {
@@ -100,12 +88,6 @@ static void ref_context(gv_buf *out, const gv_report_item *it, uint32_t ip)
                   l.line, l.col);
 }
 
-/* The clause a value node belongs to. */
-static uint32_t clause_ip(const gv_tnode *n)
-{
-    return n->parent ? n->parent->ip : 0;
-}
-
 /* "(resolved, Path=/a/b[L:0,C:5] Value=3)" */
 static void value_at(gv_buf *out, const gv_val *v)
 {
@@ -122,33 +104,46 @@ static void value_at(gv_buf *out, const gv_val *v)
 static void comparison_word(gv_buf *out, const gv_report_item *it, uint32_t ip)
 {
     const gv_insn *in = &it->prog->code[ip];
-    gv_buf_puts(out, (in->flags & GV_FLAG_OPNOT) ? " NOT " : " ");
+    gv_buf_puts(out, (in->flags & GV_FLAG_OPNOT) ? "not " : " ");
     gv_buf_puts(out, gv_clause_op_word((gv_cmp_op)(in->flags & GV_FLAG_OP_MASK)));
 }
 
 static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
 {
-    uint32_t ip = clause_ip(n);
-    if (n->value == GV_TV_PASS) {
+    const gv_check *c = &n->check;
+    if (!n->failed) {
         gv_buf_puts(out, "GuardClauseValueCheck(Status=PASS)");
-    } else if (n->value == GV_TV_UNARY) {
-        gv_buf_puts(out, "GuardClauseUnaryCheck(Status=FAIL, Comparison=");
-        comparison_word(out, it, ip);
-        gv_buf_puts(out, ", Value-At=");
-        value_at(out, &n->lhs);
-        gv_buf_putc(out, ')');
     } else {
-        gv_buf_puts(out, "GuardClauseBinaryCheck(Status=FAIL, Comparison=");
-        comparison_word(out, it, ip);
-        gv_buf_puts(out, ", from=");
-        value_at(out, &n->lhs);
-        gv_buf_puts(out, ", to=");
-        if (n->value == GV_TV_COMPARE && n->rhs.node)
-            value_at(out, &n->rhs);
+        gv_shape shape = gv_check_shape(it, c);
+        if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING || shape == GV_SHAPE_NO_VALUES ||
+            shape == GV_SHAPE_BLOCK_MISSING) {
+            gv_buf_puts(out, "GuardClauseUnaryCheck(Status=FAIL, Comparison=");
+            comparison_word(out, it, c->ip);
+            gv_buf_puts(out, ", Value-At=");
+            value_at(out, &c->lhs);
+        } else {
+            gv_buf_puts(out, shape == GV_SHAPE_IN ? "GuardClauseInBinaryCheck(Status=FAIL, Comparison="
+                                                  : "GuardClauseBinaryCheck(Status=FAIL, Comparison=");
+            comparison_word(out, it, c->ip);
+            gv_buf_puts(out, ", from=");
+            value_at(out, shape == GV_SHAPE_IN ? gv_check_at(it, c) : &c->lhs);
+            gv_buf_puts(out, ", to=");
+            if (shape == GV_SHAPE_IN) {
+                for (uint32_t i = 0; i < c->nrhs; i++) {
+                    if (i)
+                        gv_buf_putc(out, '.');
+                    value_at(out, &c->rhs_all[i]);
+                }
+            } else if (shape == GV_SHAPE_BINARY && c->rhs.node) {
+                gv_path p0;
+                gv_val rhs = gv_check_rhs(c, &p0);
+                value_at(out, &rhs);
+            }
+        }
         gv_buf_putc(out, ')');
     }
     gv_buf_puts(out, "[Context=");
-    clause_context(out, it, ip, n);
+    clause_context(out, it, c->ip, n);
     gv_buf_putc(out, ']');
 }
 
@@ -287,6 +282,16 @@ static gv_jt *unresolved(gv_jb *b, const gv_report_item *it, const gv_check *c)
     return o;
 }
 
+/* cfn-guard's message for values of types it cannot compare. */
+static gv_jt *incomparable_message(gv_jb *b, const gv_check *c)
+{
+    gv_buf_clear(&b->tmp);
+    gv_buf_printf(&b->tmp, "PathAwareValues are not comparable %s, %s",
+                  c->lhs.node ? gv_fmt_type_name(c->lhs.node) : "null",
+                  c->rhs.node ? gv_fmt_type_name(c->rhs.node) : "null");
+    return gv_jt_buf(b, &b->tmp);
+}
+
 static gv_jt *from_of(gv_jb *b, const gv_report_item *it, const gv_check *c)
 {
     return c->lhs.node ? resolved(b, &c->lhs) : unresolved(b, it, c);
@@ -301,31 +306,47 @@ static gv_jt *comparison(gv_jb *b, const gv_report_item *it, const gv_check *c)
     return a;
 }
 
+static gv_jt *failure_fields(gv_jb *b, gv_jt *o, const gv_report_item *it, const gv_check *c)
+{
+    gv_jt_set(o, "message", c->incomparable ? incomparable_message(b, c) : gv_jt_null(b));
+    gv_jt_set(o, "custom_message", gv_jt_null(b));
+    gv_jt_set(o, "status", gv_jt_str(b, "FAIL"));
+    return o;
+}
+
 static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
 {
     gv_jt *w = gv_jt_obj(b);
-    if (n->value == GV_TV_PASS) {
+    if (!n->failed) {
         gv_jt_set(w, "ClauseValueCheck", gv_jt_str(b, "Success"));
         return w;
     }
-    gv_check c = as_check(n, clause_ip(n));
+    const gv_check *c = &n->check;
+    gv_shape shape = gv_check_shape(it, c);
     gv_jt *o = gv_jt_obj(b), *kind = gv_jt_obj(b);
-    if (n->value == GV_TV_UNARY) {
+    if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING || shape == GV_SHAPE_NO_VALUES ||
+        shape == GV_SHAPE_BLOCK_MISSING) {
         gv_jt *v = gv_jt_obj(b);
-        gv_jt_set(v, "from", from_of(b, it, &c));
-        gv_jt_set(v, "message", gv_jt_null(b));
-        gv_jt_set(v, "custom_message", gv_jt_null(b));
-        gv_jt_set(v, "status", gv_jt_str(b, "FAIL"));
+        gv_jt_set(v, "from", from_of(b, it, c));
+        failure_fields(b, v, it, c);
         gv_jt_set(kind, "value", v);
-        gv_jt_set(kind, "comparison", comparison(b, it, &c));
+        gv_jt_set(kind, "comparison", comparison(b, it, c));
         gv_jt_set(o, "Unary", kind);
+    } else if (shape == GV_SHAPE_IN) {
+        gv_jt_set(kind, "comparison", comparison(b, it, c));
+        gv_jt_set(kind, "from", resolved(b, gv_check_at(it, c)));
+        gv_jt *to = gv_jt_set(kind, "to", gv_jt_arr(b));
+        for (uint32_t i = 0; i < c->nrhs; i++)
+            gv_jt_push(to, resolved(b, &c->rhs_all[i]));
+        failure_fields(b, kind, it, c);
+        gv_jt_set(o, "InComparison", kind);
     } else {
-        gv_jt_set(kind, "comparison", comparison(b, it, &c));
-        gv_jt_set(kind, "from", from_of(b, it, &c));
-        gv_jt_set(kind, "to", n->value == GV_TV_COMPARE && c.rhs.node ? resolved(b, &c.rhs) : gv_jt_null(b));
-        gv_jt_set(kind, "message", gv_jt_null(b));
-        gv_jt_set(kind, "custom_message", gv_jt_null(b));
-        gv_jt_set(kind, "status", gv_jt_str(b, "FAIL"));
+        gv_jt_set(kind, "comparison", comparison(b, it, c));
+        gv_jt_set(kind, "from", from_of(b, it, c));
+        gv_path p0;
+        gv_val rhs = gv_check_rhs(c, &p0);
+        gv_jt_set(kind, "to", shape == GV_SHAPE_BINARY && rhs.node ? resolved(b, &rhs) : gv_jt_null(b));
+        failure_fields(b, kind, it, c);
         gv_jt_set(o, "Comparison", kind);
     }
     gv_jt_set(w, "ClauseValueCheck", o);
@@ -344,7 +365,10 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
         gv_jt_set(o, "RuleCondition", gv_jt_str(b, status_word(n->status)));
         return o;
     }
-    case GV_T_CLAUSE: return checked(b, "GuardClauseBlockCheck", "at_least_one_matches", gv_jt_bool(b, 0), n->status);
+    case GV_T_CLAUSE: {
+        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0;
+        return checked(b, "GuardClauseBlockCheck", "at_least_one_matches", gv_jt_bool(b, some), n->status);
+    }
     case GV_T_VALUE: return value_container(b, it, n);
     case GV_T_BLOCK:
         if (is_type_block(it, n)) {
@@ -401,7 +425,7 @@ static void context_text(gv_buf *out, const gv_report_item *it, const gv_tnode *
         gv_buf_puts(out, "GuardAccessClause#block");
         clause_context(out, it, n->ip, n);
         return;
-    case GV_T_VALUE: clause_context(out, it, clause_ip(n), n); return;
+    case GV_T_VALUE: clause_context(out, it, n->check.ip, n); return;
     case GV_T_BLOCK:
         if (is_type_block(it, n))
             gv_buf_printf(out, "TypeBlock#%s", type_name(it, n));

@@ -64,6 +64,8 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
             return GV_SKIP;
         st = opnot ? GV_FAIL : GV_PASS;
         gv_val none = { 0 };
+        if (vm->trace && st == GV_PASS)
+            gv_trace_pass(vm->trace, ip, &none);
         if (st == GV_FAIL && gv_vm_record(vm, ip, &none, NULL, GV_CHECK_NO_VALUES) < 0)
             return -1;
     } else {
@@ -93,8 +95,8 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
             }
             if (opnot)
                 ok = !ok;
-            if (vm->trace)
-                gv_trace_value(vm->trace, ok ? GV_TV_PASS : GV_TV_UNARY, &l.v[i], NULL);
+            if (vm->trace && ok)
+                gv_trace_pass(vm->trace, ip, &l.v[i]);
             any_pass |= ok;
             any_fail |= !ok;
             if (!ok && gv_vm_record(vm, ip, &l.v[i], NULL, n ? GV_CHECK_COMPARE : GV_CHECK_UNRESOLVED) < 0)
@@ -138,14 +140,40 @@ static int in_set(const gv_node *n, const gv_valset *s)
 /* Each right-hand value no left-hand value equals (every one for !=). */
 static int record_unmatched_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
 {
-    for (uint32_t j = 0; vm->recording && j < r->n; j++) {
+    /* cfn-guard's tree shows a failed != against a query once per
+     * left-hand value, against the whole right-hand set */
+    gv_trace *trace = opnot ? vm->trace : NULL;
+    if (trace) {
+        for (uint32_t i = 0; i < l->n; i++) {
+            gv_check c = { 0 };
+            c.ip = ip;
+            c.kind = GV_CHECK_COMPARE;
+            c.lhs = l->v[i];
+            c.rhs = r->v[0];
+            c.rhs_all = r->v;
+            c.nrhs = r->n;
+            gv_trace_fail(trace, &c);
+        }
+        vm->trace = NULL;
+    }
+    int rc = 0;
+    for (uint32_t j = 0; (vm->recording || vm->trace) && j < r->n; j++) {
         if (!opnot && in_set(r->v[j].node, l))
             continue;
-        if (gv_vm_record_compare(vm, ip, &l->v[0], &r->v[j], r, 0) < 0)
-            return -1;
-        vm->checks[vm->nchecks - 1].rhs_unmatched = 1;
+        gv_check c = { 0 };
+        c.ip = ip;
+        c.kind = GV_CHECK_COMPARE;
+        c.rhs_unmatched = 1;
+        c.lhs = l->v[0];
+        c.rhs = r->v[j];
+        c.rhs_all = r->v;
+        c.nrhs = r->n;
+        if ((rc = gv_vm_record_check(vm, c)) < 0)
+            break;
     }
-    return 0;
+    if (trace)
+        vm->trace = trace;
+    return rc;
 }
 
 /* What cfn-guard reports for a failed == against a query: each right-hand
@@ -153,15 +181,15 @@ static int record_unmatched_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, cons
  * matching none on the right, against the whole right-hand set (probed). */
 static int record_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
 {
-    if (!vm->recording)
+    if (!vm->recording && !vm->trace)
         return 0;
-    uint32_t before = vm->nchecks;
+    uint32_t before = vm->nfailures;
     if (record_unmatched_rhs(vm, ip, l, r, opnot) < 0)
         return -1;
-    for (uint32_t i = 0; vm->nchecks == before && i < l->n; i++)
+    for (uint32_t i = 0; vm->nfailures == before && i < l->n; i++)
         if (!in_set(l->v[i].node, r) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
             return -1;
-    if (vm->nchecks == before)
+    if (vm->nfailures == before)
         return gv_vm_record_compare(vm, ip, &l->v[0], &r->v[0], r, 0);
     return 0;
 }
@@ -172,13 +200,13 @@ static int record_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_
  * (probed). */
 static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r)
 {
-    if (!vm->recording)
+    if (!vm->recording && !vm->trace)
         return 0;
-    uint32_t before = vm->nchecks;
+    uint32_t before = vm->nfailures;
     for (uint32_t i = 0; i < l->n; i++)
         if (!l->v[i].node && gv_vm_record(vm, ip, &l->v[i], NULL, GV_CHECK_UNRESOLVED) < 0)
             return -1;
-    if (vm->nchecks != before)
+    if (vm->nfailures != before)
         return 0;
     const gv_insn *in = &vm->p->code[ip];
     gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
@@ -215,8 +243,8 @@ static int eval_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_va
         for (uint32_t j = 0; ok && j < larger->n; j++)
             ok = in_set(larger->v[j].node, other);
     }
-    if (vm->trace)
-        gv_trace_value(vm->trace, ok ? GV_TV_PASS : GV_TV_COMPARE, &l->v[0], &r->v[0]);
+    if (vm->trace && ok)
+        gv_trace_pass(vm->trace, ip, &l->v[0]);
     if (!ok && record_query_eq(vm, ip, l, r, opnot) < 0)
         return -1;
     return ok ? GV_PASS : GV_FAIL;
@@ -264,8 +292,8 @@ static int eval_literal_lhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv
         }
         any_pass |= ok;
         any_fail |= !ok;
-        if (vm->trace)
-            gv_trace_value(vm->trace, ok ? GV_TV_PASS : GV_TV_COMPARE, &l->v[i], &r->v[j - 1]);
+        if (vm->trace && ok)
+            gv_trace_pass(vm->trace, ip, &l->v[i]);
         if (!ok && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[j - 1], r, incomparable) < 0)
             return -1;
     }
@@ -301,11 +329,8 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         if (is_order(op) && all_empty_lists(&l))
             return GV_PASS;
         /* `some x IN q`: the values of q that resolved are searched */
-        if (!(some && op == GV_OP_IN && rhs_missing < r.n)) {
-            if (vm->trace)
-                gv_trace_value(vm->trace, GV_TV_UNRESOLVED, &l.v[0], &r.v[0]);
+        if (!(some && op == GV_OP_IN && rhs_missing < r.n))
             return record_unresolved_rhs(vm, ip, &l, &r) < 0 ? -1 : GV_FAIL;
-        }
         uint32_t k = 0;
         for (uint32_t j = 0; j < r.n; j++)
             if (r.v[j].node)
@@ -338,11 +363,8 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
     if (as_set && !set)
         return gv_vm_nomem(vm);
     for (uint32_t i = 0; i < l.n; i++) {
-        if (!l.v[i].node) {
-            if (vm->trace)
-                gv_trace_value(vm->trace, GV_TV_UNRESOLVED, &l.v[i], &r.v[0]);
+        if (!l.v[i].node)
             continue;
-        }
         int ok;
         const gv_node *against = r.v[0].node;
         const gv_val *against_v = &r.v[0];
@@ -374,8 +396,8 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         }
         any_pass |= ok;
         any_fail |= !ok;
-        if (vm->trace)
-            gv_trace_value(vm->trace, ok ? GV_TV_PASS : GV_TV_COMPARE, &l.v[i], against_v);
+        if (vm->trace && ok)
+            gv_trace_pass(vm->trace, ip, &l.v[i]);
         if (!ok && gv_vm_record_compare(vm, ip, &l.v[i], against_v, &r, incomparable) < 0)
             return -1;
     }

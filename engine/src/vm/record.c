@@ -34,6 +34,11 @@ static const gv_check_ctx *keep_ctx(gv_vm *vm, gv_ctx_frame *f)
 
 int gv_vm_record_check(gv_vm *vm, gv_check c)
 {
+    vm->nfailures++;
+    /* cfn-guard's tree shows failures in conditions and filters too; a
+     * referenced rule's status has a node of its own */
+    if (vm->trace && c.kind != GV_CHECK_RULE)
+        gv_trace_fail(vm->trace, &c);
     if (!vm->recording)
         return 0;
     c.ctx = keep_ctx(vm, vm->ctx);

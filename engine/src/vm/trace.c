@@ -72,17 +72,25 @@ void gv_trace_close(gv_trace *t, int status)
     t->cur = t->cur->parent;
 }
 
-void gv_trace_value(gv_trace *t, gv_tvalue v, const gv_val *lhs, const gv_val *rhs)
+void gv_trace_pass(gv_trace *t, uint32_t ip, const gv_val *lhs)
 {
-    gv_tnode *n = add(t, GV_T_VALUE, 0);
+    gv_tnode *n = add(t, GV_T_VALUE, ip);
     if (!n)
         return;
-    n->value = (uint8_t)v;
-    n->status = v == GV_TV_PASS ? GV_RS_PASS : GV_RS_FAIL;
-    if (lhs)
-        n->lhs = *lhs;
-    if (rhs)
-        n->rhs = *rhs;
+    n->status = GV_RS_PASS;
+    n->check.ip = ip;
+    n->check.lhs = *lhs;
+}
+
+void gv_trace_fail(gv_trace *t, const gv_check *c)
+{
+    gv_tnode *n = add(t, GV_T_VALUE, c->ip);
+    if (!n)
+        return;
+    n->status = GV_RS_FAIL;
+    n->failed = 1;
+    n->check = *c;
+    n->check.ctx = NULL;
 }
 
 void gv_trace_move_first(gv_trace *t, uint32_t d)

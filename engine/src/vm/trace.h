@@ -23,21 +23,14 @@ typedef enum gv_tkind {
     GV_T_TYPE_VALUE, /* a type block's body on one resource (ip: its index) */
 } gv_tkind;
 
-typedef enum gv_tvalue {
-    GV_TV_PASS,        /* the value satisfied the clause */
-    GV_TV_COMPARE,     /* a comparison failed (lhs against rhs) */
-    GV_TV_UNRESOLVED,  /* the query did not reach a value (lhs: where it stopped) */
-    GV_TV_UNARY,       /* a unary check failed on lhs */
-} gv_tvalue;
-
 typedef struct gv_tnode {
     uint8_t kind;      /* gv_tkind */
     uint8_t status;    /* gv_rstatus */
-    uint8_t value;     /* GV_T_VALUE: gv_tvalue */
+    uint8_t failed;    /* GV_T_VALUE: check holds the failure (else lhs passed) */
     uint8_t aux;       /* GV_T_FILTER: what was filtered is a map */
     uint32_t lost;     /* opens under this node that memory ran out for */
     uint32_t ip;
-    gv_val lhs, rhs;
+    gv_check check;    /* GV_T_VALUE: as recorded for reports (a pass: ip and lhs) */
     struct gv_tnode *parent, *first, *last, *next;
 } gv_tnode;
 
@@ -58,7 +51,10 @@ void gv_trace_move_first(gv_trace *t, uint32_t d);
  * makes it current; close sets its status and returns to its parent. */
 void gv_trace_open(gv_trace *t, gv_tkind kind, uint32_t ip);
 void gv_trace_close(gv_trace *t, int status);
-void gv_trace_value(gv_trace *t, gv_tvalue v, const gv_val *lhs, const gv_val *rhs);
+/* A value that passed clause ip, and a failure the VM records (every one
+ * is traced, also where reports keep none: conditions, filters). */
+void gv_trace_pass(gv_trace *t, uint32_t ip, const gv_val *lhs);
+void gv_trace_fail(gv_trace *t, const gv_check *c);
 /* Whether rule declaration d (of nrules) is referenced for the first time:
  * cfn-guard shows a referenced rule's evaluation under its first
  * reference only. */

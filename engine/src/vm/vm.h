@@ -60,6 +60,7 @@ typedef struct gv_vm {
     uint32_t *marks;           /* checks recorded before each pushed status */
     uint32_t sp, stack_cap;
     struct gv_trace *trace;    /* -v / -p: the evaluation is recorded (NULL: not) */
+    uint32_t nfailures;        /* checks recorded or traced (counts while not recording) */
 } gv_vm;
 
 /* Nesting of blocks and rule references, bounded so that deep rules end
