@@ -44,14 +44,6 @@ static void clause_context(gv_buf *out, const gv_report_item *it, uint32_t ip, c
     gv_buf_puts(out, t ? t->context : "");
 }
 
-static int in_filter(const gv_tnode *n)
-{
-    for (; n; n = n->parent)
-        if (n->kind == GV_T_FILTER)
-            return 1;
-    return 0;
-}
-
 /* Filter/Map#2: what the filter ran on, and how many clauses it has (the
  * block ends with the AND of its clauses). */
 static void filter_context(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
@@ -64,10 +56,26 @@ static void filter_context(gv_buf *out, const gv_report_item *it, const gv_tnode
     gv_buf_printf(out, "Filter/%s#%u", n->aux ? "Map" : "List", nclauses);
 }
 
-static const char *or_context(const gv_tnode *n)
+/* cfn-guard names a disjunction by the kind of clauses it joins: those of
+ * a when condition, of a filter or block, or of a rule body. */
+static const char *or_context(const gv_report_item *it, const gv_tnode *n)
 {
-    return in_filter(n) ? "cfn_guard::rules::exprs::GuardClause#disjunction"
-                        : "cfn_guard::rules::exprs::RuleClause#disjunction";
+    for (const gv_tnode *a = n->parent; a; a = a->parent) {
+        switch ((gv_tkind)a->kind) {
+        case GV_T_RULE_WHEN:
+        case GV_T_WHEN_COND: return "cfn_guard::rules::exprs::WhenGuardClause#disjunction";
+        case GV_T_FILTER:
+        case GV_T_TYPE_VALUE: return "cfn_guard::rules::exprs::GuardClause#disjunction";
+        case GV_T_BLOCK:
+            if (is_type_block(it, a))
+                break;
+            return "cfn_guard::rules::exprs::GuardClause#disjunction";
+        case GV_T_RULE:
+        case GV_T_WHEN: return "cfn_guard::rules::exprs::RuleClause#disjunction";
+        default: break;
+        }
+    }
+    return "cfn_guard::rules::exprs::RuleClause#disjunction";
 }
 
 static void block_context(gv_buf *out, const gv_report_item *it, uint32_t ip)
@@ -108,15 +116,36 @@ static void comparison_word(gv_buf *out, const gv_report_item *it, uint32_t ip)
     gv_buf_puts(out, gv_clause_op_word((gv_cmp_op)(in->flags & GV_FLAG_OP_MASK)));
 }
 
+/* "Query q did not resolve to correct value, reason ...": a block clause
+ * whose query stopped short. */
+static void block_missing_message(gv_buf *out, const gv_report_item *it, const gv_check *c)
+{
+    const gv_clause_text *t = gv_clause_texts_find(it->texts, it->prog->locs[c->ip]);
+    gv_buf_puts(out, "Query ");
+    if (t && t->lhs.n)
+        gv_qtext_print(out, &t->lhs, 0);
+    else
+        gv_msg_remaining(out, it, c);
+    gv_buf_puts(out, " did not resolve to correct value, reason ");
+    gv_msg_reason(out, it, c);
+}
+
 static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
 {
     const gv_check *c = &n->check;
+    gv_shape shape = n->failed ? gv_check_shape(it, c) : GV_SHAPE_BINARY;
     if (!n->failed) {
         gv_buf_puts(out, "GuardClauseValueCheck(Status=PASS)");
+    } else if (shape == GV_SHAPE_NO_VALUES) {
+        gv_buf_puts(out, "GuardClause(Status=FAIL, Empty, )");
+    } else if (shape == GV_SHAPE_BLOCK_MISSING) {
+        gv_buf_puts(out, "GuardBlockValueMissing(Status=FAIL, Reason=");
+        block_missing_message(out, it, c);
+        gv_buf_puts(out, ", ");
+        gv_fmt_path(out, &c->lhs);
+        gv_buf_putc(out, ')');
     } else {
-        gv_shape shape = gv_check_shape(it, c);
-        if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING || shape == GV_SHAPE_NO_VALUES ||
-            shape == GV_SHAPE_BLOCK_MISSING) {
+        if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING) {
             gv_buf_puts(out, "GuardClauseUnaryCheck(Status=FAIL, Comparison=");
             comparison_word(out, it, c->ip);
             gv_buf_puts(out, ", Value-At=");
@@ -143,7 +172,10 @@ static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         gv_buf_putc(out, ')');
     }
     gv_buf_puts(out, "[Context=");
-    clause_context(out, it, c->ip, n);
+    if (shape == GV_SHAPE_BLOCK_MISSING)
+        gv_msg_context(out, it, c);
+    else
+        clause_context(out, it, c->ip, n);
     gv_buf_putc(out, ']');
 }
 
@@ -181,7 +213,7 @@ static void node_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
     case GV_T_WHEN: gv_buf_printf(out, "WhenConditionalBlock(Status = %s)[Context=RuleClause]", st); return;
     case GV_T_WHEN_COND: gv_buf_printf(out, "WhenCondition(Status = %s)[Context=RuleClause/When]", st); return;
     case GV_T_OR:
-        gv_buf_printf(out, "Disjunction(Status = %s)[Context=%s]", st, or_context(n));
+        gv_buf_printf(out, "Disjunction(Status = %s)[Context=%s]", st, or_context(it, n));
         return;
     case GV_T_FILTER:
         gv_buf_printf(out, "Filter/ConjunctionsBlock(Status=%s)[Context=", st);
@@ -324,8 +356,17 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
     const gv_check *c = &n->check;
     gv_shape shape = gv_check_shape(it, c);
     gv_jt *o = gv_jt_obj(b), *kind = gv_jt_obj(b);
-    if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING || shape == GV_SHAPE_NO_VALUES ||
-        shape == GV_SHAPE_BLOCK_MISSING) {
+    if (shape == GV_SHAPE_NO_VALUES) {
+        gv_jt_set(o, "NoValueForEmptyCheck", gv_jt_null(b));
+    } else if (shape == GV_SHAPE_BLOCK_MISSING) {
+        gv_jt_set(kind, "from", from_of(b, it, c));
+        gv_buf_clear(&b->tmp);
+        block_missing_message(&b->tmp, it, c);
+        gv_jt_set(kind, "message", gv_jt_buf(b, &b->tmp));
+        gv_jt_set(kind, "custom_message", gv_jt_null(b));
+        gv_jt_set(kind, "status", gv_jt_str(b, "FAIL"));
+        gv_jt_set(o, "MissingBlockValue", kind);
+    } else if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING) {
         gv_jt *v = gv_jt_obj(b);
         gv_jt_set(v, "from", from_of(b, it, c));
         failure_fields(b, v, it, c);
@@ -366,7 +407,8 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
         return o;
     }
     case GV_T_CLAUSE: {
-        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0;
+        /* true for `some`, and when the query yielded nothing (probed) */
+        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0 || n->status == GV_RS_SKIP;
         return checked(b, "GuardClauseBlockCheck", "at_least_one_matches", gv_jt_bool(b, some), n->status);
     }
     case GV_T_VALUE: return value_container(b, it, n);
@@ -436,7 +478,7 @@ static void context_text(gv_buf *out, const gv_report_item *it, const gv_tnode *
     case GV_T_TYPE_VALUE: gv_buf_printf(out, "TypeBlock#%s/%u", type_name(it, n->parent), n->ip); return;
     case GV_T_WHEN: gv_buf_puts(out, "RuleClause"); return;
     case GV_T_WHEN_COND: gv_buf_puts(out, "RuleClause/When"); return;
-    case GV_T_OR: gv_buf_puts(out, or_context(n)); return;
+    case GV_T_OR: gv_buf_puts(out, or_context(it, n)); return;
     case GV_T_RULE_REF: ref_context(out, it, n->ip); return;
     case GV_T_HIDDEN: return;
     }

@@ -141,10 +141,13 @@ static int in_set(const gv_node *n, const gv_valset *s)
 static int record_unmatched_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
 {
     /* cfn-guard's tree shows a failed != against a query once per
-     * left-hand value, against the whole right-hand set */
+     * left-hand value (only those among the right-hand values when there
+     * are more of them), against the whole right-hand set (probed) */
     gv_trace *trace = opnot ? vm->trace : NULL;
     if (trace) {
         for (uint32_t i = 0; i < l->n; i++) {
+            if (l->n > r->n && !in_set(l->v[i].node, r))
+                continue;
             gv_check c = { 0 };
             c.ip = ip;
             c.kind = GV_CHECK_COMPARE;
@@ -243,8 +246,11 @@ static int eval_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_va
         for (uint32_t j = 0; ok && j < larger->n; j++)
             ok = in_set(larger->v[j].node, other);
     }
-    if (vm->trace && ok)
-        gv_trace_pass(vm->trace, ip, &l->v[0]);
+    /* cfn-guard's tree shows a passing != once per left-hand value, a
+     * passing == once per value of the larger side (probed) */
+    const gv_valset *shown = opnot || l->n > r->n ? l : r;
+    for (uint32_t i = 0; vm->trace && ok && i < shown->n; i++)
+        gv_trace_pass(vm->trace, ip, &shown->v[i]);
     if (!ok && record_query_eq(vm, ip, l, r, opnot) < 0)
         return -1;
     return ok ? GV_PASS : GV_FAIL;
