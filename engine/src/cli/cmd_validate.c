@@ -70,15 +70,14 @@ static void report_pair(run_state *s, const gv_report_item *it, const gv_trace *
         gv_report_details(&s->out, it, o->show);
     else if (gv_report_record(&s->out, it, o->format) < 0)
         s->out.oom = 1;
-    /* -v / -p: cfn-guard then prints its evaluation tree (-p wins) */
+    /* -v / -p: cfn-guard then prints its evaluation tree, as text, then
+     * as JSON when both are asked for */
     if (!trace)
         return;
-    if (o->print_json) {
-        if (gv_report_eval_tree_json(&s->out, it, trace) < 0)
-            s->out.oom = 1;
-    } else {
+    if (o->verbose)
         gv_report_eval_tree(&s->out, it, trace);
-    }
+    if (o->print_json && gv_report_eval_tree_json(&s->out, it, trace) < 0)
+        s->out.oom = 1;
 }
 
 /* For each rules file, for each data file, as cfn-guard loops. */

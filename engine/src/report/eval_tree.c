@@ -341,7 +341,8 @@ static gv_jt *comparison(gv_jb *b, const gv_report_item *it, const gv_check *c)
 static gv_jt *failure_fields(gv_jb *b, gv_jt *o, const gv_report_item *it, const gv_check *c)
 {
     gv_jt_set(o, "message", c->incomparable ? incomparable_message(b, c) : gv_jt_null(b));
-    gv_jt_set(o, "custom_message", gv_jt_null(b));
+    const char *custom = gv_msg_custom(it, c);
+    gv_jt_set(o, "custom_message", custom ? gv_jt_str(b, custom) : gv_jt_null(b));
     gv_jt_set(o, "status", gv_jt_str(b, "FAIL"));
     return o;
 }
@@ -363,7 +364,8 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
         gv_buf_clear(&b->tmp);
         block_missing_message(&b->tmp, it, c);
         gv_jt_set(kind, "message", gv_jt_buf(b, &b->tmp));
-        gv_jt_set(kind, "custom_message", gv_jt_null(b));
+        const char *custom = gv_msg_custom(it, c);
+        gv_jt_set(kind, "custom_message", custom ? gv_jt_str(b, custom) : gv_jt_null(b));
         gv_jt_set(kind, "status", gv_jt_str(b, "FAIL"));
         gv_jt_set(o, "MissingBlockValue", kind);
     } else if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING) {

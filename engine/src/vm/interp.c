@@ -322,7 +322,11 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
         return gv_vm_nomem(vm);
     gv_ctx_frame fr = { ip, vm->ctx, NULL };
     vm->ctx = &fr;
+    if (vm->trace) /* cfn-guard shows the called rule as a rule */
+        gv_trace_open(vm->trace, GV_T_RULE, (uint32_t)(d - p->rules));
     int st = gv_vm_block(vm, d->body_block, self, &callee);
+    if (vm->trace)
+        gv_trace_close(vm->trace, st);
     vm->ctx = fr.up;
     return st;
 }
