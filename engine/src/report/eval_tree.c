@@ -469,7 +469,12 @@ static void context_text(gv_buf *out, const gv_report_item *it, const gv_tnode *
         gv_buf_puts(out, "GuardAccessClause#block");
         clause_context(out, it, n->ip, n);
         return;
-    case GV_T_VALUE: clause_context(out, it, n->check.ip, n); return;
+    case GV_T_VALUE:
+        if (n->failed && gv_check_shape(it, &n->check) == GV_SHAPE_BLOCK_MISSING)
+            gv_msg_context(out, it, &n->check);
+        else
+            clause_context(out, it, n->check.ip, n);
+        return;
     case GV_T_BLOCK:
         if (is_type_block(it, n))
             gv_buf_printf(out, "TypeBlock#%s", type_name(it, n));
