@@ -57,22 +57,26 @@ static void default_rule_first(gv_eval_result *res, const gv_program *p)
 }
 
 static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, gv_arena *scratch,
-                    gv_eval_result *res, gv_report_item *it)
+                    gv_eval_result *res, gv_report_item *it, gv_trace *trace)
 {
     gv_error err;
     gv_error_clear(&err);
-    if ((lazy ? gv_eval_lazy : gv_eval)(r->prog, d->root, scratch, res, &err) < 0) {
+    int rc = trace ? gv_eval_traced(r->prog, d->root, scratch, res, trace, &err)
+                   : (lazy ? gv_eval_lazy : gv_eval)(r->prog, d->root, scratch, res, &err);
+    if (rc < 0) {
         gv_cli_error(&err);
         return -1;
     }
     default_rule_first(res, r->prog);
+    if (trace && res->nrules && r->prog->rules[res->rules[0].rule].is_default)
+        gv_trace_move_first(trace, res->rules[0].rule);
     *it = (gv_report_item){ d->name, d->text, d->len, d->line_starts, d->nlines, d->root, r->name, r->prog,
                             r->texts, res };
     return 0;
 }
 
 /* One rules x data pair in the unstructured formats. */
-static void report_pair(run_state *s, const gv_report_item *it)
+static void report_pair(run_state *s, const gv_report_item *it, const gv_trace *trace)
 {
     const gv_validate_opts *o = s->o;
     gv_report_summary(&s->out, it, o->show);
@@ -80,8 +84,14 @@ static void report_pair(run_state *s, const gv_report_item *it)
         gv_report_details(&s->out, it, o->show);
     else if (gv_report_record(&s->out, it, o->format) < 0)
         s->out.oom = 1;
-    /* -v / -p: cfn-guard then prints its evaluation tree; gavel accepts the
-     * flags but has no evaluation trace to print (not implemented) */
+    /* -v / -p: cfn-guard then prints its evaluation tree, as text, then
+     * as JSON when both are asked for */
+    if (!trace)
+        return;
+    if (o->verbose)
+        gv_report_eval_tree(&s->out, it, trace);
+    if (o->print_json && gv_report_eval_tree_json(&s->out, it, trace) < 0)
+        s->out.oom = 1;
 }
 
 /* For each rules file, for each data file, as cfn-guard loops. */
@@ -97,10 +107,11 @@ static int run_pairs(run_state *s)
             gv_arena_init(&scratch, 256 * 1024);
             gv_eval_result res;
             gv_report_item it;
-            int rc = evaluate(ri, &s->in.data[d], 0, &scratch, &res, &it);
+            gv_trace *trace = s->o->verbose || s->o->print_json ? gv_trace_new(&scratch) : NULL;
+            int rc = evaluate(ri, &s->in.data[d], 0, &scratch, &res, &it, trace);
             if (rc == 0) {
                 s->any_fail |= res.status == GV_RS_FAIL;
-                report_pair(s, &it);
+                report_pair(s, &it, trace);
                 if (s->out.len >= GV_REPORT_SINK_CHUNK && !s->out.oom)
                     rc = flush_out(s, &s->out);
             }
@@ -137,7 +148,7 @@ static int run_structured(run_state *s)
             gv_eval_result *er = &res[d * nr + files[d].n];
             gv_arena eval;
             gv_arena_init(&eval, 256 * 1024);
-            rc = evaluate(&s->in.rules[r], &s->in.data[d], lazy, &eval, er, it);
+            rc = evaluate(&s->in.rules[r], &s->in.data[d], lazy, &eval, er, it, NULL);
             if (rc == 0) {
                 s->any_fail |= it->res->status == GV_RS_FAIL;
                 files[d].n++;

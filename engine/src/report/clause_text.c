@@ -8,7 +8,7 @@
 #include "util/hash.h"
 #include "util/varint.h"
 
-static const char *op_word(gv_cmp_op op)
+const char *gv_clause_op_word(gv_cmp_op op)
 {
     static const char *const words[GV_OP__COUNT] = {
         [GV_OP_EQ] = "EQUALS", [GV_OP_IN] = "IN", [GV_OP_LT] = "LESS THAN",
@@ -248,7 +248,7 @@ static void comparison(gv_clause_texts *t, gv_clause_text *ct, const gv_clause *
     gv_buf_puts(&b, cl->negated ? "not " : " ");
     gv_qtext_print(&b, &ct->lhs, 0);
     gv_buf_puts(&b, cl->u.cmp.op_negated ? " not " : " ");
-    gv_buf_puts(&b, op_word(cl->u.cmp.op));
+    gv_buf_puts(&b, gv_clause_op_word(cl->u.cmp.op));
     gv_buf_puts(&b, "  ");
     if (cl->u.cmp.rhs) {
         if (cl->u.cmp.rhs->kind == GV_VAL_QUERY) {

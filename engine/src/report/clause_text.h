@@ -66,6 +66,9 @@ void gv_clause_texts_write(const gv_clause_texts *t, gv_buf *out);
  * blob cannot make a lookup read outside the tables. */
 gv_clause_texts *gv_clause_texts_read(const char *data, size_t len);
 
+/* The operator as clause texts spell it: EQUALS, IN, IS INT ... */
+const char *gv_clause_op_word(gv_cmp_op op);
+
 /* parts[from..] joined as cfn-guard prints a query. */
 void gv_qtext_print(gv_buf *out, const gv_qtext *q, uint32_t from);
 

@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "vm/eval.h"
 #include "vm/program.h"
+#include "vm/trace.h"
 
 /* -S: which rule statuses the summary lists. */
 enum { GV_SHOW_PASS = 1, GV_SHOW_FAIL = 2, GV_SHOW_SKIP = 4, GV_SHOW_ALL = 7 };
@@ -66,5 +67,10 @@ int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_
 
 /* The name a rule is reported under: its own, or FILE/default. */
 void gv_report_rule_name(gv_buf *out, const gv_report_item *it, uint32_t rule);
+
+/* -v: cfn-guard's evaluation tree of one evaluation, as text. */
+void gv_report_eval_tree(gv_buf *out, const gv_report_item *it, const gv_trace *t);
+/* -p: the same tree as pretty JSON. Returns -1 when memory ran out. */
+int gv_report_eval_tree_json(gv_buf *out, const gv_report_item *it, const gv_trace *t);
 
 #endif

@@ -65,6 +65,8 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
             return GV_SKIP;
         st = opnot ? GV_FAIL : GV_PASS;
         gv_val none = { 0 };
+        if (vm->trace && st == GV_PASS)
+            gv_trace_pass(vm->trace, ip, &none);
         if (st == GV_FAIL && gv_vm_record(vm, ip, &none, NULL, GV_CHECK_NO_VALUES) < 0)
             return -1;
     } else {
@@ -94,9 +96,11 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
             }
             if (opnot)
                 ok = !ok;
+            if (vm->trace && ok)
+                gv_trace_pass(vm->trace, ip, &l.v[i]);
             any_pass |= ok;
             any_fail |= !ok;
-            if (!ok && vm->recording &&
+            if (!ok && (vm->recording || vm->trace) &&
                 gv_vm_record(vm, ip, &l.v[i], NULL, n ? GV_CHECK_COMPARE : GV_CHECK_UNRESOLVED) < 0)
                 return -1;
         }
@@ -138,14 +142,43 @@ static int in_set(const gv_node *n, const gv_valset *s)
 /* Each right-hand value no left-hand value equals (every one for !=). */
 static int record_unmatched_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
 {
-    for (uint32_t j = 0; vm->recording && j < r->n; j++) {
+    /* cfn-guard's tree shows a failed != against a query once per
+     * left-hand value (only those among the right-hand values when there
+     * are more of them), against the whole right-hand set (probed) */
+    gv_trace *trace = opnot ? vm->trace : NULL;
+    if (trace) {
+        for (uint32_t i = 0; i < l->n; i++) {
+            if (l->n > r->n && !in_set(l->v[i].node, r))
+                continue;
+            gv_check c = { 0 };
+            c.ip = ip;
+            c.kind = GV_CHECK_COMPARE;
+            c.lhs = l->v[i];
+            c.rhs = r->v[0];
+            c.rhs_all = r->v;
+            c.nrhs = r->n;
+            gv_trace_fail(trace, &c);
+        }
+        vm->trace = NULL;
+    }
+    int rc = 0;
+    for (uint32_t j = 0; (vm->recording || vm->trace) && j < r->n; j++) {
         if (!opnot && in_set(r->v[j].node, l))
             continue;
-        if (gv_vm_record_compare(vm, ip, &l->v[0], &r->v[j], r, 0) < 0)
-            return -1;
-        vm->checks[vm->nchecks - 1].rhs_unmatched = 1;
+        gv_check c = { 0 };
+        c.ip = ip;
+        c.kind = GV_CHECK_COMPARE;
+        c.rhs_unmatched = 1;
+        c.lhs = l->v[0];
+        c.rhs = r->v[j];
+        c.rhs_all = r->v;
+        c.nrhs = r->n;
+        if ((rc = gv_vm_record_check(vm, c)) < 0)
+            break;
     }
-    return 0;
+    if (trace)
+        vm->trace = trace;
+    return rc;
 }
 
 /* What cfn-guard reports for a failed == against a query: each right-hand
@@ -153,23 +186,19 @@ static int record_unmatched_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, cons
  * matching none on the right, against the whole right-hand set (probed). */
 static int record_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
 {
-    if (!vm->recording)
+    if (!vm->recording && !vm->trace)
         return 0;
-    uint32_t before = vm->nchecks;
+    uint32_t before = vm->nfailures;
     if (record_unmatched_rhs(vm, ip, l, r, opnot) < 0)
         return -1;
-    for (uint32_t i = 0; vm->nchecks == before && i < l->n; i++)
+    for (uint32_t i = 0; vm->nfailures == before && i < l->n; i++)
         if (!in_set(l->v[i].node, r) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
             return -1;
-    if (vm->nchecks == before)
+    if (vm->nfailures == before)
         return gv_vm_record_compare(vm, ip, &l->v[0], &r->v[0], r, 0);
     return 0;
 }
 
-/* cfn-guard reports the left-hand values that stopped short; if none did,
- * each right-hand value that stopped short, then, for == and IN, each
- * left-hand value as absent from the right-hand values that resolved
- * (probed). */
 /* The left side is a variable bound to a literal, with no steps after it. */
 static int bare_literal_lhs(const gv_vm *vm, const gv_insn *in, const gv_valset *l)
 {
@@ -184,13 +213,13 @@ static int bare_literal_lhs(const gv_vm *vm, const gv_insn *in, const gv_valset 
  * only by IN, item by item, and NOT IN, whole; nothing else is (probed). */
 static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r)
 {
-    if (!vm->recording)
+    if (!vm->recording && !vm->trace)
         return 0;
-    uint32_t before = vm->nchecks;
+    uint32_t before = vm->nfailures;
     for (uint32_t i = 0; i < l->n; i++)
         if (!l->v[i].node && gv_vm_record(vm, ip, &l->v[i], NULL, GV_CHECK_UNRESOLVED) < 0)
             return -1;
-    if (vm->nchecks != before)
+    if (vm->nfailures != before)
         return 0;
     const gv_insn *in = &vm->p->code[ip];
     gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
@@ -248,6 +277,11 @@ static int eval_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_va
         for (uint32_t j = 0; ok && j < larger->n; j++)
             ok = in_set(larger->v[j].node, other);
     }
+    /* cfn-guard's tree shows a passing != once per left-hand value, a
+     * passing == once per value of the larger side (probed) */
+    const gv_valset *shown = opnot || l->n > r->n ? l : r;
+    for (uint32_t i = 0; vm->trace && ok && i < shown->n; i++)
+        gv_trace_pass(vm->trace, ip, &shown->v[i]);
     if (!ok && record_query_eq(vm, ip, l, r, opnot) < 0)
         return -1;
     return ok ? GV_PASS : GV_FAIL;
@@ -295,6 +329,8 @@ static int eval_literal_lhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv
         }
         any_pass |= ok;
         any_fail |= !ok;
+        if (vm->trace && ok)
+            gv_trace_pass(vm->trace, ip, &l->v[i]);
         if (!ok && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[j - 1], r, incomparable) < 0)
             return -1;
     }
@@ -358,16 +394,16 @@ static int64_t compare_items(gv_vm *vm, uint32_t ip, gv_cmp_op op, int opnot, in
         if (ok < 0)
             return -1;
         *npass += (uint32_t)ok;
-        if (ok)
+        nfail += !ok;
+        if (!(vm->recording && !ok) && !vm->trace)
             continue;
-        nfail++;
-        if (vm->recording) {
-            gv_val iv = { item, gv_path_index(vm->scratch, v->path, k), NULL, NULL, 0, 0 };
-            if (!iv.path)
-                return gv_vm_nomem(vm);
-            if (gv_vm_record_compare(vm, ip, &iv, &r->v[j], r, incomparable) < 0)
-                return -1;
-        }
+        gv_val iv = { item, gv_path_index(vm->scratch, v->path, k), NULL, NULL, 0, 0 };
+        if (!iv.path)
+            return gv_vm_nomem(vm);
+        if (ok)
+            gv_trace_pass(vm->trace, ip, &iv);
+        else if (gv_vm_record_compare(vm, ip, &iv, &r->v[j], r, incomparable) < 0)
+            return -1;
     }
     return nfail;
 }
@@ -480,6 +516,8 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         }
         any_pass |= ok;
         any_fail |= !ok;
+        if (vm->trace && ok)
+            gv_trace_pass(vm->trace, ip, &l.v[i]);
         if (!ok && gv_vm_record_compare(vm, ip, &l.v[i], against_v, &r, incomparable) < 0)
             return -1;
     }

@@ -163,7 +163,12 @@ static int eval_block(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame
         } else {
             gv_ctx_frame fr = { ip, vm->ctx, NULL };
             vm->ctx = &fr;
+            int per_value = vm->trace && (in->flags & GV_FLAG_TYPE_BLOCK);
+            if (per_value)
+                gv_trace_open(vm->trace, GV_T_TYPE_VALUE, i);
             st = gv_vm_block(vm, in->b, &l.v[i], f);
+            if (per_value)
+                gv_trace_close(vm->trace, st);
             vm->ctx = fr.up;
             if (st < 0)
                 return -1;
@@ -176,20 +181,39 @@ static int eval_block(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame
     return any_fail ? GV_FAIL : any_pass ? GV_PASS : GV_SKIP;
 }
 
+/* Traced, a block clause is one node around the bodies of its values. */
+static int eval_block_traced(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
+{
+    gv_trace_open(vm->trace, GV_T_BLOCK, ip);
+    int st = eval_block(vm, ip, self, f);
+    gv_trace_close(vm->trace, st);
+    return st;
+}
+
 static int eval_when(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv_frame *f)
 {
     int saved = vm->recording;
+    uint32_t ip = (uint32_t)(in - vm->p->code);
+    if (vm->trace) {
+        gv_trace_open(vm->trace, GV_T_WHEN, ip);
+        gv_trace_open(vm->trace, GV_T_WHEN_COND, ip);
+    }
     vm->recording = 0;
     int cond = gv_vm_block(vm, in->a, self, f);
     vm->recording = saved;
-    if (cond < 0)
-        return -1;
-    if (cond != GV_PASS)
-        return GV_SKIP;
-    gv_ctx_frame fr = { (uint32_t)(in - vm->p->code), vm->ctx, NULL };
+    if (vm->trace)
+        gv_trace_close(vm->trace, cond);
+    if (cond < 0 || cond != GV_PASS) {
+        if (vm->trace)
+            gv_trace_close(vm->trace, GV_SKIP);
+        return cond < 0 ? -1 : GV_SKIP;
+    }
+    gv_ctx_frame fr = { ip, vm->ctx, NULL };
     vm->ctx = &fr;
     int st = gv_vm_block(vm, in->b, self, f);
     vm->ctx = fr.up;
+    if (vm->trace)
+        gv_trace_close(vm->trace, st);
     return st;
 }
 
@@ -201,7 +225,12 @@ static int eval_ref(gv_vm *vm, uint32_t ref)
 {
     const gv_ref *r = &vm->p->refs[ref];
     for (uint32_t i = 0; i < r->n; i++) {
-        int s = eval_rule_decl(vm, vm->p->ref_decls[r->start + i]);
+        uint32_t d = vm->p->ref_decls[r->start + i];
+        /* traced, the first reference evaluates the rule again, so that
+         * its evaluation shows under it (as in cfn-guard) */
+        if (vm->trace && gv_trace_first_ref(vm->trace, d, vm->p->nrules) && vm->rule_state[d] == 2)
+            vm->rule_state[d] = 0;
+        int s = eval_rule_decl(vm, d);
         if (s != GV_SKIP)
             return s;
     }
@@ -238,13 +267,17 @@ static int eval_rule_ref(gv_vm *vm, uint32_t ip, const gv_val *self)
         return fail_unmatched(vm, ip, &vm->p->refs[in->a], 0);
     int saved = vm->recording;
     vm->recording = 0; /* the referenced rule reports its own failures */
+    if (vm->trace)
+        gv_trace_open(vm->trace, GV_T_RULE_REF, ip);
     int st = eval_ref(vm, in->a);
     vm->recording = saved;
-    if (st < 0)
-        return -1;
     int pass = st == GV_PASS;
     if (in->flags & GV_FLAG_NOT)
         pass = !pass;
+    if (vm->trace)
+        gv_trace_close(vm->trace, pass ? GV_PASS : GV_FAIL);
+    if (st < 0)
+        return -1;
     if (!pass && gv_vm_record(vm, ip, self, NULL, GV_CHECK_RULE) < 0)
         return -1;
     return pass ? GV_PASS : GV_FAIL;
@@ -319,7 +352,11 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
         return gv_vm_nomem(vm);
     gv_ctx_frame fr = { ip, vm->ctx, NULL };
     vm->ctx = &fr;
+    if (vm->trace) /* cfn-guard shows the called rule as a rule */
+        gv_trace_open(vm->trace, GV_T_RULE, (uint32_t)(d - p->rules));
     int st = gv_vm_block(vm, d->body_block, self, &callee);
+    if (vm->trace)
+        gv_trace_close(vm->trace, st);
     vm->ctx = fr.up;
     return st;
 }
@@ -395,6 +432,10 @@ static uint32_t skip_alternatives(gv_vm *vm, uint32_t ip)
     const gv_insn *code = vm->p->code;
     while (code[ip].flags & GV_FLAG_OR_NEXT) {
         ip++;
+        if (vm->trace) { /* a place holder, so that the `or` finds its alternatives */
+            gv_trace_open(vm->trace, GV_T_HIDDEN, ip);
+            gv_trace_close(vm->trace, GV_SKIP);
+        }
         if (push_status(vm, GV_SKIP, vm->nchecks) < 0)
             break;
     }
@@ -408,6 +449,8 @@ static int combine(gv_vm *vm, const gv_insn *in, uint32_t base)
     int st = in->op == GV_I_C_OR ? combine_or(vm->stack + vm->sp, n) : combine_and(vm->stack + vm->sp, n);
     if (in->op == GV_I_C_OR && st == GV_PASS && n)
         vm->nchecks = vm->marks[vm->sp]; /* a passing disjunction reports nothing */
+    if (vm->trace && in->op == GV_I_C_OR)
+        gv_trace_wrap(vm->trace, n, GV_T_OR, st);
     return push_status(vm, st, vm->nchecks) < 0 ? -1 : st;
 }
 
@@ -416,9 +459,16 @@ static int eval_clause(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_fram
     const gv_insn *in = &vm->p->code[ip];
     vm->ip = ip;
     switch (in->op) {
-    case GV_I_C_UNARY: return gv_vm_unary(vm, ip, self, f);
-    case GV_I_C_BINARY: return gv_vm_binary(vm, ip, self, f);
-    case GV_I_C_BLOCK: return eval_block(vm, ip, self, f);
+    case GV_I_C_UNARY:
+    case GV_I_C_BINARY: {
+        if (vm->trace)
+            gv_trace_open(vm->trace, GV_T_CLAUSE, ip);
+        int st = in->op == GV_I_C_UNARY ? gv_vm_unary(vm, ip, self, f) : gv_vm_binary(vm, ip, self, f);
+        if (vm->trace)
+            gv_trace_close(vm->trace, st);
+        return st;
+    }
+    case GV_I_C_BLOCK: return vm->trace ? eval_block_traced(vm, ip, self, f) : eval_block(vm, ip, self, f);
     case GV_I_C_WHEN: return eval_when(vm, in, self, f);
     case GV_I_C_RULE: return eval_rule_ref(vm, ip, self);
     case GV_I_C_CALL: return eval_call(vm, ip, self, f);
@@ -511,17 +561,24 @@ static int eval_rule_decl(gv_vm *vm, uint32_t d)
     if (vm->local_lets && (!frame.slots || !frame.pending))
         return gv_vm_nomem(vm);
     int st = GV_PASS;
+    if (vm->trace)
+        gv_trace_open(vm->trace, GV_T_RULE, d);
     if (rd->when_block != GV_NONE) {
         int saved = vm->recording;
         vm->recording = 0;
+        if (vm->trace)
+            gv_trace_open(vm->trace, GV_T_RULE_WHEN, d);
         st = gv_vm_block(vm, rd->when_block, &vm->root, &frame);
+        if (vm->trace)
+            gv_trace_close(vm->trace, st);
         vm->recording = saved;
-        if (st < 0)
-            return -1;
-        st = st == GV_PASS ? GV_PASS : GV_SKIP;
+        if (st >= 0)
+            st = st == GV_PASS ? GV_PASS : GV_SKIP;
     }
     if (st == GV_PASS)
         st = gv_vm_block(vm, rd->body_block, &vm->root, &frame);
+    if (vm->trace)
+        gv_trace_close(vm->trace, st);
     if (st < 0)
         return -1;
     vm->rule_state[d] = 2;
@@ -530,10 +587,11 @@ static int eval_rule_decl(gv_vm *vm, uint32_t d)
 }
 
 static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scratch, int expand,
-                        gv_eval_result *out, gv_error *err)
+                        gv_eval_result *out, gv_trace *trace, gv_error *err)
 {
     gv_vm vm;
     memset(&vm, 0, sizeof vm);
+    vm.trace = trace;
     vm.p = p;
     vm.root.node = root;
     vm.scratch = scratch;
@@ -595,11 +653,17 @@ static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scra
 int gv_eval(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval_result *out,
             gv_error *err)
 {
-    return eval_program(p, root, scratch, 1, out, err);
+    return eval_program(p, root, scratch, 1, out, NULL, err);
 }
 
 int gv_eval_lazy(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval_result *out,
                  gv_error *err)
 {
-    return eval_program(p, root, scratch, 0, out, err);
+    return eval_program(p, root, scratch, 0, out, NULL, err);
+}
+
+int gv_eval_traced(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval_result *out,
+                   gv_trace *trace, gv_error *err)
+{
+    return eval_program(p, root, scratch, 1, out, trace, err);
 }

@@ -141,6 +141,19 @@ static int step_all(gv_vm *vm, const gv_val *v, int indices, gv_valset *out)
     return 0;
 }
 
+/* A filter's block on one item c; traced, as one node per item (in_map:
+ * the items filtered are a map's values). */
+static int filter_block(gv_vm *vm, uint32_t block, const gv_val *c, const gv_frame *f, int in_map)
+{
+    if (!vm->trace)
+        return gv_vm_block(vm, block, c, f);
+    gv_trace_open(vm->trace, GV_T_FILTER, block);
+    gv_trace_set_aux(vm->trace, (uint8_t)in_map);
+    int st = gv_vm_block(vm, block, c, f);
+    gv_trace_close(vm->trace, st);
+    return st;
+}
+
 static int step_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f, gv_valset *out)
 {
     const gv_node *n = v->node;
@@ -148,7 +161,7 @@ static int step_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fram
         return unresolved(vm, out, v, NULL);
     for (uint32_t i = 0; i < n->len; i++) {
         gv_val c = child_at(vm, v, i);
-        int st = gv_vm_block(vm, block, &c, f);
+        int st = filter_block(vm, block, &c, f, n->kind == GV_MAP);
         if (st < 0)
             return -1;
         if (st == GV_PASS && push(vm, out, c) < 0)
@@ -157,9 +170,9 @@ static int step_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fram
     return 0;
 }
 
-static int test_one(gv_vm *vm, const gv_val *c, uint32_t block, const gv_frame *f, gv_valset *out)
+static int test_one(gv_vm *vm, const gv_val *c, uint32_t block, const gv_frame *f, gv_valset *out, int in_map)
 {
-    int st = gv_vm_block(vm, block, c, f);
+    int st = filter_block(vm, block, c, f, in_map);
     if (st < 0)
         return -1;
     return st == GV_PASS ? push(vm, out, *c) : 0;
@@ -170,7 +183,7 @@ static int test_elements(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fr
 {
     for (uint32_t i = 0; i < v->node->len; i++) {
         gv_val c = child_at(vm, v, i);
-        if (test_one(vm, &c, block, f, out) < 0)
+        if (test_one(vm, &c, block, f, out, 0) < 0)
             return -1;
     }
     return 0;
@@ -180,7 +193,7 @@ static int test_elements(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fr
 static int test_outer(gv_vm *vm, const gv_val *self, const gv_val *c, uint32_t block, const gv_frame *f,
                       gv_valset *out)
 {
-    int st = gv_vm_block(vm, block, self, f);
+    int st = filter_block(vm, block, self, f, 1);
     if (st < 0)
         return -1;
     return st == GV_PASS ? push(vm, out, *c) : 0;
@@ -201,8 +214,8 @@ static int filter_item(gv_vm *vm, const gv_val *self, const gv_val *c, int in_ma
 {
     switch (c->node->kind) {
     case GV_LIST: return test_elements(vm, c, block, f, out);
-    case GV_MAP: return in_map ? test_one(vm, c, block, f, out) : test_outer(vm, self, c, block, f, out);
-    default: return indices ? test_one(vm, c, block, f, out) : unresolved(vm, out, c, NULL);
+    case GV_MAP: return in_map ? test_one(vm, c, block, f, out, 1) : test_outer(vm, self, c, block, f, out);
+    default: return indices ? test_one(vm, c, block, f, out, 0) : unresolved(vm, out, c, NULL);
     }
 }
 
@@ -351,13 +364,15 @@ static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int i
 {
     const gv_node *n = v->node;
     if (n->kind != GV_LIST && n->kind != GV_MAP)
-        return indices ? test_one(vm, v, block, f, out) : unresolved(vm, out, v, NULL);
+        return indices ? test_one(vm, v, block, f, out, 0) : unresolved(vm, out, v, NULL);
     if (n->kind == GV_MAP && indices)
         return test_outer(vm, self, v, block, f, out);
     if (n->len == 0)
         return unresolved(vm, out, v, NULL);
     const gv_kconst *key = NULL;
-    if (n->kind == GV_MAP && !vm->recording && eq_filter_operand(vm->p, block, &key) != GV_NONE && key)
+    /* traced, every item's filter shows: no shortcut */
+    if (n->kind == GV_MAP && !vm->recording && !vm->trace && eq_filter_operand(vm->p, block, &key) != GV_NONE &&
+        key)
         return all_filter_eq(vm, self, v, block, key, f, out);
     for (uint32_t i = 0; i < n->len; i++) {
         gv_val c = child_at(vm, v, i);
@@ -373,7 +388,7 @@ static int step_select(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fram
 {
     if (v->node->kind == GV_LIST)
         return step_filter(vm, v, block, f, out);
-    int st = gv_vm_block(vm, block, v, f);
+    int st = filter_block(vm, block, v, f, 1);
     if (st < 0)
         return -1;
     return st == GV_PASS ? push(vm, out, *v) : 0;
@@ -456,7 +471,7 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
     if (n->kind != GV_MAP)
         return unresolved(vm, out, v, NULL);
     const gv_kconst *lhs_key = NULL;
-    if (n->len && eq_filter_operand(vm->p, block, &lhs_key) != GV_NONE && !lhs_key) {
+    if (n->len && !vm->trace && eq_filter_operand(vm->p, block, &lhs_key) != GV_NONE && !lhs_key) {
         gv_valset rhs = { 0 };
         int ok = eq_filter_rhs(vm, block, vm->keys_recording, v, f, &rhs);
         if (ok < 0)
@@ -471,7 +486,7 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
         gv_val k = { key, v->path, NULL, NULL, 0, 0 };
         int saved = vm->recording;
         vm->recording = vm->keys_recording; /* cfn-guard reports failed key tests (probed) */
-        int st = gv_vm_block(vm, block, &k, f);
+        int st = filter_block(vm, block, &k, f, 1);
         vm->recording = saved;
         if (st < 0)
             return -1;

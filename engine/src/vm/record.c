@@ -34,6 +34,11 @@ static const gv_check_ctx *keep_ctx(gv_vm *vm, gv_ctx_frame *f)
 
 int gv_vm_record_check(gv_vm *vm, gv_check c)
 {
+    vm->nfailures++;
+    /* cfn-guard's tree shows failures in conditions and filters too; a
+     * referenced rule's status has a node of its own */
+    if (vm->trace && c.kind != GV_CHECK_RULE)
+        gv_trace_fail(vm->trace, &c);
     if (!vm->recording)
         return 0;
     c.ctx = keep_ctx(vm, vm->ctx);
@@ -53,7 +58,7 @@ int gv_vm_record_check(gv_vm *vm, gv_check c)
 
 int gv_vm_record(gv_vm *vm, uint32_t ip, const gv_val *lhs, const gv_val *rhs, uint8_t kind)
 {
-    if (!vm->recording) /* conditions and filters fail often: build nothing */
+    if (!vm->recording && !vm->trace) /* conditions and filters fail often: build nothing */
         return 0;
     gv_check c = { 0 };
     c.ip = ip;
@@ -69,7 +74,7 @@ int gv_vm_record(gv_vm *vm, uint32_t ip, const gv_val *lhs, const gv_val *rhs, u
 int gv_vm_record_compare(gv_vm *vm, uint32_t ip, const gv_val *lhs, const gv_val *against,
                           const gv_valset *r, int incomparable)
 {
-    if (!vm->recording)
+    if (!vm->recording && !vm->trace)
         return 0;
     gv_check c = { 0 };
     c.ip = ip;

@@ -6,6 +6,7 @@
 #include "vm/program.h"
 #include "vm/eval.h"
 #include "vm/value.h"
+#include "vm/trace.h"
 
 typedef enum gv_status { GV_SKIP = 0, GV_PASS = 1, GV_FAIL = 2 } gv_status;
 
@@ -60,6 +61,8 @@ typedef struct gv_vm {
     uint32_t *marks;           /* checks recorded before each pushed status */
     uint32_t sp, stack_cap;
     int local_lets;            /* some let stands inside a rule: frames need slots */
+    struct gv_trace *trace;    /* -v / -p: the evaluation is recorded (NULL: not) */
+    uint32_t nfailures;        /* checks recorded or traced (counts while not recording) */
 } gv_vm;
 
 /* Values a clause keeps on the C stack for its left-hand query: nearly

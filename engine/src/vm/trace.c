@@ -1,0 +1,160 @@
+/* The evaluation trace (see trace.h): a tree built while the VM runs. */
+#include <string.h>
+
+#include "vm/trace.h"
+
+struct gv_trace {
+    gv_arena *a;
+    gv_tnode root;
+    gv_tnode *cur;
+    uint8_t *referenced;  /* per rule declaration, allocated at the first reference */
+    int oom;
+};
+
+gv_trace *gv_trace_new(gv_arena *a)
+{
+    gv_trace *t = gv_arena_zalloc(a, sizeof *t);
+    if (!t)
+        return NULL;
+    t->a = a;
+    t->cur = &t->root;
+    return t;
+}
+
+const gv_tnode *gv_trace_root(const gv_trace *t)
+{
+    return &t->root;
+}
+
+int gv_trace_oom(const gv_trace *t)
+{
+    return t->oom;
+}
+
+static gv_tnode *add(gv_trace *t, gv_tkind kind, uint32_t ip)
+{
+    gv_tnode *n = gv_arena_zalloc(t->a, sizeof *n);
+    if (!n) {
+        t->oom = 1;
+        return NULL;
+    }
+    n->kind = (uint8_t)kind;
+    n->ip = ip;
+    n->parent = t->cur;
+    if (t->cur->last)
+        t->cur->last->next = n;
+    else
+        t->cur->first = n;
+    t->cur->last = n;
+    return n;
+}
+
+/* Out of memory, an open adds nothing: the matching close must then not
+ * leave the current node, so the depth is counted in `lost`. */
+void gv_trace_open(gv_trace *t, gv_tkind kind, uint32_t ip)
+{
+    gv_tnode *n = add(t, kind, ip);
+    if (n)
+        t->cur = n;
+    else
+        t->cur->lost++;
+}
+
+void gv_trace_close(gv_trace *t, int status)
+{
+    if (t->cur->lost) {
+        t->cur->lost--;
+        return;
+    }
+    if (!t->cur->parent)
+        return;
+    t->cur->status = (uint8_t)(status < 0 ? GV_RS_FAIL : status);
+    t->cur = t->cur->parent;
+}
+
+void gv_trace_pass(gv_trace *t, uint32_t ip, const gv_val *lhs)
+{
+    gv_tnode *n = add(t, GV_T_VALUE, ip);
+    if (!n)
+        return;
+    n->status = GV_RS_PASS;
+    n->check.ip = ip;
+    n->check.lhs = *lhs;
+}
+
+void gv_trace_fail(gv_trace *t, const gv_check *c)
+{
+    gv_tnode *n = add(t, GV_T_VALUE, c->ip);
+    if (!n)
+        return;
+    n->status = GV_RS_FAIL;
+    n->failed = 1;
+    n->check = *c;
+    n->check.ctx = NULL;
+}
+
+void gv_trace_move_first(gv_trace *t, uint32_t d)
+{
+    gv_tnode *prev = NULL;
+    for (gv_tnode *c = t->root.first; c; prev = c, c = c->next) {
+        if (c->kind != GV_T_RULE || c->ip != d)
+            continue;
+        if (!prev)
+            return;
+        prev->next = c->next;
+        if (t->root.last == c)
+            t->root.last = prev;
+        c->next = t->root.first;
+        t->root.first = c;
+        return;
+    }
+}
+
+int gv_trace_first_ref(gv_trace *t, uint32_t d, uint32_t nrules)
+{
+    if (!t->referenced && !(t->referenced = gv_arena_zalloc(t->a, nrules ? nrules : 1))) {
+        t->oom = 1;
+        return 0;
+    }
+    if (d >= nrules || t->referenced[d])
+        return 0;
+    t->referenced[d] = 1;
+    return 1;
+}
+
+void gv_trace_set_aux(gv_trace *t, uint8_t aux)
+{
+    if (!t->cur->lost)
+        t->cur->aux = aux;
+}
+
+void gv_trace_wrap(gv_trace *t, uint32_t n, gv_tkind kind, int status)
+{
+    gv_tnode *p = t->cur, *from = p->first, *before = NULL;
+    uint32_t count = 0;
+    for (gv_tnode *c = p->first; c; c = c->next)
+        count++;
+    if (n > count)
+        n = count;
+    for (uint32_t i = 0; i < count - n; i++) {
+        before = from;
+        from = from->next;
+    }
+    gv_tnode *w = gv_arena_zalloc(t->a, sizeof *w);
+    if (!w) {
+        t->oom = 1;
+        return;
+    }
+    w->kind = (uint8_t)kind;
+    w->status = (uint8_t)status;
+    w->parent = p;
+    w->first = from;
+    w->last = from ? p->last : NULL;
+    for (gv_tnode *c = from; c; c = c->next)
+        c->parent = w;
+    if (before)
+        before->next = w;
+    else
+        p->first = w;
+    p->last = w;
+}

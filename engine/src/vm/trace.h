@@ -1,0 +1,71 @@
+/* An optional record of how rules were evaluated, for `validate -v` and
+ * `-p`: cfn-guard prints its evaluation tree (rules, when conditions,
+ * clauses, the check of each value). The VM keeps one only when asked
+ * (gv_eval_traced); without it, each hook is one NULL test. */
+#ifndef GV_TRACE_H
+#define GV_TRACE_H
+
+#include "vm/eval.h"
+#include "vm/value.h"
+
+typedef enum gv_tkind {
+    GV_T_RULE,       /* a rule declaration (ip: its index in program->rules) */
+    GV_T_RULE_WHEN,  /* the when conditions of a rule */
+    GV_T_CLAUSE,     /* a unary or binary clause (ip) */
+    GV_T_VALUE,      /* one value of a clause checked */
+    GV_T_BLOCK,      /* a block clause `q { ... }` (ip), every value's body inside */
+    GV_T_WHEN,       /* `when c { ... }` inside a rule (ip) */
+    GV_T_WHEN_COND,  /* its conditions */
+    GV_T_OR,         /* a disjunction of the clauses inside */
+    GV_T_RULE_REF,   /* a rule referenced as a clause (ip) */
+    GV_T_HIDDEN,     /* an alternative of an `or` not evaluated: not printed */
+    GV_T_FILTER,     /* a query filter on one item (ip: the filter's block; aux: 1 map, 0 list) */
+    GV_T_TYPE_VALUE, /* a type block's body on one resource (ip: its index) */
+} gv_tkind;
+
+typedef struct gv_tnode {
+    uint8_t kind;      /* gv_tkind */
+    uint8_t status;    /* gv_rstatus */
+    uint8_t failed;    /* GV_T_VALUE: check holds the failure (else lhs passed) */
+    uint8_t aux;       /* GV_T_FILTER: what was filtered is a map */
+    uint32_t lost;     /* opens under this node that memory ran out for */
+    uint32_t ip;
+    gv_check check;    /* GV_T_VALUE: as recorded for reports (a pass: ip and lhs) */
+    struct gv_tnode *parent, *first, *last, *next;
+} gv_tnode;
+
+typedef struct gv_trace gv_trace;
+
+/* A trace allocating in a (which must outlive it). NULL when out of memory. */
+gv_trace *gv_trace_new(gv_arena *a);
+/* The evaluated rules, in evaluation order, as children of one root. */
+const gv_tnode *gv_trace_root(const gv_trace *t);
+/* Whether memory ran out while tracing (the tree is then incomplete). */
+int gv_trace_oom(const gv_trace *t);
+
+/* Moves the evaluation of rule declaration d to the front (cfn-guard
+ * reports the default rule first). */
+void gv_trace_move_first(gv_trace *t, uint32_t d);
+
+/* Recording, used by the VM. open adds a node under the current one and
+ * makes it current; close sets its status and returns to its parent. */
+void gv_trace_open(gv_trace *t, gv_tkind kind, uint32_t ip);
+void gv_trace_close(gv_trace *t, int status);
+/* A value that passed clause ip, and a failure the VM records (every one
+ * is traced, also where reports keep none: conditions, filters). */
+void gv_trace_pass(gv_trace *t, uint32_t ip, const gv_val *lhs);
+void gv_trace_fail(gv_trace *t, const gv_check *c);
+/* Whether rule declaration d (of nrules) is referenced for the first time:
+ * cfn-guard shows a referenced rule's evaluation under its first
+ * reference only. */
+int gv_trace_first_ref(gv_trace *t, uint32_t d, uint32_t nrules);
+void gv_trace_set_aux(gv_trace *t, uint8_t aux);
+/* Moves the last n children of the current node under a new node of kind
+ * (a disjunction is known only after its alternatives ran). */
+void gv_trace_wrap(gv_trace *t, uint32_t n, gv_tkind kind, int status);
+
+/* gv_eval, also recording the evaluation in trace. */
+int gv_eval_traced(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval_result *out,
+                   gv_trace *trace, gv_error *err);
+
+#endif
