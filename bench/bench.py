@@ -17,6 +17,7 @@ Standard library only.
 import argparse
 import json
 import os
+import shutil
 import platform
 import resource
 import signal
@@ -36,20 +37,50 @@ OK_CODES = (0, 19)   # all pass/skip, some rule failed
 
 
 def limit_memory(mb):
-    def f():
-        if mb > 0:
-            resource.setrlimit(resource.RLIMIT_AS, (mb << 20, mb << 20))
-    return f
+    """An address-space limit of mb MiB for every run: set on this process
+    and inherited (a preexec_fn would make Python fork itself instead of
+    spawning, and a wrapper would cost an exec per run)."""
+    if mb > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (mb << 20, mb << 20))
 
 
-def run_once(argv, timeout, mem_limit_mb=0, count_output=False):
+TIME = "/usr/bin/time"
+RSS_TAG = "@@bench-rss-kb "
+
+
+def measure_rss(argv):
+    """argv started by GNU time, which reports the peak RSS of what it runs.
+    The kernel keeps the largest resident size a process had before exec
+    (ru_maxrss survives exec), so a child spawned from Python reports at
+    least the interpreter's ~16 MB; time(1) is small."""
+    if not os.access(TIME, os.X_OK):
+        return argv
+    return [TIME, "-f", "\n" + RSS_TAG + "%M"] + argv
+
+
+def rss_reported(err, fallback_kb):
+    """The peak RSS time(1) appended to stderr (removed from it), else fallback_kb."""
+    i = err.rfind(RSS_TAG)
+    if i < 0:
+        return fallback_kb, err
+    try:
+        kb = int(err[i + len(RSS_TAG):].split()[0])
+    except (ValueError, IndexError):
+        return fallback_kb, err
+    err = err[:i].rstrip("\n")
+    lines = err.split("\n")
+    if lines and lines[-1].startswith(("Command exited with non-zero status", "Command terminated by signal")):
+        err = "\n".join(lines[:-1])  # time(1)'s own note about the exit
+    return kb, err
+
+
+def run_once(argv, timeout, count_output=False):
     """Runs argv; returns dict(wall, cpu, rss_kb, rc, out_bytes, timed_out, stderr).
     stdout goes to /dev/null, or through a pipe when count_output (to count it)."""
     errf = tempfile.TemporaryFile()
     stdout = subprocess.PIPE if count_output else subprocess.DEVNULL
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=stdout, stderr=errf, stdin=subprocess.DEVNULL,
-                         preexec_fn=limit_memory(mem_limit_mb))
+    p = subprocess.Popen(measure_rss(argv), stdout=stdout, stderr=errf, stdin=subprocess.DEVNULL)
     killed = []
 
     def kill():
@@ -77,7 +108,8 @@ def run_once(argv, timeout, mem_limit_mb=0, count_output=False):
     errf.seek(max(0, errf.tell() - 400))
     err = errf.read().decode("utf-8", "replace")
     errf.close()
-    return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_kb": ru.ru_maxrss,
+    rss_kb, err = rss_reported(err, ru.ru_maxrss)
+    return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_kb": rss_kb,
             "rc": p.returncode, "out_bytes": nbytes, "timed_out": bool(killed), "stderr": err}
 
 
@@ -144,6 +176,8 @@ def main():
     ap.add_argument("--gavel", required=True)
     ap.add_argument("--cfn-guard", default="")
     ap.add_argument("--rules", required=True)
+    ap.add_argument("--gavel-rules", default="",
+                    help="what gavel loads instead of --rules (a bundle compiled from them)")
     ap.add_argument("--out", required=True, help="directory holding tmpl-N.json / hook-*.json")
     ap.add_argument("--sizes", default="10,100,1000,10000,100000")
     ap.add_argument("--modes", default="structured")
@@ -159,6 +193,7 @@ def main():
     ap.add_argument("--hook-bench", default="", help="output of hook_bench (its RESULT line)")
     ap.add_argument("--results", required=True)
     a = ap.parse_args()
+    limit_memory(a.mem_limit)
 
     sizes = [int(s.replace("_", "")) for s in a.sizes.split(",") if s.strip()]
     modes = [m for m in a.modes.split(",") if m.strip()]
@@ -166,6 +201,9 @@ def main():
         if m not in MODES:
             sys.exit("bench: unknown mode %s (known: %s)" % (m, ", ".join(MODES)))
     gavel = Tool("gavel", a.gavel)
+
+    def rules_of(t):
+        return a.gavel_rules if t is gavel and a.gavel_rules else a.rules
     cfn = Tool("cfn-guard", a.cfn_guard) if a.cfn_guard and os.access(a.cfn_guard, os.X_OK) else None
     if not cfn:
         print("bench: cfn-guard not found (%s): run 'make peers'; measuring gavel only" % a.cfn_guard,
@@ -209,14 +247,14 @@ def main():
             out_bytes = None
             # warm-up (untimed) when cheap; otherwise the first timed run counts the output
             if plan["gavel"] is None and gavel.predict(mode, n) < 5:
-                w = run_once(gavel.argv(a.rules, path, mode), a.timeout, a.mem_limit, count_output=True)
+                w = run_once(gavel.argv(rules_of(gavel), path, mode), a.timeout, count_output=True)
                 out_bytes = w["out_bytes"]
             for rep in range(a.reps):
                 for t in tools:
                     if plan[t.name] is not None or (rep > 0 and total[t.name] >= a.max_total):
                         continue
                     count = t is gavel and out_bytes is None
-                    r = run_once(t.argv(a.rules, path, mode), a.timeout, a.mem_limit, count_output=count)
+                    r = run_once(t.argv(rules_of(t), path, mode), a.timeout, count_output=count)
                     if count:
                         out_bytes = r["out_bytes"]
                     runs[t.name].append(r)
@@ -252,6 +290,10 @@ def main():
     # ---- table
     L = []
     L.append("# gavel vs cfn-guard 3.1.1: all %s Control Tower rule files" % count_rules(a.rules))
+    if a.gavel_rules:
+        L.append("")
+        L.append("gavel loads them precompiled: `%s` (`gavel compile`); cfn-guard parses the sources."
+                 % os.path.basename(a.gavel_rules))
     L.append("")
     L.append("%s, %d cores, load average %.1f before / %.1f after; %d repetitions, medians; "
              "cfn-guard skipped (—) where one run was predicted to exceed %.0f s."

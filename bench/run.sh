@@ -19,6 +19,8 @@
 #   HOOK_TYPE    resource type of the hook document (default AWS::S3::Bucket)
 #   HOOK_ITERS   iterations per batch for hook_bench (default: ~0.2 s per batch)
 #   CC, CFLAGS   compiler for hook_bench (defaults as in the Makefile: cc, -O2 -g)
+#   BUNDLE       1 (default): gavel loads the rules as one precompiled bundle
+#                (bench/out/ct.gvb, `gavel compile`); 0: from the sources
 # Results: bench/out/results.md (and results.json); templates in bench/out/.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
@@ -76,7 +78,15 @@ else
     echo "bench: could not build hook_bench (see $OUT/hook_bench.build.log); skipping the in-process case" >&2
 fi
 
+# ---- the rules precompiled once for gavel (what a hook or a scanner would ship)
+GAVEL_RULES=
+if [ "${BUNDLE:-1}" = 1 ]; then
+    GAVEL_RULES="$OUT/ct.gvb"
+    "$BUILD/gavel" compile -r "$RULES" -o "$GAVEL_RULES" || die "gavel compile failed"
+fi
+
 # ---- CLI runs, alternating gavel and cfn-guard
 exec "$PY" "$ROOT/bench/bench.py" --gavel "$BUILD/gavel" --cfn-guard "$CFN_GUARD" --rules "$RULES" \
+    --gavel-rules "$GAVEL_RULES" \
     --out "$OUT" --sizes "$SIZES" --modes "$MODES" --reps "$REPS" --timeout "$TIMEOUT" \
     --cfn-budget "$CFN_BUDGET" --max-total "${MAX_TOTAL:-180}" --mem-limit "${MEM_LIMIT_MB:-16384}" --hook "$HOOK" --hook-bench "$HOOK_OUT" --results "$OUT/results.md"
