@@ -243,6 +243,12 @@ START_TEST(spans_hold_exactly_the_arena)
     ck_assert_ptr_null(gv_arena_spans(&empty, &tmp, &n));
     ck_assert_uint_eq(n, 0);
     ck_assert(!gv_arena_spans_hold(NULL, 0, p[0]));
+    /* out of memory is told apart from an empty arena: *n stays nonzero */
+    gv_arena full;
+    gv_arena_init(&full, 64);
+    full.limit = 1;
+    ck_assert_ptr_null(gv_arena_spans(&a, &full, &n));
+    ck_assert_uint_gt(n, 5);
     free(heap);
     gv_arena_free(&a);
     gv_arena_free(&tmp);

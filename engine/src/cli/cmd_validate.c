@@ -4,11 +4,12 @@
  * or the rules could not be evaluated on it, 2 a bad command line.
  *
  * All data is loaded before anything is evaluated. Output is built in a
- * buffer and written whenever a megabyte has gathered at the end of a whole
- * report, so memory stays bounded however long the output (gigabytes, when
- * many references dangle); when an evaluation fails, the reports before it
- * are still written (cfn-guard prints them before giving up) but never part
- * of one. -z evaluates everything first and then streams the one record
+ * buffer and written a megabyte at a time (within a text detail block, or
+ * at the end of a report), so memory stays bounded however long the output
+ * (gigabytes, when many references dangle); when an evaluation fails, the
+ * reports before it are still written (cfn-guard prints them before giving
+ * up) but never part of one: a report is written only once its
+ * evaluation is done. -z evaluates everything first and then streams the one record
  * list: an evaluation error must leave no half-written list behind. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,9 +81,16 @@ static void report_pair(run_state *s, const gv_report_item *it, const gv_trace *
 {
     const gv_validate_opts *o = s->o;
     gv_report_summary(&s->out, it, o->show);
-    if (o->format == GV_OUT_SUMMARY)
+    if (o->format == GV_OUT_SUMMARY) {
+        /* the detail block only appends (the summary does not: it pads by
+         * measuring), so it may go out while it is written: one rules
+         * file's details run to gigabytes at 100,000 resources */
+        s->out.spill = flush_out;
+        s->out.spill_ctx = s;
+        s->out.spill_at = GV_REPORT_SINK_CHUNK;
         gv_report_details(&s->out, it, o->show);
-    else if (gv_report_record(&s->out, it, o->format) < 0)
+        s->out.spill = NULL;
+    } else if (gv_report_record(&s->out, it, o->format) < 0)
         s->out.oom = 1;
     /* -v / -p: cfn-guard then prints its evaluation tree, as text, then
      * as JSON when both are asked for */
@@ -112,7 +120,9 @@ static int run_pairs(run_state *s)
             if (rc == 0) {
                 s->any_fail |= res.status == GV_RS_FAIL;
                 report_pair(s, &it, trace);
-                if (s->out.len >= GV_REPORT_SINK_CHUNK && !s->out.oom)
+                if (s->write_rc)
+                    rc = -1; /* a spill could not be written */
+                else if (s->out.len >= GV_REPORT_SINK_CHUNK && !s->out.oom)
                     rc = flush_out(s, &s->out);
             }
             gv_arena_free(&scratch);

@@ -167,13 +167,14 @@ gv_arena_span *gv_arena_spans(const gv_arena *a, gv_arena *into, size_t *n)
     size_t k = 0;
     for (const gv_arena_chunk *c = a->head; c; c = c->prev)
         k++;
-    *n = 0;
+    *n = k; /* NULL with k > 0: out of memory, not an empty arena */
     gv_arena_span *s = k ? gv_arena_alloc(into, k * sizeof *s) : NULL;
     if (!s)
         return NULL;
+    k = 0;
     for (const gv_arena_chunk *c = a->head; c; c = c->prev)
-        s[(*n)++] = (gv_arena_span){ (uintptr_t)c->data, (uintptr_t)c->data + c->size };
-    qsort(s, *n, sizeof *s, span_cmp);
+        s[k++] = (gv_arena_span){ (uintptr_t)c->data, (uintptr_t)c->data + c->size };
+    qsort(s, k, sizeof *s, span_cmp);
     return s;
 }
 

@@ -59,8 +59,8 @@ char *gv_arena_sprintf(gv_arena *a, const char *fmt, ...)
 typedef struct gv_arena_span {
     uintptr_t lo, hi; /* [lo, hi) */
 } gv_arena_span;
-/* The spans of a, allocated in into; *n their number. NULL when memory ran
- * out (or a holds nothing: *n is then 0). */
+/* The spans of a, allocated in into; *n their number. NULL when a holds
+ * nothing (*n is 0) or when memory ran out (*n is not). */
 gv_arena_span *gv_arena_spans(const gv_arena *a, gv_arena *into, size_t *n);
 int gv_arena_spans_hold(const gv_arena_span *s, size_t n, const void *p);
 

@@ -354,29 +354,28 @@ static int spreads(gv_cmp_op op, const gv_node *l, const gv_valset *r)
     return 1;
 }
 
-/* One item against the right-hand values: every one must hold, or with
- * `some` and an ordering any one (as for whole values). Returns 1 or 0,
- * -1 on error; *failed is the value it failed against. */
-static int item_holds(gv_vm *vm, gv_cmp_op op, int opnot, int some, const gv_node *item, const gv_valset *r,
-                      uint32_t *failed, int *incomparable)
+/* v against the right-hand values: every one must hold, or with `some`
+ * and an ordering any one (probed). item: v is an item of a left-hand list
+ * (see spreads), compared as itself; else a whole value, which `some`
+ * searches one level deep. Returns 1 or 0, -1 on error; *at is the
+ * right-hand value compared last. r holds at least one value. */
+static int holds_against(gv_vm *vm, gv_cmp_op op, int opnot, int some, int item, const gv_node *v,
+                         const gv_valset *r, uint32_t *at, int *incomparable)
 {
-    int any = some && is_order(op);
-    for (uint32_t j = 0; j < r->n; j++) {
-        gv_cmp_result c = item->kind == GV_LIST || item->kind == GV_MAP
-                              ? GV_CMP_INCOMPARABLE
-                              : gv_compare(op, item, r->v[j].node, vm->err);
+    int any = some && is_order(op), ok = !any;
+    uint32_t j = 0;
+    for (; ok == !any && j < r->n; j++) {
+        const gv_node *w = r->v[j].node;
+        gv_cmp_result c = item && (v->kind == GV_LIST || v->kind == GV_MAP) ? GV_CMP_INCOMPARABLE
+                          : some && !item                                  ? some_element(op, v, w, opnot, vm->err)
+                                                                           : gv_compare(op, v, w, vm->err);
         if (c == GV_CMP_ERROR)
             return -1;
-        int ok = gv_cmp_holds(c, opnot);
-        if (ok == any) {
-            *failed = j;
-            *incomparable = c == GV_CMP_INCOMPARABLE;
-            return ok;
-        }
-        *failed = j;
         *incomparable = c == GV_CMP_INCOMPARABLE;
+        ok = gv_cmp_holds(c, opnot);
     }
-    return !any;
+    *at = j - 1;
+    return ok;
 }
 
 /* The items of the list v; each failing one is recorded. *npass counts
@@ -390,13 +389,13 @@ static int64_t compare_items(gv_vm *vm, uint32_t ip, gv_cmp_op op, int opnot, in
         const gv_node *item = v->node->u.items[k];
         uint32_t j = 0;
         int incomparable = 0;
-        int ok = item_holds(vm, op, opnot, some, item, r, &j, &incomparable);
+        int ok = holds_against(vm, op, opnot, some, 1, item, r, &j, &incomparable);
         if (ok < 0)
             return -1;
         *npass += (uint32_t)ok;
         nfail += !ok;
-        if (!(vm->recording && !ok) && !vm->trace)
-            continue;
+        if (ok ? !vm->trace : !vm->recording && !vm->trace)
+            continue; /* nothing to show: no path to build */
         gv_val iv = { item, gv_path_index(vm->scratch, v->path, k), NULL, NULL, 0, 0 };
         if (!iv.path)
             return gv_vm_nomem(vm);
@@ -475,8 +474,7 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         if (!l.v[i].node)
             continue;
         int ok;
-        const gv_node *against = r.v[0].node;
-        const gv_val *against_v = &r.v[0];
+        uint32_t at = 0;
         int incomparable = 0;
         if (!as_set && spreads(op, l.v[i].node, &r)) {
             /* without `some` the value holds when all its items do; with
@@ -490,20 +488,8 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
             any_fail |= some ? npass == 0 : nfail > 0;
             continue;
         } else if (!as_set) {
-            /* every right-hand value must hold; for `some` with an
-             * ordering, one is enough (probed) */
-            int any = some && is_order(op);
-            ok = !any;
-            for (uint32_t j = 0; ok == !any && j < r.n; j++) {
-                against = r.v[j].node;
-                against_v = &r.v[j];
-                gv_cmp_result c = some ? some_element(op, l.v[i].node, against, opnot, vm->err)
-                                       : gv_compare(op, l.v[i].node, against, vm->err);
-                if (c == GV_CMP_ERROR)
-                    return -1;
-                incomparable = c == GV_CMP_INCOMPARABLE;
-                ok = gv_cmp_holds(c, opnot);
-            }
+            if ((ok = holds_against(vm, op, opnot, some, 0, l.v[i].node, &r, &at, &incomparable)) < 0)
+                return -1;
         } else {
             /* IN over several values of a query: they act as one list,
              * of which a left-hand list must be one item as a whole */
@@ -518,7 +504,7 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         any_fail |= !ok;
         if (vm->trace && ok)
             gv_trace_pass(vm->trace, ip, &l.v[i]);
-        if (!ok && gv_vm_record_compare(vm, ip, &l.v[i], against_v, &r, incomparable) < 0)
+        if (!ok && gv_vm_record_compare(vm, ip, &l.v[i], &r.v[at], &r, incomparable) < 0)
             return -1;
     }
     return finish_values(any_pass, any_fail, some);

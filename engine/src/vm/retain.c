@@ -86,9 +86,13 @@ static void remember(retain *r, const void *from, void *to)
     r->used++;
 }
 
-/* A copy of n bytes at p when they lie in the scratch; p otherwise. */
-static void *copy_bytes(retain *r, const void *p, size_t n, int text)
+/* The copy of the n bytes at p: p itself when they are not in the scratch
+ * (or memory ran out), the one made before when there is one, else a new
+ * one, and then *fresh is set: its own pointers still lead into the
+ * scratch and are the caller's to copy. */
+static void *take(retain *r, const void *p, size_t n, int text, int *fresh)
 {
+    *fresh = 0;
     if (!held(r, p))
         return (void *)p;
     void *seen = lookup(r, p);
@@ -100,27 +104,34 @@ static void *copy_bytes(retain *r, const void *p, size_t n, int text)
         return (void *)p;
     }
     remember(r, p, to);
+    *fresh = 1;
     return to;
+}
+
+/* Bytes with no pointers in them. */
+static void *copy_bytes(retain *r, const void *p, size_t n, int text)
+{
+    int fresh;
+    return take(r, p, n, text, &fresh);
 }
 
 static const gv_node *copy_node(retain *r, const gv_node *n);
 
 static void copy_children(retain *r, gv_node *c)
 {
+    int fresh;
     if (c->kind == GV_LIST) {
-        gv_node **items = copy_bytes(r, c->u.items, c->len * sizeof *items, 0);
-        if (items != c->u.items)
-            for (uint32_t i = 0; i < c->len; i++)
-                items[i] = (gv_node *)copy_node(r, items[i]);
+        gv_node **items = take(r, c->u.items, c->len * sizeof *items, 0, &fresh);
+        for (uint32_t i = 0; fresh && i < c->len; i++)
+            items[i] = (gv_node *)copy_node(r, items[i]);
         c->u.items = items;
     } else if (c->kind == GV_MAP) {
-        gv_member *m = copy_bytes(r, c->u.members, c->len * sizeof *m, 0);
-        if (m != c->u.members)
-            for (uint32_t i = 0; i < c->len; i++) {
-                const gv_key *k = m[i].key;
-                m[i].key = k ? copy_bytes(r, k, sizeof *k + k->len + 1, 0) : NULL;
-                m[i].value = (gv_node *)copy_node(r, m[i].value);
-            }
+        gv_member *m = take(r, c->u.members, c->len * sizeof *m, 0, &fresh);
+        for (uint32_t i = 0; fresh && i < c->len; i++) {
+            const gv_key *k = m[i].key;
+            m[i].key = k ? copy_bytes(r, k, sizeof *k + k->len + 1, 0) : NULL;
+            m[i].value = (gv_node *)copy_node(r, m[i].value);
+        }
         c->u.members = m;
         if (c->index)
             c->index = copy_bytes(r, c->index, ((size_t)c->index_mask + 1) * sizeof *c->index, 0);
@@ -133,41 +144,26 @@ static void copy_children(retain *r, gv_node *c)
  * scratch; a document's and a program's do not and are shared. */
 static const gv_node *copy_node(retain *r, const gv_node *n)
 {
-    if (!held(r, n))
-        return n;
-    gv_node *seen = lookup(r, n);
-    if (seen)
-        return seen;
-    if (n->kind > GV_MAP) { /* regexes and ranges are only made by the compiler */
+    if (held(r, n) && n->kind > GV_MAP) { /* regexes and ranges are only made by the compiler */
         r->oom = 1;
         return n;
     }
-    gv_node *c = gv_arena_memdup(r->dst, n, sizeof *n);
-    if (!c) {
-        r->oom = 1;
-        return n;
-    }
-    remember(r, n, c);
-    copy_children(r, c);
+    int fresh;
+    gv_node *c = take(r, n, sizeof *n, 0, &fresh);
+    if (fresh)
+        copy_children(r, c);
     return c;
 }
 
 static const gv_path *copy_path(retain *r, const gv_path *p)
 {
-    if (!held(r, p))
-        return p;
-    gv_path *seen = lookup(r, p);
-    if (seen)
-        return seen;
-    gv_path *c = gv_arena_memdup(r->dst, p, sizeof *p);
-    if (!c) {
-        r->oom = 1;
-        return p;
+    int fresh;
+    gv_path *c = take(r, p, sizeof *p, 0, &fresh);
+    if (fresh) {
+        c->parent = copy_path(r, c->parent);
+        if (c->key)
+            c->key = copy_bytes(r, c->key, c->len, 1);
     }
-    remember(r, p, c);
-    c->parent = copy_path(r, p->parent);
-    if (c->key)
-        c->key = copy_bytes(r, c->key, c->len, 1);
     return c;
 }
 
@@ -182,18 +178,10 @@ static void copy_val(retain *r, gv_val *v)
 
 static const gv_check_ctx *copy_ctx(retain *r, const gv_check_ctx *x)
 {
-    if (!held(r, x))
-        return x;
-    gv_check_ctx *seen = lookup(r, x);
-    if (seen)
-        return seen;
-    gv_check_ctx *c = gv_arena_memdup(r->dst, x, sizeof *x);
-    if (!c) {
-        r->oom = 1;
-        return x;
-    }
-    remember(r, x, c);
-    c->up = copy_ctx(r, x->up);
+    int fresh;
+    gv_check_ctx *c = take(r, x, sizeof *x, 0, &fresh);
+    if (fresh)
+        c->up = copy_ctx(r, c->up);
     return c;
 }
 
@@ -201,18 +189,11 @@ static void copy_check(retain *r, gv_check *c)
 {
     copy_val(r, &c->lhs);
     copy_val(r, &c->rhs);
-    if (c->rhs_all && held(r, c->rhs_all)) {
-        gv_val *all = lookup(r, c->rhs_all);
-        if (!all) {
-            all = gv_arena_memdup(r->dst, c->rhs_all, (c->nrhs ? c->nrhs : 1) * sizeof *all);
-            if (!all) {
-                r->oom = 1;
-                return;
-            }
-            remember(r, c->rhs_all, all);
-            for (uint32_t i = 0; i < c->nrhs; i++)
-                copy_val(r, &all[i]);
-        }
+    if (c->rhs_all) {
+        int fresh;
+        gv_val *all = take(r, c->rhs_all, (c->nrhs ? c->nrhs : 1) * sizeof *all, 0, &fresh);
+        for (uint32_t i = 0; fresh && i < c->nrhs; i++)
+            copy_val(r, &all[i]);
         c->rhs_all = all;
     }
     c->ctx = copy_ctx(r, c->ctx);
