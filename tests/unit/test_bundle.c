@@ -118,7 +118,7 @@ START_TEST(every_truncation_is_rejected)
     gv_buf b;
     write_bundle(&b, p);
     for (size_t len = 0; len < b.len; len += 7) {
-        gv_buf t = { b.data, len, len, 0 };
+        gv_buf t = { .data = b.data, .len = len, .cap = len };
         gv_error err;
         ck_assert_ptr_null(read_one(&t, &err));
         ck_assert_int_eq(err.code, GV_E_BUNDLE);
@@ -160,7 +160,7 @@ END_TEST
 
 START_TEST(not_a_bundle)
 {
-    gv_buf t = { (char *)"rule r { a exists }\n", 20, 20, 0 };
+    gv_buf t = { .data = (char *)"rule r { a exists }\n", .len = 20, .cap = 20 };
     gv_error err;
     ck_assert(!gv_bundle_sniff(t.data, t.len));
     ck_assert_ptr_null(read_one(&t, &err));
