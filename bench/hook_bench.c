@@ -46,13 +46,49 @@ static void die_err(const char *what, const gv_error *e)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: hook_bench [-n ITER] [-b BATCHES] -d DOC RULEFILE...\n");
+    fprintf(stderr, "usage: hook_bench [-n ITER] [-b BATCHES] [-M] -d DOC RULEFILE...\n"
+                    "  -M  no memo of parameterised rules shared across the files\n");
     exit(2);
+}
+
+typedef struct hook_run {
+    gv_program **progs;
+    char **files;
+    int nfiles;
+    const gv_doc *doc;
+    int memo; /* share the statuses of parameterised rules across files, as gavel validate does */
+    gv_arena scratch;
+    gv_arena_mark mark;
+} hook_run;
+
+/* One hook invocation: every file against the document; a hook handler
+ * sees a new document each time, so the memo is made and freed here.
+ * counts (may be NULL) gets the rules' PASS, FAIL and SKIP counts. */
+static void eval_all(hook_run *h, int counts[3])
+{
+    gv_error err;
+    const gv_node *root = gv_doc_root(h->doc);
+    gv_eval_opts o = { 0, NULL, h->memo ? gv_memo_new(h->doc, root) : NULL };
+    if (h->memo && !o.memo) {
+        fprintf(stderr, "hook_bench: out of memory\n");
+        exit(2);
+    }
+    for (int k = 0; k < h->nfiles; k++) {
+        gv_eval_result res;
+        gv_error_clear(&err);
+        if (gv_eval_with(h->progs[k], root, &h->scratch, &o, &res, &err) < 0)
+            die_err(h->files[k], &err);
+        for (uint32_t r = 0; counts && r < res.nrules; r++)
+            counts[res.rules[r].status == GV_RS_PASS ? 0 : res.rules[r].status == GV_RS_FAIL ? 1 : 2]++;
+        gv_arena_reset(&h->scratch, h->mark);
+    }
+    gv_memo_free(o.memo);
 }
 
 int main(int argc, char **argv)
 {
     long iters = 0, batches = 5;
+    int memo = 1;
     const char *docpath = NULL;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -60,6 +96,8 @@ int main(int argc, char **argv)
             iters = atol(argv[++i]);
         else if (!strcmp(argv[i], "-b") && i + 1 < argc)
             batches = atol(argv[++i]);
+        else if (!strcmp(argv[i], "-M"))
+            memo = 0;
         else if (!strcmp(argv[i], "-d") && i + 1 < argc)
             docpath = argv[++i];
         else if (!strcmp(argv[i], "--")) {
@@ -96,40 +134,22 @@ int main(int argc, char **argv)
     double doc_us = (now_s(CLOCK_MONOTONIC) - t0) * 1e6;
     if (!doc)
         die_err(docpath, &err);
-    const gv_node *root = gv_doc_root(doc);
 
-    gv_arena scratch;
-    gv_arena_init(&scratch, 256 * 1024);
-    gv_arena_mark mark = gv_arena_save(&scratch);
-    int npass = 0, nfail = 0, nskip = 0;
+    hook_run h = { progs, files, nfiles, doc, memo, { 0 }, { 0 } };
+    gv_arena_init(&h.scratch, 256 * 1024);
+    h.mark = gv_arena_save(&h.scratch);
 
     /* one evaluation, also the warm-up; counts the statuses */
-    for (int k = 0; k < nfiles; k++) {
-        gv_eval_result res;
-        gv_error_clear(&err);
-        if (gv_eval(progs[k], root, &scratch, &res, &err) < 0)
-            die_err(files[k], &err);
-        for (uint32_t r = 0; r < res.nrules; r++) {
-            if (res.rules[r].status == GV_RS_PASS)
-                npass++;
-            else if (res.rules[r].status == GV_RS_FAIL)
-                nfail++;
-            else
-                nskip++;
-        }
-        gv_arena_reset(&scratch, mark);
-    }
+    int counts[3] = { 0, 0, 0 };
+    eval_all(&h, counts);
+    int npass = counts[0], nfail = counts[1], nskip = counts[2];
 
     /* iterations per batch: about 0.2 s each unless -n was given */
     if (iters <= 0) {
         double t = now_s(CLOCK_MONOTONIC);
         long n = 0;
         do {
-            for (int k = 0; k < nfiles; k++) {
-                gv_eval_result res;
-                gv_eval(progs[k], root, &scratch, &res, &err);
-                gv_arena_reset(&scratch, mark);
-            }
+            eval_all(&h, NULL);
             n++;
         } while (now_s(CLOCK_MONOTONIC) - t < 0.05);
         iters = (long)(n * (0.2 / (now_s(CLOCK_MONOTONIC) - t))) + 1;
@@ -141,12 +161,7 @@ int main(int argc, char **argv)
     for (long b = 0; b < batches; b++) {
         double w0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
         for (long it = 0; it < iters; it++)
-            for (int k = 0; k < nfiles; k++) {
-                gv_eval_result res;
-                if (gv_eval(progs[k], root, &scratch, &res, &err) < 0)
-                    die_err(files[k], &err);
-                gv_arena_reset(&scratch, mark);
-            }
+            eval_all(&h, NULL);
         wall[b] = (now_s(CLOCK_MONOTONIC) - w0) * 1e6 / (double)iters;
         cpu[b] = (now_s(CLOCK_PROCESS_CPUTIME_ID) - c0) * 1e6 / (double)iters;
     }
@@ -168,7 +183,7 @@ int main(int argc, char **argv)
 
     free(wall);
     free(cpu);
-    gv_arena_free(&scratch);
+    gv_arena_free(&h.scratch);
     gv_doc_free(doc);
     for (int k = 0; k < nfiles; k++)
         gv_program_free(progs[k]);

@@ -57,13 +57,23 @@ static void default_rule_first(gv_eval_result *res, const gv_program *p)
     }
 }
 
-static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, gv_arena *scratch,
+/* The memo of a data file's parameterised-rule statuses, shared by every
+ * rules file evaluated on it; made on first use (NULL: none, memory ran
+ * out, which only costs time). */
+static gv_memo *memo_of(gv_memo **slot, const gv_data_input *d)
+{
+    if (!*slot && d->doc)
+        *slot = gv_memo_new(d->doc, d->root);
+    return *slot;
+}
+
+static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, gv_memo *memo, gv_arena *scratch,
                     gv_eval_result *res, gv_report_item *it, gv_trace *trace)
 {
     gv_error err;
     gv_error_clear(&err);
-    int rc = trace ? gv_eval_traced(r->prog, d->root, scratch, res, trace, &err)
-                   : (lazy ? gv_eval_lazy : gv_eval)(r->prog, d->root, scratch, res, &err);
+    gv_eval_opts eo = { lazy, trace, memo };
+    int rc = gv_eval_with(r->prog, d->root, scratch, &eo, res, &err);
     if (rc < 0) {
         gv_cli_error(&err);
         return -1;
@@ -102,8 +112,7 @@ static void report_pair(run_state *s, const gv_report_item *it, const gv_trace *
         s->out.oom = 1;
 }
 
-/* For each rules file, for each data file, as cfn-guard loops. */
-static int run_pairs(run_state *s)
+static int run_pairs_with(run_state *s, gv_memo **memos)
 {
     for (size_t r = 0; r < s->in.nrules; r++) {
         const gv_rules_input *ri = &s->in.rules[r];
@@ -116,7 +125,8 @@ static int run_pairs(run_state *s)
             gv_eval_result res;
             gv_report_item it;
             gv_trace *trace = s->o->verbose || s->o->print_json ? gv_trace_new(&scratch) : NULL;
-            int rc = evaluate(ri, &s->in.data[d], 0, &scratch, &res, &it, trace);
+            gv_memo *memo = memos ? memo_of(&memos[d], &s->in.data[d]) : NULL;
+            int rc = evaluate(ri, &s->in.data[d], 0, memo, &scratch, &res, &it, trace);
             if (rc == 0) {
                 s->any_fail |= res.status == GV_RS_FAIL;
                 report_pair(s, &it, trace);
@@ -131,6 +141,17 @@ static int run_pairs(run_state *s)
         }
     }
     return 0;
+}
+
+/* For each rules file, for each data file, as cfn-guard loops. */
+static int run_pairs(run_state *s)
+{
+    gv_memo **memos = calloc(s->in.ndata ? s->in.ndata : 1, sizeof *memos);
+    int rc = run_pairs_with(s, memos);
+    for (size_t d = 0; memos && d < s->in.ndata; d++)
+        gv_memo_free(memos[d]);
+    free(memos);
+    return rc;
 }
 
 /* -z: each data file against every rules file, one record per data file. */
@@ -151,6 +172,7 @@ static int run_structured(run_state *s)
         fputs("gavel validate: out of memory\n", stderr);
     for (size_t d = 0; rc == 0 && d < nd; d++) {
         files[d] = (gv_report_file){ s->in.data[d].name, items + d * nr, 0 };
+        gv_memo *memo = NULL;
         for (size_t r = 0; rc == 0 && r < nr; r++) {
             if (!s->in.rules[r].prog)
                 continue;
@@ -158,7 +180,8 @@ static int run_structured(run_state *s)
             gv_eval_result *er = &res[d * nr + files[d].n];
             gv_arena eval;
             gv_arena_init(&eval, 256 * 1024);
-            rc = evaluate(&s->in.rules[r], &s->in.data[d], lazy, &eval, er, it, NULL);
+            rc = evaluate(&s->in.rules[r], &s->in.data[d], lazy, memo_of(&memo, &s->in.data[d]), &eval, er, it,
+                          NULL);
             if (rc == 0) {
                 s->any_fail |= it->res->status == GV_RS_FAIL;
                 files[d].n++;
@@ -169,6 +192,7 @@ static int run_structured(run_state *s)
             else
                 gv_arena_free(&eval);
         }
+        gv_memo_free(memo);
     }
     gv_report_sink sink = { flush_out, s };
     int wr = rc == 0 ? gv_report_structured(&s->out, files, nd, s->o->format, &sink) : 0;

@@ -8,6 +8,7 @@
 
 #include "util/hash.h"
 #include "util/varint.h"
+#include "vm/memo.h"
 #include "vm/regex.h"
 
 static const char magic[8] = { 'G', 'A', 'V', 'E', 'L', 'B', 'C', '\n' };
@@ -476,7 +477,7 @@ static gv_program *get_program(reader *r, const char *name, gv_bundle_blob *blob
     get_tables(r, p, err);
     get_rules(r, p);
     blob->data = get_bytes(r, &blob->len);
-    if (r->bad || gv_program_verify(p, name, err) < 0) {
+    if (r->bad || gv_program_verify(p, name, err) < 0 || !gv_program_key_rules(p)) {
         gv_program_free(p);
         return NULL;
     }

@@ -10,6 +10,7 @@
 
 #include "util/hash.h"
 #include "vm/functions.h"
+#include "vm/memo.h"
 #include "vm/regex.h"
 
 typedef struct emit_buf {
@@ -634,7 +635,7 @@ gv_program *gv_compile(const gv_rules_file *f, gv_error *err)
         free(c.spare[i].locs);
         free(c.spare[i].msgs);
     }
-    if (c.failed || !p->rules) {
+    if (c.failed || !p->rules || !gv_program_key_rules(p)) {
         if (err->code == GV_OK)
             gv_error_set(err, GV_E_NOMEM, f->filename, (gv_loc){ 0, 0 }, "out of memory compiling rules");
         gv_program_free(p);

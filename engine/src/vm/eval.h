@@ -63,6 +63,26 @@ int gv_eval(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval
 int gv_eval_lazy(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval_result *out,
                  gv_error *err);
 
+/* Statuses of parameterised rules shared by the programs evaluated against
+ * one document (the Control Tower files all call the same is_cfn_hook on
+ * it). root is the document as evaluated (doc's root, or doc merged with
+ * parameters); the memo must not outlive doc. NULL when memory ran out. */
+typedef struct gv_memo gv_memo;
+gv_memo *gv_memo_new(const gv_doc *doc, const gv_node *root);
+void gv_memo_free(gv_memo *m);
+
+struct gv_trace;
+/* How gv_eval_with evaluates: lazy as gv_eval_lazy; trace as
+ * gv_eval_traced (NULL: none); memo (NULL: none) shared with other
+ * programs' evaluations of the same document. */
+typedef struct gv_eval_opts {
+    int lazy;
+    struct gv_trace *trace;
+    gv_memo *memo;
+} gv_eval_opts;
+int gv_eval_with(const gv_program *p, const gv_node *root, gv_arena *scratch, const gv_eval_opts *o,
+                 gv_eval_result *out, gv_error *err);
+
 /* Copies what res holds in scratch (its rules, checks, their values,
  * paths and contexts, nodes made at run time) into dst, so that scratch
  * can be freed while res is kept. Returns 0, or -1 (res unchanged, still

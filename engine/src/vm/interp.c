@@ -16,6 +16,7 @@
 #include "vm/compare.h"
 #include "vm/vm.h"
 #include "vm/functions.h"
+#include "vm/memo.h"
 
 static const gv_valset *force_let(gv_vm *vm, const gv_frame *f, uint32_t slot);
 
@@ -347,6 +348,15 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
     const gv_rule_decl *d = &p->rules[p->ref_decls[r->start + r->n - 1]];
     if (d->nparams != in->c)
         return fail_unmatched(vm, ip, r, 1);
+    /* a call that records nothing needs only the status, which another
+     * program may already have found for the same rule and arguments */
+    gv_memo_key key = { 0, NULL, 0, 0 };
+    const gv_rule_key *rk = &p->rule_keys[d - p->rules];
+    if (vm->memo && !vm->recording && !vm->keys_recording && (rk->lo | rk->hi)) {
+        int known = gv_memo_find(vm->memo, vm->root.node, rk, self, args, in->c, &key);
+        if (known >= 0)
+            return known;
+    }
     gv_frame callee = new_frame(vm, args, in->c);
     if (vm->local_lets && (!callee.slots || !callee.pending))
         return gv_vm_nomem(vm);
@@ -358,6 +368,8 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
     if (vm->trace)
         gv_trace_close(vm->trace, st);
     vm->ctx = fr.up;
+    if (key.keep && st >= 0)
+        gv_memo_put(vm->memo, &key, st);
     return st;
 }
 
@@ -586,12 +598,14 @@ static int eval_rule_decl(gv_vm *vm, uint32_t d)
     return st;
 }
 
-static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scratch, int expand,
-                        gv_eval_result *out, gv_trace *trace, gv_error *err)
+static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scratch, const gv_eval_opts *o,
+                        gv_eval_result *out, gv_error *err)
 {
     gv_vm vm;
     memset(&vm, 0, sizeof vm);
-    vm.trace = trace;
+    vm.trace = o->trace;
+    vm.memo = o->trace ? NULL : o->memo;
+    int expand = !o->lazy;
     vm.p = p;
     vm.root.node = root;
     vm.scratch = scratch;
@@ -650,20 +664,29 @@ static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scra
     return 0;
 }
 
+int gv_eval_with(const gv_program *p, const gv_node *root, gv_arena *scratch, const gv_eval_opts *o,
+                 gv_eval_result *out, gv_error *err)
+{
+    return eval_program(p, root, scratch, o, out, err);
+}
+
 int gv_eval(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval_result *out,
             gv_error *err)
 {
-    return eval_program(p, root, scratch, 1, out, NULL, err);
+    gv_eval_opts o = { 0, NULL, NULL };
+    return eval_program(p, root, scratch, &o, out, err);
 }
 
 int gv_eval_lazy(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval_result *out,
                  gv_error *err)
 {
-    return eval_program(p, root, scratch, 0, out, NULL, err);
+    gv_eval_opts o = { 1, NULL, NULL };
+    return eval_program(p, root, scratch, &o, out, err);
 }
 
 int gv_eval_traced(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval_result *out,
                    gv_trace *trace, gv_error *err)
 {
-    return eval_program(p, root, scratch, 1, out, trace, err);
+    gv_eval_opts o = { 0, trace, NULL };
+    return eval_program(p, root, scratch, &o, out, err);
 }

@@ -85,6 +85,14 @@ typedef struct gv_rule_decl {
     gv_loc loc;
 } gv_rule_decl;
 
+/* A structural key of a parameterised rule's body whose status depends
+ * only on its arguments, `this`, the document and literals (no file-level
+ * variables, no other rules): equal in every program declaring the same
+ * rule. {0, 0}: not such a rule. See vm/memo.c. */
+typedef struct gv_rule_key {
+    uint64_t lo, hi;
+} gv_rule_key;
+
 /* The declarations a rule reference or call can mean (a name may be declared
  * more than once). */
 typedef struct gv_ref {
@@ -111,6 +119,7 @@ typedef struct gv_program {
     uint32_t nargs;
     gv_rule_decl *rules;         /* in declaration order, the default rule last */
     uint32_t nrules;
+    gv_rule_key *rule_keys;      /* per rule (vm/memo.c) */
     gv_ref *refs;
     uint32_t nrefs;
     uint32_t *ref_decls;

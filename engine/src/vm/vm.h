@@ -63,6 +63,7 @@ typedef struct gv_vm {
     int local_lets;            /* some let stands inside a rule: frames need slots */
     struct gv_trace *trace;    /* -v / -p: the evaluation is recorded (NULL: not) */
     uint32_t nfailures;        /* checks recorded or traced (counts while not recording) */
+    struct gv_memo *memo;      /* statuses of calls shared with other programs (NULL: none) */
 } gv_vm;
 
 /* Values a clause keeps on the C stack for its left-hand query: nearly

@@ -1,0 +1,370 @@
+/* Statuses of parameterised rules shared by every program evaluated against
+ * one document.
+ *
+ * The Control Tower files each declare the same helpers (is_cfn_template,
+ * is_cfn_hook) and call them in their `when` conditions with the same
+ * document: a hook evaluates the same few bodies 237 times. A rule body
+ * that reads nothing but its arguments, `this`, the document and literals
+ * has a status that depends on those alone, so a structural key of the
+ * body (computed when the program is built, equal across files that
+ * declare the same rule) plus the arguments' identities decides it.
+ *
+ * Only statuses are kept, so only calls that record nothing use the memo:
+ * outside conditions and filters the checks of the call are needed. */
+#include "vm/memo.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "vm/vm.h"
+
+/* Keys are serialised into a bounded buffer before hashing: a body or an
+ * argument list that does not fit is simply not memoised. */
+#define KEY_MAX 4096
+#define BODY_DEPTH_MAX 64
+#define MEMO_MAX_ENTRIES (1u << 20)
+
+typedef struct keybuf {
+    unsigned char *p, *end;
+    int bad; /* overflow, or something that cannot be keyed */
+    unsigned char b[KEY_MAX];
+} keybuf;
+
+static void key_init(keybuf *k)
+{
+    k->p = k->b;
+    k->end = k->b + KEY_MAX;
+    k->bad = 0;
+}
+
+static inline void put(keybuf *k, const void *p, size_t n)
+{
+    if ((size_t)(k->end - k->p) < n) {
+        k->bad = 1;
+        k->p = k->end;
+        return;
+    }
+    memcpy(k->p, p, n);
+    k->p += n;
+}
+
+static inline void put_u32(keybuf *k, uint32_t v)
+{
+    put(k, &v, sizeof v);
+}
+
+static inline void put_u8(keybuf *k, uint8_t v)
+{
+    put(k, &v, 1);
+}
+
+/* Scalars by content: the same literal in two programs is two nodes. */
+static int put_scalar(keybuf *k, const gv_node *n)
+{
+    put_u8(k, n->kind);
+    switch ((gv_kind)n->kind) {
+    case GV_NULL: return 1;
+    case GV_BOOL: put_u8(k, n->u.b); return 1;
+    case GV_INT: put(k, &n->u.i, sizeof n->u.i); return 1;
+    case GV_FLOAT: put(k, &n->u.f, sizeof n->u.f); return 1;
+    case GV_STRING:
+    case GV_REGEX:
+        put_u32(k, n->len);
+        put(k, n->u.s, n->len);
+        return 1;
+    case GV_RANGE: {
+        const gv_range_node *r = (const gv_range_node *)n;
+        put_u8(k, r->kind);
+        put_u8(k, r->lo_incl);
+        put_u8(k, r->hi_incl);
+        put(k, &r->lo_i, sizeof r->lo_i);
+        put(k, &r->hi_i, sizeof r->hi_i);
+        put(k, &r->lo_f, sizeof r->lo_f);
+        put(k, &r->hi_f, sizeof r->hi_f);
+        return 1;
+    }
+    default: return 0;
+    }
+}
+
+static void put_literal(keybuf *k, const gv_node *n)
+{
+    if (put_scalar(k, n))
+        return;
+    put_u32(k, n->len);
+    for (uint32_t i = 0; i < n->len; i++) {
+        if (n->kind == GV_MAP) {
+            put_u32(k, n->u.members[i].key->len);
+            put(k, n->u.members[i].key->str, n->u.members[i].key->len);
+            put_literal(k, n->u.members[i].value);
+        } else
+            put_literal(k, n->u.items[i]);
+    }
+}
+
+static void put_string(keybuf *k, const gv_program *p, uint32_t s)
+{
+    put_u32(k, p->strings[s].len);
+    put(k, p->strings[s].s, p->strings[s].len);
+}
+
+static void put_block(keybuf *k, const gv_program *p, uint32_t block, int depth);
+
+static void put_operand(keybuf *k, const gv_program *p, uint32_t o, int depth)
+{
+    const gv_operand *op = &p->operands[o];
+    put_u8(k, op->kind);
+    switch ((gv_operand_kind)op->kind) {
+    case GV_OPND_LITERAL: put_literal(k, p->literals[op->idx]); return;
+    case GV_OPND_QUERY: put_block(k, p, op->idx, depth); return;
+    case GV_OPND_CALL:
+        put(k, &op->fn, sizeof op->fn);
+        put_u32(k, op->nargs);
+        for (uint32_t i = 0; i < op->nargs; i++)
+            put_operand(k, p, p->args[op->args_start + i], depth);
+        return;
+    }
+    k->bad = 1;
+}
+
+/* Variables other than the rule's parameters and its own lets (slots are
+ * numbered file-wide; a slot with a file-level operand is the file's let)
+ * come from the program around it: such a body is not keyed. */
+static void put_var(keybuf *k, const gv_program *p, const gv_insn *in)
+{
+    if (in->flags != GV_VAR_PARAM &&
+        (in->flags != GV_VAR_LOCAL || in->a >= p->nslots || p->global_operand[in->a] != GV_NONE))
+        k->bad = 1;
+    put_u32(k, in->a);
+}
+
+/* Every field an instruction reads, constants by content. */
+static void put_insn(keybuf *k, const gv_program *p, const gv_insn *in, int depth)
+{
+    put_u8(k, in->op);
+    put_u8(k, in->flags);
+    switch ((gv_opcode)in->op) {
+    case GV_I_Q_ROOT:
+    case GV_I_Q_THIS:
+    case GV_I_Q_ALL:
+    case GV_I_END: return;
+    case GV_I_Q_VAR: put_var(k, p, in); put_u32(k, in->c); return;
+    case GV_I_Q_VAR_KEY: put_var(k, p, in); return;
+    case GV_I_Q_KEY: put_string(k, p, in->b); return;
+    case GV_I_Q_INDEX: put_u32(k, in->b); return;
+    case GV_I_Q_FILTER:
+    case GV_I_Q_ALL_FILTER:
+    case GV_I_Q_SELECT:
+    case GV_I_Q_KEYS_FILTER: put_block(k, p, in->b, depth); return;
+    case GV_I_C_UNARY: put_block(k, p, in->a, depth); return;
+    case GV_I_C_BINARY:
+        put_block(k, p, in->a, depth);
+        put_operand(k, p, in->b, depth);
+        return;
+    case GV_I_C_BLOCK:
+        put_block(k, p, in->a, depth);
+        put_block(k, p, in->b, depth);
+        if (in->flags & GV_FLAG_TYPE_BLOCK)
+            put_string(k, p, in->c);
+        return;
+    case GV_I_C_WHEN:
+        put_block(k, p, in->a, depth);
+        put_block(k, p, in->b, depth);
+        return;
+    case GV_I_C_LET:
+        put_u32(k, in->a);
+        put_operand(k, p, in->b, depth);
+        return;
+    case GV_I_C_AND:
+    case GV_I_C_OR: put_u32(k, in->a); return;
+    case GV_I_C_RULE: /* other rules of the program: not keyed */
+    case GV_I_C_CALL:
+    default: k->bad = 1; return;
+    }
+}
+
+static void put_block(keybuf *k, const gv_program *p, uint32_t block, int depth)
+{
+    if (depth > BODY_DEPTH_MAX) {
+        k->bad = 1;
+        return;
+    }
+    put_u8(k, '(');
+    for (uint32_t ip = p->blocks[block]; !k->bad; ip++) {
+        put_insn(k, p, &p->code[ip], depth + 1);
+        if (p->code[ip].op == GV_I_END)
+            break;
+    }
+}
+
+int gv_program_key_rules(gv_program *p)
+{
+    p->rule_keys = gv_arena_zalloc(&p->arena, (p->nrules ? p->nrules : 1) * sizeof *p->rule_keys);
+    keybuf *k = p->rule_keys ? malloc(sizeof *k) : NULL;
+    if (!k)
+        return 0;
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        const gv_rule_decl *d = &p->rules[i];
+        if (!d->parameterised)
+            continue;
+        key_init(k);
+        put_u32(k, d->nparams);
+        put_block(k, p, d->body_block, 0);
+        if (k->bad)
+            continue;
+        XXH128_hash_t h = XXH3_128bits(k->b, (size_t)(k->p - k->b));
+        p->rule_keys[i] = (gv_rule_key){ h.low64, h.high64 | 1 }; /* {0, 0}: not keyed */
+    }
+    free(k);
+    return 1;
+}
+
+/* ---- the memo ---- */
+
+/* A call's key is kept whole and compared on a hit: the hash only finds
+ * the slot, so no two different calls can ever share a status. */
+typedef struct memo_entry {
+    uint64_t hash;
+    const unsigned char *key; /* NULL: empty */
+    uint32_t len;
+    uint8_t status;
+} memo_entry;
+
+struct gv_memo {
+    const gv_node *root;
+    gv_arena arena;       /* the keys */
+    gv_arena_span *spans; /* the document's memory: its nodes stay put while the memo lives */
+    size_t nspans;
+    memo_entry *tab;
+    uint32_t cap, n;
+};
+
+gv_memo *gv_memo_new(const gv_doc *doc, const gv_node *root)
+{
+    gv_memo *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    gv_arena_init(&m->arena, 4096);
+    m->root = root;
+    m->spans = gv_arena_spans(gv_doc_arena((gv_doc *)doc), &m->arena, &m->nspans);
+    m->cap = 256; /* a hook document meets ~100 distinct calls: no growth */
+    m->tab = calloc(m->cap, sizeof *m->tab);
+    if ((!m->spans && m->nspans) || !m->tab) {
+        gv_memo_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void gv_memo_free(gv_memo *m)
+{
+    if (!m)
+        return;
+    gv_arena_free(&m->arena);
+    free(m->tab);
+    free(m);
+}
+
+/* A value by content when scalar, by address when it is a list or map of
+ * the document; anything else (unresolved, a list made at run time or
+ * written in the rules) is not keyed. Strings and the root, by far the
+ * most common arguments, take the short ways. */
+static inline void put_value(keybuf *k, const gv_memo *m, const gv_val *v)
+{
+    const gv_node *n = v->node;
+    if (!n) {
+        k->bad = 1;
+        return;
+    }
+    if (n->kind == GV_STRING && (size_t)(k->end - k->p) >= (size_t)n->len + 6) {
+        k->p[0] = v->literal;
+        k->p[1] = GV_STRING;
+        memcpy(k->p + 2, &n->len, 4);
+        memcpy(k->p + 6, n->u.s, n->len);
+        k->p += (size_t)n->len + 6;
+        return;
+    }
+    put_u8(k, v->literal);
+    if (n != m->root && (n->kind == GV_LIST || n->kind == GV_MAP) &&
+        !gv_arena_spans_hold(m->spans, m->nspans, n)) {
+        k->bad = 1;
+        return;
+    }
+    if (n == m->root || !put_scalar(k, n))
+        put(k, &n, sizeof n);
+}
+
+static memo_entry *slot_of(const gv_memo *m, uint64_t hash, const unsigned char *key, uint32_t len)
+{
+    uint32_t mask = m->cap - 1;
+    for (uint32_t i = (uint32_t)hash & mask;; i = (i + 1) & mask) {
+        memo_entry *e = &m->tab[i];
+        if (!e->key || (e->hash == hash && e->len == len && memcmp(e->key, key, len) == 0))
+            return e;
+    }
+}
+
+static int grow(gv_memo *m)
+{
+    memo_entry *old = m->tab;
+    uint32_t oldcap = m->cap;
+    memo_entry *t = calloc((size_t)oldcap * 2, sizeof *t);
+    if (!t)
+        return 0;
+    m->tab = t;
+    m->cap = oldcap * 2;
+    for (uint32_t i = 0; i < oldcap; i++)
+        if (old[i].key)
+            *slot_of(m, old[i].hash, old[i].key, old[i].len) = old[i];
+    free(old);
+    return 1;
+}
+
+int gv_memo_find(gv_memo *m, const gv_node *root, const gv_rule_key *rk, const gv_val *self,
+                 const gv_valset *args, uint32_t nargs, gv_memo_key *key)
+{
+    key->keep = 0;
+    if (m->root != root)
+        return -1;
+    keybuf k;
+    key_init(&k);
+    put(&k, rk, sizeof *rk);
+    put_value(&k, m, self);
+    for (uint32_t i = 0; i < nargs && !k.bad; i++) {
+        put_u32(&k, args[i].n);
+        put_u8(&k, args[i].cut);
+        put_u8(&k, args[i].filtered);
+        for (uint32_t j = 0; j < args[i].n && !k.bad; j++)
+            put_value(&k, m, &args[i].v[j]);
+    }
+    if (k.bad)
+        return -1;
+    uint32_t len = (uint32_t)(k.p - k.b);
+    uint64_t hash = XXH3_64bits(k.b, len);
+    memo_entry *e = slot_of(m, hash, k.b, len);
+    if (e->key)
+        return e->status;
+    /* room for the answer now: gv_memo_put only fills the slot in */
+    if (m->n >= MEMO_MAX_ENTRIES || (m->n + 1 > m->cap / 2 && !grow(m)))
+        return -2;
+    unsigned char *copy = gv_arena_alloc(&m->arena, len);
+    if (!copy)
+        return -2;
+    memcpy(copy, k.b, len);
+    key->hash = hash;
+    key->key = copy;
+    key->len = len;
+    key->keep = 1;
+    return -2;
+}
+
+void gv_memo_put(gv_memo *m, const gv_memo_key *key, int status)
+{
+    if (!key->keep)
+        return;
+    memo_entry *e = slot_of(m, key->hash, key->key, key->len);
+    if (!e->key)
+        m->n++;
+    *e = (memo_entry){ key->hash, key->key, key->len, (uint8_t)status };
+}

@@ -1,0 +1,29 @@
+/* Statuses of parameterised rules shared across the programs evaluated
+ * against one document (vm/memo.c). Internal to the VM; the public side
+ * (gv_memo_new, gv_memo_free) is in vm/eval.h. */
+#ifndef GV_MEMO_H
+#define GV_MEMO_H
+
+#include "vm/eval.h"
+
+/* The key of one call whose status is not known yet (keep 0: it is
+ * not to be kept). */
+typedef struct gv_memo_key {
+    uint64_t hash;
+    const unsigned char *key;
+    uint32_t len;
+    int keep;
+} gv_memo_key;
+
+/* Computes p->rule_keys (0 when memory ran out, else 1). */
+int gv_program_key_rules(gv_program *p);
+
+/* The status memoised for calling the rule keyed rk with this and args
+ * (>= 0); -2 when not yet known (key is then set for gv_memo_put); -1 when
+ * the call cannot be keyed (another document, unresolved or run-time
+ * arguments). */
+int gv_memo_find(gv_memo *m, const gv_node *root, const gv_rule_key *rk, const gv_val *self,
+                 const gv_valset *args, uint32_t nargs, gv_memo_key *key);
+void gv_memo_put(gv_memo *m, const gv_memo_key *key, int status);
+
+#endif

@@ -1,0 +1,199 @@
+/* The memo of parameterised-rule statuses shared across programs: the same
+ * rule declared in two files gets the same key, a rule that reads anything
+ * but its arguments gets none, and evaluating with a shared memo gives
+ * exactly the statuses and checks of evaluating without one. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc/doc.h"
+#include "run/ruleset.h"
+#include "vm/eval.h"
+
+static gv_program *load(const char *name, const char *text)
+{
+    gv_error err;
+    gv_error_clear(&err);
+    gv_program *p = gv_ruleset_load(name, text, strlen(text), &err);
+    ck_assert_msg(p != NULL, "%s", err.msg);
+    return p;
+}
+
+static const gv_rule_key *key_of(const gv_program *p, const char *rule)
+{
+    for (uint32_t i = 0; i < p->nrules; i++)
+        if (strcmp(p->strings[p->rules[i].name].s, rule) == 0)
+            return &p->rule_keys[i];
+    ck_abort_msg("no rule %s", rule);
+    return NULL;
+}
+
+static int keyed(const gv_rule_key *k)
+{
+    return (k->lo | k->hi) != 0;
+}
+
+static int same_key(const gv_rule_key *a, const gv_rule_key *b)
+{
+    return a->lo == b->lo && a->hi == b->hi;
+}
+
+/* The same helper, with other rules, lets and string numbering around it. */
+static const char file_a[] =
+    "let T = 'AWS::S3::Bucket'\n"
+    "rule is_hook(doc, t) { %doc.%t.resourceProperties exists }\n"
+    "rule is_tmpl(doc) { %doc { AWSTemplateFormatVersion exists or Resources exists } }\n"
+    "rule uses_let(doc) { %doc.%T exists }\n"
+    "rule calls(doc) { is_tmpl(%doc) }\n"
+    "rule a when is_hook(this, %T) { is_hook(this, %T) }\n";
+
+static const char file_b[] =
+    "let OTHER = [1, 2]\n"
+    "let TYPE = 'AWS::KMS::Key'\n"
+    "rule is_tmpl(doc) { %doc { AWSTemplateFormatVersion exists or Resources exists } }\n"
+    "rule is_hook(doc, t) { %doc.%t.resourceProperties exists }\n"
+    "rule is_hook2(doc, t) { %doc.%t.resourceProperty exists }\n"
+    "rule b when is_hook(this, %TYPE) { %OTHER !empty }\n"
+    "rule c when is_hook(this, 'AWS::S3::Bucket') { is_hook(this, 'AWS::S3::Bucket') }\n";
+
+START_TEST(keys_follow_structure)
+{
+    gv_program *a = load("a.guard", file_a), *b = load("b.guard", file_b);
+    ck_assert(keyed(key_of(a, "is_hook")));
+    ck_assert(same_key(key_of(a, "is_hook"), key_of(b, "is_hook")));
+    ck_assert(same_key(key_of(a, "is_tmpl"), key_of(b, "is_tmpl")));
+    ck_assert(!same_key(key_of(a, "is_hook"), key_of(b, "is_hook2"))); /* one key name differs */
+    ck_assert(!same_key(key_of(a, "is_hook"), key_of(a, "is_tmpl")));
+    ck_assert(!keyed(key_of(a, "uses_let")));                          /* a file-level let */
+    ck_assert(!keyed(key_of(a, "calls")));                             /* another rule */
+    ck_assert(!keyed(key_of(a, "a")));                                 /* not parameterised */
+    gv_program_free(a);
+    gv_program_free(b);
+}
+END_TEST
+
+/* "name=status:nchecks ..." of one evaluation. */
+static void run(const gv_program *p, const gv_doc *d, gv_memo *m, char *out, size_t cap)
+{
+    gv_error err;
+    gv_error_clear(&err);
+    gv_arena scratch;
+    gv_arena_init(&scratch, 0);
+    gv_eval_result r;
+    gv_eval_opts o = { 0, NULL, m };
+    ck_assert_int_eq(gv_eval_with(p, gv_doc_root(d), &scratch, &o, &r, &err), 0);
+    out[0] = '\0';
+    for (uint32_t i = 0; i < r.nrules; i++) {
+        size_t n = strlen(out);
+        snprintf(out + n, cap - n, "%s=%d:%u ", p->strings[p->rules[r.rules[i].rule].name].s,
+                 (int)r.rules[i].status, r.rules[i].nchecks);
+    }
+    gv_arena_free(&scratch);
+}
+
+static gv_doc *doc(const char *text)
+{
+    gv_error err;
+    gv_error_clear(&err);
+    gv_load_opts o;
+    gv_load_opts_default(&o);
+    gv_doc *d = gv_doc_load_mem("d.json", text, strlen(text), &o, &err);
+    ck_assert_msg(d != NULL, "%s", err.msg);
+    return d;
+}
+
+START_TEST(shared_memo_changes_nothing)
+{
+    static const char *docs[] = {
+        "{\"AWS::S3::Bucket\": {\"resourceProperties\": {}}}",
+        "{\"AWS::KMS::Key\": {\"resourceProperties\": {}}}",
+        "{\"AWS::S3::Bucket\": {}}",
+        "{\"Resources\": {}}",
+    };
+    gv_program *a = load("a.guard", file_a), *b = load("b.guard", file_b);
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+        gv_doc *d = doc(docs[i]);
+        char plain_a[256], plain_b[256], memo_a[256], memo_b[256], again_b[256];
+        run(a, d, NULL, plain_a, sizeof plain_a);
+        run(b, d, NULL, plain_b, sizeof plain_b);
+        gv_memo *m = gv_memo_new(d, gv_doc_root(d));
+        ck_assert_ptr_nonnull(m);
+        run(a, d, m, memo_a, sizeof memo_a);
+        run(b, d, m, memo_b, sizeof memo_b); /* is_hook(this, 'AWS::S3::Bucket') known from a */
+        run(b, d, m, again_b, sizeof again_b);
+        ck_assert_str_eq(plain_a, memo_a);
+        ck_assert_str_eq(plain_b, memo_b);
+        ck_assert_str_eq(plain_b, again_b);
+        gv_memo_free(m);
+        gv_doc_free(d);
+    }
+    gv_program_free(a);
+    gv_program_free(b);
+}
+END_TEST
+
+/* The failing call in rule c's body records its check although its status
+ * is already known from c's condition. */
+START_TEST(recorded_calls_keep_their_checks)
+{
+    gv_program *b = load("b.guard", file_b);
+    gv_doc *d = doc("{\"AWS::S3::Bucket\": {\"resourceProperties\": {}}, \"x\": 1}");
+    char plain[256], memo[256];
+    run(b, d, NULL, plain, sizeof plain);
+    ck_assert_str_eq(plain, "b=0:0 c=1:0 ");
+    gv_memo *m = gv_memo_new(d, gv_doc_root(d));
+    run(b, d, m, memo, sizeof memo);
+    ck_assert_str_eq(plain, memo);
+    gv_memo_free(m);
+    gv_doc_free(d);
+
+    static const char failing[] =
+        "rule has(doc, k) { %doc.%k exists }\n"
+        "rule r when has(this, 'a') { has(this, 'b') }\n"
+        "rule s when has(this, 'b') { has(this, 'c') }\n"
+        "rule t { has(this, 'b') }\n";
+    gv_program *f = load("f.guard", failing);
+    d = doc("{\"a\": 1}");
+    run(f, d, NULL, plain, sizeof plain);
+    m = gv_memo_new(d, gv_doc_root(d));
+    run(f, d, m, memo, sizeof memo);
+    ck_assert_str_eq(plain, memo);
+    ck_assert_str_eq(memo, "r=2:1 s=0:0 t=2:1 ");
+    gv_memo_free(m);
+    gv_doc_free(d);
+    gv_program_free(f);
+    gv_program_free(b);
+}
+END_TEST
+
+/* A memo made for one document is not used for another. */
+START_TEST(other_document_is_not_answered)
+{
+    static const char rules[] = "rule has(doc, k) { %doc.%k exists }\nrule r when has(this, 'a') { this exists }\n";
+    gv_program *p = load("p.guard", rules);
+    gv_doc *d1 = doc("{\"a\": 1}"), *d2 = doc("{\"b\": 1}");
+    gv_memo *m = gv_memo_new(d1, gv_doc_root(d1));
+    char out[128];
+    run(p, d1, m, out, sizeof out);
+    ck_assert_str_eq(out, "r=1:0 ");
+    run(p, d2, m, out, sizeof out);
+    ck_assert_str_eq(out, "r=0:0 ");
+    gv_memo_free(m);
+    gv_doc_free(d1);
+    gv_doc_free(d2);
+    gv_program_free(p);
+}
+END_TEST
+
+Suite *gv_test_suite(void)
+{
+    Suite *s = suite_create("memo");
+    TCase *tc = tcase_create("memo");
+    tcase_add_test(tc, keys_follow_structure);
+    tcase_add_test(tc, shared_memo_changes_nothing);
+    tcase_add_test(tc, recorded_calls_keep_their_checks);
+    tcase_add_test(tc, other_document_is_not_answered);
+    suite_add_tcase(s, tc);
+    return s;
+}
