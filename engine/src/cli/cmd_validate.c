@@ -82,7 +82,7 @@ static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, g
     if (trace && res->nrules && r->prog->rules[res->rules[0].rule].is_default)
         gv_trace_move_first(trace, res->rules[0].rule);
     *it = (gv_report_item){ d->name, d->text, d->len, d->line_starts, d->nlines, d->root, r->name, r->prog,
-                            r->texts, res };
+                            r->texts, res, 0 };
     return 0;
 }
 
@@ -154,12 +154,54 @@ static int run_pairs(run_state *s)
     return rc;
 }
 
+/* -z -o json keeps at most this much of the evaluations' results for the
+ * report; the evaluations after that keep their rules' statuses only and
+ * are run again while the report is written (cfn-guard prints nothing when
+ * any evaluation fails, so every one runs before the first byte).
+ * GAVEL_RETAIN_BUDGET (bytes) overrides it: tests replay everything with 0. */
+#define RETAIN_BUDGET (16u << 20)
+
+static size_t retain_budget(void)
+{
+    const char *e = getenv("GAVEL_RETAIN_BUDGET");
+    char *end;
+    unsigned long long v = e && *e ? strtoull(e, &end, 10) : 0;
+    return e && *e && !*end ? (size_t)v : RETAIN_BUDGET;
+}
+
+static int replay(void *ctx, const gv_report_item *it, gv_arena *a, gv_eval_result *res)
+{
+    (void)ctx;
+    gv_error err;
+    gv_error_clear(&err);
+    gv_eval_opts eo = { 1, NULL, NULL };
+    if (gv_eval_with(it->prog, it->root, a, &eo, res, &err) < 0) {
+        gv_cli_error(&err);
+        return -1;
+    }
+    default_rule_first(res, it->prog);
+    return 0;
+}
+
+/* res without its checks, in a (the rules array copied). */
+static int keep_statuses(gv_eval_result *res, gv_arena *a)
+{
+    gv_rule_result *rules = gv_arena_alloc(a, (res->nrules ? res->nrules : 1) * sizeof *rules);
+    if (!rules)
+        return -1;
+    for (uint32_t i = 0; i < res->nrules; i++)
+        rules[i] = (gv_rule_result){ res->rules[i].rule, res->rules[i].status, NULL, 0 };
+    res->rules = rules;
+    return 0;
+}
+
 /* -z: each data file against every rules file, one record per data file. */
 static int run_structured(run_state *s)
 {
     size_t nd = s->in.ndata, nr = s->in.nrules;
-    gv_arena scratch;
+    gv_arena scratch, keep;
     gv_arena_init(&scratch, 256 * 1024);
+    gv_arena_init(&keep, 256 * 1024);
     gv_report_file *files = gv_arena_zalloc(&scratch, (nd ? nd : 1) * sizeof *files);
     gv_report_item *items = gv_arena_zalloc(&scratch, (nd * nr > 0 ? nd * nr : 1) * sizeof *items);
     gv_eval_result *res = gv_arena_zalloc(&scratch, (nd * nr > 0 ? nd * nr : 1) * sizeof *res);
@@ -167,6 +209,7 @@ static int run_structured(run_state *s)
     size_t nkept = 0;
     /* every rule file's results wait for the report: keep them compact */
     int lazy = s->o->format == GV_OUT_JSON;
+    size_t budget = retain_budget();
     int rc = files && items && res && kept ? 0 : -1;
     if (rc < 0)
         fputs("gavel validate: out of memory\n", stderr);
@@ -186,15 +229,22 @@ static int run_structured(run_state *s)
                 s->any_fail |= it->res->status == GV_RS_FAIL;
                 files[d].n++;
             }
-            /* the results outlive the evaluation's temporaries */
-            if (rc == 0 && gv_eval_result_retain(er, &eval, &scratch) < 0)
-                kept[nkept++] = eval;
-            else
+            /* the results outlive the evaluation's temporaries, within the
+             * budget; past it, -o json replays them */
+            int done = rc != 0;
+            if (!done && lazy && keep.total + eval.total > budget) {
+                done = keep_statuses(er, &scratch) == 0;
+                it->replay = (uint8_t)done;
+            } else if (!done)
+                done = gv_eval_result_retain(er, &eval, &keep) == 0;
+            if (done)
                 gv_arena_free(&eval);
+            else
+                kept[nkept++] = eval;
         }
         gv_memo_free(memo);
     }
-    gv_report_sink sink = { flush_out, s };
+    gv_report_sink sink = { flush_out, s, replay };
     int wr = rc == 0 ? gv_report_structured(&s->out, files, nd, s->o->format, &sink) : 0;
     if (wr == -1)
         s->out.oom = 1; /* said, and the exit code set, by the last flush */
@@ -202,6 +252,7 @@ static int run_structured(run_state *s)
         rc = -1;
     while (nkept)
         gv_arena_free(&kept[--nkept]);
+    gv_arena_free(&keep);
     gv_arena_free(&scratch);
     return rc;
 }

@@ -29,6 +29,9 @@ typedef struct gv_report_item {
     const gv_program *prog;
     const gv_clause_texts *texts;
     const gv_eval_result *res;
+    /* res holds the rules' statuses only (checks were not kept, to bound
+     * memory): -z -o json has the sink's replay evaluate it again */
+    uint8_t replay;
 } gv_report_item;
 
 /* single-line-summary: the status block of one evaluation. */
@@ -53,6 +56,8 @@ typedef struct gv_report_file {
 typedef struct gv_report_sink {
     int (*flush)(void *ctx, gv_buf *out);
     void *ctx;
+    /* Evaluates an item marked replay again, into a; 0, or -1 (said why). */
+    int (*replay)(void *ctx, const gv_report_item *it, gv_arena *a, gv_eval_result *res);
 } gv_report_sink;
 #define GV_REPORT_SINK_CHUNK (1u << 20)
 

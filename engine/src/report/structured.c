@@ -279,29 +279,141 @@ static int put_value(gv_buf *out, gv_jb *b, gv_arena_mark m, const gv_jt *v, int
     return st.failed ? -2 : 0;
 }
 
+static int stream_node(gv_buf *out, gv_jb *b, const gv_report_item *it, const gv_cnode *n, int depth,
+                       const gv_report_sink *sink);
+
+/* "checks": [...] of a rule or disjunction at depth, each element built,
+ * written and freed in turn. */
+static int stream_checks(gv_buf *out, gv_jb *b, const gv_report_item *it, const gv_cnode *first, int depth,
+                         const gv_report_sink *sink)
+{
+    if (!first) {
+        gv_buf_append(out, "[]", 2);
+        return 0;
+    }
+    gv_buf_putc(out, '[');
+    for (const gv_cnode *c = first; c; c = c->next) {
+        if (c != first)
+            gv_buf_putc(out, ',');
+        gv_json_newline(out, depth + 1);
+        int rc = stream_node(out, b, it, c, depth + 1, sink);
+        if (rc < 0)
+            return rc;
+    }
+    gv_json_newline(out, depth);
+    gv_buf_putc(out, ']');
+    return 0;
+}
+
+/* rule_json's bytes, written as they are made: one rule's tree runs to
+ * hundreds of megabytes when references dangle in a large template. */
+static int stream_rule(gv_buf *out, gv_jb *b, const gv_report_item *it, const gv_cnode *n, int depth,
+                       const gv_report_sink *sink)
+{
+    gv_buf_putc(out, '{');
+    member(out, "Rule", depth + 1, 1);
+    gv_buf_putc(out, '{');
+    member(out, "name", depth + 2, 1);
+    gv_buf_clear(&b->tmp);
+    gv_report_rule_name(&b->tmp, it, n->rule);
+    gv_buf_json_string(out, b->tmp.data ? b->tmp.data : "", b->tmp.len);
+    member(out, "metadata", depth + 2, 0);
+    gv_buf_append(out, "{}", 2);
+    member(out, "messages", depth + 2, 0);
+    gv_arena_mark m = gv_arena_save(b->a);
+    gv_jt *msgs = gv_jt_obj(b);
+    /* a called rule carries the message of the call */
+    uint32_t msg = n->key ? it->prog->messages[n->key_ip] : GV_NONE;
+    gv_jt_set(msgs, "custom_message", msg == GV_NONE ? gv_jt_null(b) : gv_jt_str(b, it->prog->strings[msg].s));
+    gv_jt_set(msgs, "error_message", gv_jt_null(b));
+    int rc = put_value(out, b, m, msgs, depth + 2, sink);
+    if (rc < 0)
+        return rc;
+    member(out, "checks", depth + 2, 0);
+    if ((rc = stream_checks(out, b, it, n->first, depth + 2, sink)) < 0)
+        return rc;
+    gv_json_newline(out, depth + 1);
+    gv_buf_putc(out, '}');
+    gv_json_newline(out, depth);
+    gv_buf_putc(out, '}');
+    return 0;
+}
+
+static int stream_node(gv_buf *out, gv_jb *b, const gv_report_item *it, const gv_cnode *n, int depth,
+                       const gv_report_sink *sink)
+{
+    if (n->kind == GV_CN_RULE)
+        return stream_rule(out, b, it, n, depth, sink);
+    if (n->kind == GV_CN_CHECK) {
+        gv_arena_mark m = gv_arena_save(b->a);
+        return put_value(out, b, m, clause(b, it, n->check), depth, sink);
+    }
+    gv_buf_putc(out, '{');
+    member(out, "Disjunctions", depth + 1, 1);
+    gv_buf_putc(out, '{');
+    member(out, "checks", depth + 2, 1);
+    int rc = stream_checks(out, b, it, n->first, depth + 2, sink);
+    if (rc < 0)
+        return rc;
+    gv_json_newline(out, depth + 1);
+    gv_buf_putc(out, '}');
+    gv_json_newline(out, depth);
+    gv_buf_putc(out, '}');
+    return 0;
+}
+
+/* The failing rules of one evaluation, each written and freed in turn. */
+static int item_not_compliant(gv_buf *out, gv_jb *b, const gv_report_item *it, int depth,
+                              const gv_report_sink *sink, int *any)
+{
+    for (uint32_t r = 0; r < it->res->nrules; r++) {
+        const gv_rule_result *rr = &it->res->rules[r];
+        if (rr->status != GV_RS_FAIL)
+            continue;
+        gv_arena_mark m = gv_arena_save(b->a);
+        gv_rule_result view;
+        if (gv_rule_expand_checks(b->a, rr, &view) < 0)
+            return -1;
+        gv_cnode *t = gv_check_tree(b->a, it, &view, NULL, 0, &b->oom);
+        gv_cnode empty = { GV_CN_RULE, rr->rule, NULL, NULL, 0, NULL, NULL, NULL };
+        gv_buf_putc(out, *any ? ',' : '[');
+        gv_json_newline(out, depth + 1);
+        int rc = b->oom ? -1 : stream_rule(out, b, it, t ? t : &empty, depth + 1, sink);
+        gv_arena_reset(b->a, m);
+        if (rc < 0)
+            return rc;
+        *any = 1;
+    }
+    return 0;
+}
+
 static int not_compliant_stream(gv_buf *out, gv_jb *b, const gv_report_item *items, size_t n, int depth,
                                 const gv_report_sink *sink)
 {
     int any = 0;
-    for (size_t i = 0; i < n; i++)
-        for (uint32_t r = 0; r < items[i].res->nrules; r++) {
-            const gv_rule_result *rr = &items[i].res->rules[r];
-            if (rr->status != GV_RS_FAIL)
-                continue;
-            gv_arena_mark m = gv_arena_save(b->a);
-            gv_rule_result view;
-            if (gv_rule_expand_checks(b->a, rr, &view) < 0)
-                return -1;
-            gv_cnode *t = gv_check_tree(b->a, &items[i], &view, NULL, 0, &b->oom);
-            gv_cnode empty = { GV_CN_RULE, rr->rule, NULL, NULL, 0, NULL, NULL, NULL };
-            gv_jt *v = rule_json(b, &items[i], t ? t : &empty);
-            gv_buf_putc(out, any ? ',' : '[');
-            gv_json_newline(out, depth + 1);
-            int rc = put_value(out, b, m, v, depth + 1, sink);
+    for (size_t i = 0; i < n; i++) {
+        if (!items[i].replay || items[i].res->status != GV_RS_FAIL) {
+            int rc = item_not_compliant(out, b, &items[i], depth, sink, &any);
             if (rc < 0)
                 return rc;
-            any = 1;
+            continue;
         }
+        /* its checks were not kept: evaluated again, written, dropped */
+        if (!sink || !sink->replay)
+            return -1;
+        gv_arena a;
+        gv_arena_init(&a, 256 * 1024);
+        gv_eval_result res;
+        gv_report_item full = items[i];
+        full.res = &res;
+        full.replay = 0;
+        int rc = sink->replay(sink->ctx, &items[i], &a, &res);
+        if (rc == 0)
+            rc = item_not_compliant(out, b, &full, depth, sink, &any);
+        gv_arena_free(&a);
+        if (rc < 0)
+            return rc;
+    }
     if (!any) {
         gv_buf_append(out, "[]", 2);
         return 0;
