@@ -54,6 +54,7 @@ typedef struct test_opts {
     const char *rules, *specs, *dir;
     int alpha, mtime, verbose, help;
     int format;
+    unsigned seen; /* bit k: opts[k] was given */
     gv_load_opts load;
 } test_opts;
 
@@ -98,11 +99,14 @@ static int take_format(test_opts *o, const char *v)
     return usage("invalid value '%s' for --output-format: expected single-line-summary, json, yaml, junit or sarif", v);
 }
 
+/* cfn-guard (clap) refuses any option given twice, flags too, but --help. */
 static int take(test_opts *o, const opt *s, const char *v, const char *shown)
 {
-    const char **slot = s->shrt == 'r' ? &o->rules : s->shrt == 't' ? &o->specs : s->shrt == 'd' ? &o->dir : NULL;
-    if (slot && *slot)
+    unsigned bit = 1u << (unsigned)(s - opts);
+    if ((o->seen & bit) && s->shrt != 'h')
         return usage("option '%s' cannot be given more than once", shown);
+    o->seen |= bit;
+    const char **slot = s->shrt == 'r' ? &o->rules : s->shrt == 't' ? &o->specs : s->shrt == 'd' ? &o->dir : NULL;
     if (slot)
         *slot = v;
     switch (s->shrt) {
