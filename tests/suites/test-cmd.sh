@@ -10,8 +10,6 @@
 #   unordered     cfn-guard prints the rules of a case in hash order (gavel:
 #                 the rules file's order): each run of rule lines is sorted on
 #                 both sides before comparing
-#   verbose       -v: the oracle's tree lines below the Rule level are dropped
-#                 (gavel prints the File and Rule lines only)
 #   mtimes        "YYYYMMDDhhmm PATH" lines: touched before running (-m)
 #   gavel-stdout, gavel-exit   what gavel prints / exits with where it
 #                 deliberately differs; DIFFERENCE says why
@@ -41,9 +39,6 @@ drop_errors() {
          { print }' "$1"
 }
 
-# Drops -v tree lines below the Rule level ("   |  ..." and "      ...").
-drop_clauses() { grep -v '^   [ |]  ' "$1" || true; }
-
 # Sorts each run of rule lines: "    name: Expected ..." or "  No Test ...".
 sort_rules() {
     awk 'function flush(  i, j, t) {
@@ -65,7 +60,6 @@ normalise() { drop_errors "$1" | sed 's/ time="[0-9][0-9]*"/ time="0"/g'; }
 expected_stdout() { # $1 case dir -> $TMP/exp
     if [ -f "$1/gavel-stdout" ]; then normalise "$1/gavel-stdout" >"$TMP/exp"; return; fi
     normalise "$1/stdout" >"$TMP/exp"
-    if [ -f "$1/verbose" ]; then drop_clauses "$TMP/exp" >"$TMP/exp.v" && mv "$TMP/exp.v" "$TMP/exp"; fi
 }
 
 oracle_errored() { # $1 case dir

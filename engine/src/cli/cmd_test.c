@@ -54,6 +54,7 @@ typedef struct test_opts {
     const char *rules, *specs, *dir;
     int alpha, mtime, verbose, help;
     int format;
+    unsigned seen; /* bit k: opts[k] was given */
     gv_load_opts load;
 } test_opts;
 
@@ -98,11 +99,14 @@ static int take_format(test_opts *o, const char *v)
     return usage("invalid value '%s' for --output-format: expected single-line-summary, json, yaml, junit or sarif", v);
 }
 
+/* cfn-guard (clap) refuses any option given twice, flags too, but --help. */
 static int take(test_opts *o, const opt *s, const char *v, const char *shown)
 {
-    const char **slot = s->shrt == 'r' ? &o->rules : s->shrt == 't' ? &o->specs : s->shrt == 'd' ? &o->dir : NULL;
-    if (slot && *slot)
+    unsigned bit = 1u << (unsigned)(s - opts);
+    if ((o->seen & bit) && s->shrt != 'h')
         return usage("option '%s' cannot be given more than once", shown);
+    o->seen |= bit;
+    const char **slot = s->shrt == 'r' ? &o->rules : s->shrt == 't' ? &o->specs : s->shrt == 'd' ? &o->dir : NULL;
     if (slot)
         *slot = v;
     switch (s->shrt) {
@@ -268,8 +272,31 @@ static void case_error(const char *spec, const gv_test_case *c, uint32_t index, 
             label, msg);
 }
 
-static void run_cases(run *s, const gv_test_names *names, const char *path, const gv_test_spec *spec,
-                      gv_test_record *rec, uint32_t *number, file_result *fr)
+/* The rules file under test. */
+typedef struct tested {
+    const gv_test_names *names;
+    const gv_clause_texts *texts; /* -v only: the tree's clause contexts */
+    const char *label;            /* names the default rule and the file in contexts */
+} tested;
+
+/* One case's text block; with -v (trace), its evaluation tree, drawn by the
+ * renderer validate -v uses. */
+static void report_case(run *s, const tested *t, const gv_test_result *r, const gv_eval_result *res,
+                        const gv_trace *trace)
+{
+    gv_report_item it = {
+        .data_name = "", /* cfn-guard names no file in File(...) here */
+        .rules_name = t->label,
+        .prog = t->names->prog,
+        .texts = t->texts,
+        .res = res,
+        .unlocated = 1,
+    };
+    gv_test_report_case(&s->out, t->names, r, trace ? &it : NULL, trace);
+}
+
+static void run_cases(run *s, const tested *t, const char *path, const gv_test_spec *spec, gv_test_record *rec,
+                      uint32_t *number, file_result *fr)
 {
     gv_arena scratch, local;
     gv_arena_init(&scratch, 256 * 1024);
@@ -277,9 +304,13 @@ static void run_cases(run *s, const gv_test_names *names, const char *path, cons
     for (uint32_t i = 0; i < spec->ncases && !fr->abort; i++) {
         gv_arena_mark m = gv_arena_save(&scratch), lm = gv_arena_save(&local);
         gv_test_result r;
+        gv_eval_result res;
         gv_error err;
         gv_error_clear(&err);
-        if (gv_test_run_case(names, &spec->cases[i], (*number)++, &scratch, rec ? &s->keep : &local, &r, &err) < 0) {
+        /* traced only for -v, and only in text output (-v refuses the others) */
+        gv_trace *trace = s->o->verbose && !rec ? gv_trace_new(&scratch) : NULL;
+        if (gv_test_run_case(t->names, &spec->cases[i], (*number)++, &scratch, rec ? &s->keep : &local, trace, &res,
+                             &r, &err) < 0) {
             case_error(path, &spec->cases[i], i, &err);
             fr->abort = 1;
             break;
@@ -288,7 +319,7 @@ static void run_cases(run *s, const gv_test_names *names, const char *path, cons
             fr->code = GV_EXIT_TEST_FAILED;
         s->any_failed |= r.nfailed != 0;
         if (!rec)
-            gv_test_report_case(&s->out, names, &r, s->o->verbose);
+            report_case(s, t, &r, &res, trace);
         else if (push_result(s, rec, &r) < 0)
             fr->abort = 1;
         gv_arena_reset(&scratch, m);
@@ -299,17 +330,16 @@ static void run_cases(run *s, const gv_test_names *names, const char *path, cons
 }
 
 /* Every spec file in turn; the case count runs on across them. */
-static void run_specs(run *s, const gv_test_names *names, const gv_strlist *specs, gv_test_record *rec,
-                      file_result *fr)
+static void run_specs(run *s, const tested *t, const gv_strlist *specs, gv_test_record *rec, file_result *fr)
 {
     uint32_t number = 1;
     for (size_t i = 0; i < specs->n && !fr->abort; i++) {
         gv_test_spec spec;
         gv_error err;
         gv_error_clear(&err);
-        gv_spec_status st = gv_testspec_load(&spec, specs->items[i], names, &s->o->load, &err);
+        gv_spec_status st = gv_testspec_load(&spec, specs->items[i], t->names, &s->o->load, &err);
         if (st == GV_SPEC_OK) {
-            run_cases(s, names, specs->items[i], &spec, rec, &number, fr);
+            run_cases(s, t, specs->items[i], &spec, rec, &number, fr);
         } else {
             gv_cli_error(&err);
             fr->code = EXIT_UNREADABLE;
@@ -338,15 +368,16 @@ static int only_comments(const char *s, size_t n)
     return 1;
 }
 
-/* NULL with nothing reported for a rules file of only comments. */
-static gv_program *load_rules(run *s, const char *path, file_result *fr, gv_error *err)
+/* NULL with nothing reported for a rules file of only comments. texts
+ * (NULL: not wanted) receives the clause texts -v's tree needs. */
+static gv_program *load_rules(run *s, const char *path, file_result *fr, gv_clause_texts **texts, gv_error *err)
 {
     size_t len;
     char *text = gv_read_file(path, (size_t)64 << 20, &len, err);
     gv_program *p = NULL;
     int none = text && only_comments(text, len);
     if (text && !none)
-        p = gv_ruleset_load(path, text, len, err);
+        p = gv_ruleset_load_texts(path, text, len, texts, err);
     free(text);
     if (!p && !none) {
         gv_cli_error(err);
@@ -364,7 +395,8 @@ static file_result test_rules(run *s, const char *path, const char *label, const
     file_result fr = { 0, 0, 0 };
     gv_error err;
     gv_error_clear(&err);
-    gv_program *p = load_rules(s, path, &fr, &err);
+    gv_clause_texts *texts = NULL;
+    gv_program *p = load_rules(s, path, &fr, s->o->verbose ? &texts : NULL, &err);
     if (!p)
         return fr;
     gv_arena local;
@@ -378,8 +410,10 @@ static file_result test_rules(run *s, const char *path, const char *label, const
     } else {
         if (rec)
             rec->names = names;
-        run_specs(s, names, specs, rec, &fr);
+        tested t = { names, texts, label };
+        run_specs(s, &t, specs, rec, &fr);
     }
+    gv_clause_texts_free(texts);
     gv_program_free(p);
     gv_arena_free(&local);
     return fr;

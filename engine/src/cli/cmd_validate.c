@@ -82,7 +82,7 @@ static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, g
     if (trace && res->nrules && r->prog->rules[res->rules[0].rule].is_default)
         gv_trace_move_first(trace, res->rules[0].rule);
     *it = (gv_report_item){ d->name, d->text, d->len, d->line_starts, d->nlines, d->root, r->name, r->prog,
-                            r->texts, res, 0 };
+                            r->texts, res, 0, 0 };
     return 0;
 }
 

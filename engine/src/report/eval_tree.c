@@ -97,12 +97,12 @@ static void ref_context(gv_buf *out, const gv_report_item *it, uint32_t ip)
 }
 
 /* "(resolved, Path=/a/b[L:0,C:5] Value=3)" */
-static void value_at(gv_buf *out, const gv_val *v)
+static void value_at(gv_buf *out, const gv_report_item *it, const gv_val *v)
 {
     const gv_node *n = v->node ? v->node : v->reached;
     gv_buf_puts(out, v->node ? "(resolved, Path=" : "(unresolved, Path=");
     gv_fmt_path(out, v);
-    gv_fmt_loc(out, n);
+    gv_fmt_loc(out, it->unlocated ? NULL : n);
     gv_buf_puts(out, " Value=");
     if (n)
         gv_fmt_value(out, n);
@@ -149,24 +149,24 @@ static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
             gv_buf_puts(out, "GuardClauseUnaryCheck(Status=FAIL, Comparison=");
             comparison_word(out, it, c->ip);
             gv_buf_puts(out, ", Value-At=");
-            value_at(out, &c->lhs);
+            value_at(out, it, &c->lhs);
         } else {
             gv_buf_puts(out, shape == GV_SHAPE_IN ? "GuardClauseInBinaryCheck(Status=FAIL, Comparison="
                                                   : "GuardClauseBinaryCheck(Status=FAIL, Comparison=");
             comparison_word(out, it, c->ip);
             gv_buf_puts(out, ", from=");
-            value_at(out, shape == GV_SHAPE_IN ? gv_check_at(it, c) : &c->lhs);
+            value_at(out, it, shape == GV_SHAPE_IN ? gv_check_at(it, c) : &c->lhs);
             gv_buf_puts(out, ", to=");
             if (shape == GV_SHAPE_IN) {
                 for (uint32_t i = 0; i < c->nrhs; i++) {
                     if (i)
                         gv_buf_putc(out, '.');
-                    value_at(out, &c->rhs_all[i]);
+                    value_at(out, it, &c->rhs_all[i]);
                 }
             } else if (shape == GV_SHAPE_BINARY && c->rhs.node) {
                 gv_path p0;
                 gv_val rhs = gv_check_rhs(c, &p0);
-                value_at(out, &rhs);
+                value_at(out, it, &rhs);
             }
         }
         gv_buf_putc(out, ')');

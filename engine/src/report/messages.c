@@ -32,7 +32,7 @@ const gv_node *gv_msg_located(const gv_report_item *it, const gv_val *v)
 static void path_loc(gv_buf *out, const gv_report_item *it, const gv_val *v)
 {
     gv_fmt_path(out, v);
-    gv_fmt_loc(out, v->literal ? NULL : gv_msg_located(it, v));
+    gv_fmt_loc(out, v->literal || it->unlocated ? NULL : gv_msg_located(it, v));
 }
 
 const gv_insn *gv_check_insn(const gv_report_item *it, const gv_check *c)

@@ -29,6 +29,8 @@ typedef struct gv_report_item {
     const gv_program *prog;
     const gv_clause_texts *texts;
     const gv_eval_result *res;
+    int unlocated;              /* every location shows as [L:0,C:0] (the evaluation tree and its
+                                 * messages): cfn-guard's test command reads inputs without positions */
     /* res holds the rules' statuses only (checks were not kept, to bound
      * memory): -z -o json has the sink's replay evaluate it again */
     uint8_t replay;
@@ -73,7 +75,8 @@ int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_
 /* The name a rule is reported under: its own, or FILE/default. */
 void gv_report_rule_name(gv_buf *out, const gv_report_item *it, uint32_t rule);
 
-/* -v: cfn-guard's evaluation tree of one evaluation, as text. */
+/* -v: cfn-guard's evaluation tree of one evaluation, as text (validate -v
+ * and test -v print the same tree). */
 void gv_report_eval_tree(gv_buf *out, const gv_report_item *it, const gv_trace *t);
 /* -p: the same tree as pretty JSON. Returns -1 when memory ran out. */
 int gv_report_eval_tree_json(gv_buf *out, const gv_report_item *it, const gv_trace *t);

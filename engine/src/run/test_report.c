@@ -20,19 +20,8 @@ static void put_statuses(gv_buf *out, const gv_test_outcome *o)
     gv_buf_putc(out, ']');
 }
 
-/* -v: cfn-guard's evaluation tree down to the rules. Its clause lines
- * need a trace of every clause, which gavel's evaluator does not keep. */
-static void put_tree(gv_buf *out, const gv_test_names *n, const gv_test_result *r)
-{
-    gv_buf_printf(out, "`- File(, Status=%s)[Context=File(rules=%u)]\n", status_word(r->status), r->nrecs);
-    for (uint32_t i = 0; i < r->nrecs; i++) {
-        const char *name = n->names[r->rec_rule[i]];
-        gv_buf_printf(out, "   %s Rule(%s, Status=%s)[Context=%s]\n", i + 1 < r->nrecs ? "|-" : "`-", name,
-                      status_word(r->rec_status[i]), name);
-    }
-}
-
-void gv_test_report_case(gv_buf *out, const gv_test_names *n, const gv_test_result *r, int verbose)
+void gv_test_report_case(gv_buf *out, const gv_test_names *n, const gv_test_result *r,
+                         const gv_report_item *tree, const gv_trace *trace)
 {
     gv_buf_printf(out, "Test Case #%u\n", r->number);
     if (r->name)
@@ -40,8 +29,8 @@ void gv_test_report_case(gv_buf *out, const gv_test_names *n, const gv_test_resu
     for (uint32_t i = 0; i < r->nrules; i++)
         if (r->rules[i].expected < 0)
             gv_buf_printf(out, "  No Test expectation was set for Rule %s\n", n->names[r->rules[i].rule]);
-    if (verbose)
-        put_tree(out, n, r);
+    if (trace)
+        gv_report_eval_tree(out, tree, trace);
     /* sections in sorted order, FAIL before PASS, as cfn-guard sorts them */
     if (r->nfailed)
         gv_buf_puts(out, "  FAIL Rules:\n");

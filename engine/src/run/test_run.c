@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "run/testspec.h"
+#include "vm/trace.h"
 
 /* cfn-guard's test: SKIP is met only when every declaration skipped;
  * PASS or FAIL when any declaration (skips aside) has it. */
@@ -76,8 +77,19 @@ static int build_outcomes(const gv_test_names *n, const gv_test_case *c, gv_aren
     return 0;
 }
 
+/* cfn-guard's tree shows the default rule first, as its reports do. */
+static void default_first(const gv_test_names *n, const gv_eval_result *res, gv_trace *trace)
+{
+    for (uint32_t i = 0; i < res->nrules; i++)
+        if (n->prog->rules[res->rules[i].rule].is_default) {
+            gv_trace_move_first(trace, res->rules[i].rule);
+            return;
+        }
+}
+
 int gv_test_run_case(const gv_test_names *n, const gv_test_case *c, uint32_t number, gv_arena *scratch,
-                     gv_arena *out_arena, gv_test_result *out, gv_error *err)
+                     gv_arena *out_arena, gv_trace *trace, gv_eval_result *res_out, gv_test_result *out,
+                     gv_error *err)
 {
     memset(out, 0, sizeof *out);
     out->number = number;
@@ -87,8 +99,13 @@ int gv_test_run_case(const gv_test_names *n, const gv_test_case *c, uint32_t num
         return -1;
     }
     gv_eval_result res;
-    if (gv_eval(n->prog, c->input, scratch, &res, err) < 0)
+    if ((trace ? gv_eval_traced(n->prog, c->input, scratch, &res, trace, err)
+               : gv_eval(n->prog, c->input, scratch, &res, err)) < 0)
         return -1;
+    if (trace)
+        default_first(n, &res, trace);
+    if (res_out)
+        *res_out = res;
     out->status = res.status;
     out->rec_rule = gv_arena_alloc(out_arena, (res.nrules + 1) * sizeof *out->rec_rule);
     out->rec_status = gv_arena_alloc(out_arena, res.nrules + 1);

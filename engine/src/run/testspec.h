@@ -18,6 +18,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "report/report.h"
 #include "vm/eval.h"
 #include "vm/program.h"
 
@@ -124,23 +125,28 @@ typedef struct gv_test_result {
     gv_test_outcome *rules; /* report order */
     uint32_t nrules;
     uint32_t npassed, nfailed;
-    gv_rstatus status;      /* the whole file's, for -v */
-    uint32_t *rec_rule;     /* every rule evaluated, report order (-v) */
+    gv_rstatus status;      /* the whole file's */
+    uint32_t *rec_rule;     /* every rule evaluated, report order */
     uint8_t *rec_status;
     uint32_t nrecs;
 } gv_test_result;
 
 /* Evaluates one case. The result lives in out_arena, evaluation scratch
- * in scratch. Returns -1 with err set when the rules cannot be evaluated
- * on the input (cfn-guard aborts then). */
+ * in scratch. trace (NULL: none; -v) records the evaluation, the default
+ * rule first; res_out (may be NULL) receives the evaluation's results,
+ * valid while scratch is. Returns -1 with err set when the rules cannot be
+ * evaluated on the input (cfn-guard aborts then). */
 int gv_test_run_case(const gv_test_names *n, const gv_test_case *c, uint32_t number, gv_arena *scratch,
-                     gv_arena *out_arena, gv_test_result *out, gv_error *err);
+                     gv_arena *out_arena, gv_trace *trace, gv_eval_result *res_out, gv_test_result *out,
+                     gv_error *err);
 
 /* ---- reports ---- */
 
-/* The text block of one case, as cfn-guard prints it; verbose adds the
- * rule tree (its File and Rule lines: gavel does not trace clauses). */
-void gv_test_report_case(gv_buf *out, const gv_test_names *n, const gv_test_result *r, int verbose);
+/* The text block of one case, as cfn-guard prints it. With trace (-v),
+ * the evaluation tree of the case, the one validate -v prints (tree names
+ * the evaluation: program, clause texts, results, rules label). */
+void gv_test_report_case(gv_buf *out, const gv_test_names *n, const gv_test_result *r,
+                         const gv_report_item *tree, const gv_trace *trace);
 
 /* One rules file's structured record: its results or its error. */
 typedef struct gv_test_record {
