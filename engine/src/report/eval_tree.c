@@ -6,6 +6,7 @@
 #include "report/fmt.h"
 #include "report/jtree.h"
 #include "report/report_int.h"
+#include "vm/compare.h"
 
 static const char *status_word(int st)
 {
@@ -318,9 +319,11 @@ static gv_jt *unresolved(gv_jb *b, const gv_report_item *it, const gv_check *c)
 static gv_jt *incomparable_message(gv_jb *b, const gv_check *c)
 {
     gv_buf_clear(&b->tmp);
-    gv_buf_printf(&b->tmp, "PathAwareValues are not comparable %s, %s",
-                  c->lhs.node ? gv_fmt_type_name(c->lhs.node) : "null",
-                  c->rhs.node ? gv_fmt_type_name(c->rhs.node) : "null");
+    const gv_node *l = c->lhs.node, *r = c->rhs.node;
+    if (l && r)
+        gv_compare_incomparable_pair(&l, &r);
+    gv_buf_printf(&b->tmp, "PathAwareValues are not comparable %s, %s", l ? gv_fmt_type_name(l) : "null",
+                  r ? gv_fmt_type_name(r) : "null");
     return gv_jt_buf(b, &b->tmp);
 }
 

@@ -6,6 +6,7 @@
 
 #include "report/fmt.h"
 #include "report/report_int.h"
+#include "vm/compare.h"
 
 /* Function results carry the path of what they were computed from but no
  * location of their own: cfn-guard shows that path's location. */
@@ -200,9 +201,12 @@ static void error_binary(gv_buf *out, const gv_report_item *it, const gv_check *
     gv_val rhs = gv_check_rhs(c, &p0);
     path_value(out, it, &rhs);
     gv_buf_putc(out, '.');
-    if (c->incomparable && c->lhs.node && rhs.node)
-        gv_buf_printf(out, " Error = [PathAwareValues are not comparable %s, %s]",
-                      gv_fmt_type_name(c->lhs.node), gv_fmt_type_name(rhs.node));
+    if (c->incomparable && c->lhs.node && rhs.node) {
+        const gv_node *l = c->lhs.node, *r = rhs.node;
+        gv_compare_incomparable_pair(&l, &r);
+        gv_buf_printf(out, " Error = [PathAwareValues are not comparable %s, %s]", gv_fmt_type_name(l),
+                      gv_fmt_type_name(r));
+    }
 }
 
 static void error_unary(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_insn *in)

@@ -84,6 +84,66 @@ static gv_cmp_result regex_search(const gv_node *s, const gv_node *re, gv_error 
     return r < 0 ? GV_CMP_ERROR : from_bool(r);
 }
 
+/* Equality of two values of one kind as cfn-guard compares lists and maps:
+ * item by item in order (maps in the left map's order, a key the right one
+ * lacks is a difference); the first pair that differs decides, and a pair
+ * of kinds that cannot be compared (1 and "a", 1 and 1.0) is INCOMPARABLE,
+ * so `[1, false] != [1, "x"]` fails while `[1, false] != [2, "x"]` holds.
+ * A regex inside a list or map matches a string (probed). */
+static gv_cmp_result deep_eq(const gv_node *l, const gv_node *r, gv_error *err)
+{
+    if (r->kind == GV_REGEX && l->kind != GV_REGEX)
+        return regex_search(l, r, err);
+    if (l->kind != r->kind)
+        return GV_CMP_INCOMPARABLE;
+    if (l->kind == GV_LIST || l->kind == GV_MAP) {
+        if (l->len != r->len)
+            return GV_CMP_FALSE;
+        for (uint32_t i = 0; i < l->len; i++) {
+            const gv_node *a = l->kind == GV_LIST ? l->u.items[i] : l->u.members[i].value, *b = r->u.items[i];
+            if (l->kind == GV_MAP) {
+                const gv_key *k = l->u.members[i].key;
+                b = gv_map_get(r, k->str, k->len, k->hash);
+                if (!b)
+                    return GV_CMP_FALSE;
+            }
+            gv_cmp_result e = deep_eq(a, b, err);
+            if (e != GV_CMP_TRUE)
+                return e;
+        }
+        return GV_CMP_TRUE;
+    }
+    return from_bool(gv_node_equal(l, r));
+}
+
+void gv_compare_incomparable_pair(const gv_node **l, const gv_node **r)
+{
+    gv_error err;
+    const gv_node *a = *l, *b = *r;
+    while (a->kind == b->kind && (a->kind == GV_LIST || a->kind == GV_MAP) && a->len == b->len) {
+        const gv_node *x = NULL, *y = NULL;
+        for (uint32_t i = 0; i < a->len && !x; i++) {
+            const gv_node *p = a->kind == GV_LIST ? a->u.items[i] : a->u.members[i].value, *q = b->u.items[i];
+            if (a->kind == GV_MAP) {
+                const gv_key *k = a->u.members[i].key;
+                if (!(q = gv_map_get(b, k->str, k->len, k->hash)))
+                    return;
+            }
+            gv_error_clear(&err);
+            gv_cmp_result e = deep_eq(p, q, &err);
+            if (e == GV_CMP_INCOMPARABLE) {
+                x = p;
+                y = q;
+            } else if (e != GV_CMP_TRUE)
+                return;
+        }
+        if (!x)
+            return;
+        *l = a = x;
+        *r = b = y;
+    }
+}
+
 static gv_cmp_result compare_eq(const gv_node *l, const gv_node *r, gv_error *err)
 {
     if (r->kind == GV_REGEX && l->kind != GV_LIST)
@@ -109,9 +169,7 @@ static gv_cmp_result compare_eq(const gv_node *l, const gv_node *r, gv_error *er
         }
         return equal == l->len ? GV_CMP_TRUE : equal == 0 ? GV_CMP_FALSE : GV_CMP_INCOMPARABLE;
     }
-    if (l->kind != r->kind)
-        return GV_CMP_INCOMPARABLE;
-    return from_bool(gv_node_equal(l, r));
+    return deep_eq(l, r, err);
 }
 
 static gv_cmp_result order_scalars(gv_cmp_op op, const gv_node *l, const gv_node *r)

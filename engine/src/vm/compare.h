@@ -35,6 +35,10 @@ gv_cmp_result gv_compare_literal_lhs(gv_cmp_op op, const gv_node *lit, const gv_
  * level deep, nested lists never ordered) is enough; no pair (an empty
  * list) fails (probed). Returns VACUOUS (holds) or INCOMPARABLE (fails). */
 gv_cmp_result gv_compare_some_order(gv_cmp_op op, const gv_node *l, const gv_node *r);
+/* l and r, lists or maps that compared INCOMPARABLE, become the first pair
+ * inside them that did: cfn-guard's message names those types. Unchanged
+ * otherwise. */
+void gv_compare_incomparable_pair(const gv_node **l, const gv_node **r);
 /* Structural equality (lists in order, maps by key), no regexes. */
 int gv_node_equal(const gv_node *a, const gv_node *b);
 
