@@ -65,6 +65,11 @@ typedef struct gv_report_sink {
 int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_out_format fmt,
                          const gv_report_sink *sink);
 
+/* Whether cfn-guard 3.1.1 panics (exit 101) reporting this evaluation:
+ * in the text formats after the summary block, with -z (structured) before
+ * anything is written. 1 with err set (GV_E_PANIC), else 0. */
+int gv_report_panic(const gv_report_item *it, int structured, gv_error *err);
+
 /* The name a rule is reported under: its own, or FILE/default. */
 void gv_report_rule_name(gv_buf *out, const gv_report_item *it, uint32_t rule);
 

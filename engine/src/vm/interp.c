@@ -266,11 +266,13 @@ static int eval_rule_ref(gv_vm *vm, uint32_t ip, const gv_val *self)
     if (vm->p->refs[in->a].n == 0)
         return fail_unmatched(vm, ip, &vm->p->refs[in->a], 0);
     int saved = vm->recording;
+    uint32_t saved_lit = vm->lit_fail;
     vm->recording = 0; /* the referenced rule reports its own failures */
     if (vm->trace)
         gv_trace_open(vm->trace, GV_T_RULE_REF, ip);
     int st = eval_ref(vm, in->a);
     vm->recording = saved;
+    vm->lit_fail = saved_lit; /* and its own literal checks (gv_rule_result) */
     int pass = st == GV_PASS;
     if (in->flags & GV_FLAG_NOT)
         pass = !pass;
@@ -633,6 +635,7 @@ static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scra
         vm.checks = NULL;
         vm.nchecks = vm.cap_checks = 0;
         vm.recording = 1;
+        vm.lit_fail = 0;
         int st = eval_rule_decl(&vm, d);
         if (st < 0)
             return -1;
@@ -641,6 +644,7 @@ static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scra
         r->status = (gv_rstatus)st;
         r->checks = vm.checks;
         r->nchecks = vm.nchecks;
+        r->lit_fail = vm.lit_fail;
         if (expand && r->nchecks && gv_expand_key_checks(scratch, &keys, &r->checks, &r->nchecks) < 0)
             return gv_vm_nomem(&vm);
         any_pass |= st == GV_PASS;
