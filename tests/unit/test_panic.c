@@ -3,12 +3,15 @@
  * is an evaluation error at the filter; a failing check on a variable bound
  * to a literal marks the rule (lit_fail), and gv_report_panic tells the
  * text formats (any such failure in a FAIL rule) from -z (only failures the
- * rule reports). The verdicts around them are checked too. */
+ * rule reports); the CloudFormation text report of a failing resource
+ * without a Type panics before writing anything. The verdicts around them
+ * are checked too. */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "doc/doc.h"
+#include "util/buf.h"
 #include "report/report.h"
 #include "run/ruleset.h"
 #include "vm/eval.h"
@@ -178,6 +181,40 @@ START_TEST(literal_through_let_and_parameter_panics)
 }
 END_TEST
 
+START_TEST(cfn_report_of_a_resource_without_type_panics)
+{
+    static const struct {
+        const char *data;
+        int panics;
+    } cases[] = {
+        { "{\"Resources\": {\"A\": {\"Properties\": {\"x\": 1}}}}", 1 },
+        { "{\"Resources\": {\"A\": {\"Type\": 1, \"Properties\": {\"x\": 1}}}}", 1 },
+        { "{\"Resources\": {\"A\": {\"Type\": \"T\", \"Properties\": {\"x\": 1}}}}", 0 },
+        { "{\"Resources\": {\"A\": {\"B\": {\"Type\": \"T\", \"Properties\": {\"x\": 1}}}}}", 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        run r;
+        gv_error e;
+        gv_error_clear(&e);
+        gv_buf out;
+        gv_buf_init(&out);
+        int nested = strstr(cases[i].data, "\"B\"") != NULL;
+        start(&r, nested ? "rule r { Resources.A.B.Properties.x == 2 }\n" : "rule r { Resources.A.Properties.x == 2 }\n",
+              cases[i].data);
+        ck_assert_int_eq(r.res.status, GV_RS_FAIL);
+        ck_assert_int_eq(gv_report_details(&out, &r.it, GV_SHOW_ALL, &e), cases[i].panics);
+        if (cases[i].panics) {
+            ck_assert_int_eq(e.code, GV_E_PANIC);
+            ck_assert_uint_eq(out.len, 0); /* nothing of the block is written */
+        } else {
+            ck_assert_ptr_nonnull(strstr(out.data, "Number of non-compliant resources 1"));
+        }
+        gv_buf_free(&out);
+        finish(&r);
+    }
+}
+END_TEST
+
 START_TEST(comment_only_data_is_a_panic)
 {
     gv_error err;
@@ -201,6 +238,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, passing_or_panics_only_in_text_formats);
     tcase_add_test(tc, literal_variable_cases_that_do_not_panic);
     tcase_add_test(tc, literal_through_let_and_parameter_panics);
+    tcase_add_test(tc, cfn_report_of_a_resource_without_type_panics);
     tcase_add_test(tc, comment_only_data_is_a_panic);
     suite_add_tcase(s, tc);
     return s;

@@ -34,8 +34,10 @@ typedef struct gv_report_item {
 /* single-line-summary: the status block of one evaluation. */
 void gv_report_summary(gv_buf *out, const gv_report_item *it, unsigned show);
 /* The detail block after it: CloudFormation, Terraform plan or generic
- * reporter, chosen as cfn-guard chooses. */
-void gv_report_details(gv_buf *out, const gv_report_item *it, unsigned show);
+ * reporter, chosen as cfn-guard chooses. Returns 0; 1 with err set
+ * (GV_E_PANIC), nothing appended, where cfn-guard's CloudFormation
+ * reporter panics (a failing resource without a Type). */
+int gv_report_details(gv_buf *out, const gv_report_item *it, unsigned show, gv_error *err);
 
 /* -o json / -o yaml without -z: the record of one evaluation. Returns -1
  * when memory ran out (nothing appended). */
