@@ -15,6 +15,7 @@ enum {
     GV_EXIT_BAD_INPUT = 5,
     GV_EXIT_TEST_FAILED = 7,
     GV_EXIT_FAILED = 19,
+    GV_EXIT_PANIC = 101,   /* where cfn-guard panics (Rust's exit code), so do we */
     GV_EXIT_DATA = 255,
 };
 

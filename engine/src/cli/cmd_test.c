@@ -211,6 +211,7 @@ typedef struct run {
     gv_test_record *recs;
     size_t nrecs, cap;
     int any_error, any_failed;
+    int panic;             /* a case stopped where cfn-guard panics: exit 101 */
 } run;
 
 /* What testing one rules file came to. */
@@ -312,6 +313,7 @@ static void run_cases(run *s, const tested *t, const char *path, const gv_test_s
         if (gv_test_run_case(t->names, &spec->cases[i], (*number)++, &scratch, rec ? &s->keep : &local, trace, &res,
                              &r, &err) < 0) {
             case_error(path, &spec->cases[i], i, &err);
+            s->panic |= err.code == GV_E_PANIC;
             fr->abort = 1;
             break;
         }
@@ -449,7 +451,7 @@ static int run_file_mode(run *s)
     file_result fr = test_rules(s, o->rules, o->rules, &specs);
     gv_strlist_free(&specs);
     if (fr.abort)
-        return GV_EXIT_DATA;
+        return s->panic ? GV_EXIT_PANIC : GV_EXIT_DATA;
     if (s->structured) /* cfn-guard exits 0 for rules that do not load here: gavel says 1 */
         return s->any_error ? EXIT_UNREADABLE : s->any_failed ? GV_EXIT_TEST_FAILED : GV_EXIT_OK;
     return fr.rules_bad ? EXIT_UNREADABLE : fr.code;
@@ -484,7 +486,7 @@ static int run_dir_mode(run *s)
     }
     gv_test_tree_free(&t);
     if (abort)
-        return GV_EXIT_DATA;
+        return s->panic ? GV_EXIT_PANIC : GV_EXIT_DATA;
     if (s->structured)
         return s->any_error ? EXIT_UNREADABLE : s->any_failed ? GV_EXIT_TEST_FAILED : GV_EXIT_OK;
     return code;

@@ -1,7 +1,9 @@
 /* gavel validate: cfn-guard's validate command line, same outputs and exit
  * codes: 0 all rules pass or skip, 19 a rule failed, 5 a rules file could
  * not be loaded (the others still run), 255 the data could not be loaded
- * or the rules could not be evaluated on it, 2 a bad command line.
+ * or the rules could not be evaluated on it, 2 a bad command line, 101
+ * where cfn-guard 3.1.1 panics (while evaluating, or reporting: see
+ * report/panic.c), with the output it wrote before.
  *
  * All data is loaded before anything is evaluated. Output is built in a
  * buffer and written a megabyte at a time (within a text detail block, or
@@ -27,6 +29,7 @@ typedef struct run_state {
     gv_buf out;
     int any_fail;
     int write_rc; /* gv_cli_flush's last nonzero answer: stop */
+    int panic;    /* stopped where cfn-guard panics: exit 101 */
 } run_state;
 
 /* Writes what has gathered; remembers why it cannot go on. */
@@ -67,6 +70,8 @@ static gv_memo *memo_of(gv_memo **slot, const gv_data_input *d)
     return *slot;
 }
 
+/* 0; -1 when the rules could not be evaluated (said); -2 when cfn-guard
+ * panics on them (said). */
 static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, gv_memo *memo, gv_arena *scratch,
                     gv_eval_result *res, gv_report_item *it, gv_trace *trace)
 {
@@ -76,7 +81,7 @@ static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, g
     int rc = gv_eval_with(r->prog, d->root, scratch, &eo, res, &err);
     if (rc < 0) {
         gv_cli_error(&err);
-        return -1;
+        return err.code == GV_E_PANIC ? -2 : -1;
     }
     default_rule_first(res, r->prog);
     if (trace && res->nrules && r->prog->rules[res->rules[0].rule].is_default)
@@ -86,11 +91,18 @@ static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, g
     return 0;
 }
 
-/* One rules x data pair in the unstructured formats. */
-static void report_pair(run_state *s, const gv_report_item *it, const gv_trace *trace)
+/* One rules x data pair in the unstructured formats. Returns -1 where
+ * cfn-guard panics after the summary block (said), else 0. */
+static int report_pair(run_state *s, const gv_report_item *it, const gv_trace *trace)
 {
     const gv_validate_opts *o = s->o;
     gv_report_summary(&s->out, it, o->show);
+    gv_error err;
+    if (gv_report_panic(it, 0, &err)) {
+        gv_cli_error(&err);
+        s->panic = 1;
+        return -1;
+    }
     if (o->format == GV_OUT_SUMMARY) {
         /* the detail block only appends (the summary does not: it pads by
          * measuring), so it may go out while it is written: one rules
@@ -98,18 +110,24 @@ static void report_pair(run_state *s, const gv_report_item *it, const gv_trace *
         s->out.spill = flush_out;
         s->out.spill_ctx = s;
         s->out.spill_at = GV_REPORT_SINK_CHUNK;
-        gv_report_details(&s->out, it, o->show);
+        int panic = gv_report_details(&s->out, it, o->show, &err);
         s->out.spill = NULL;
+        if (panic) {
+            gv_cli_error(&err);
+            s->panic = 1;
+            return -1;
+        }
     } else if (gv_report_record(&s->out, it, o->format) < 0)
         s->out.oom = 1;
     /* -v / -p: cfn-guard then prints its evaluation tree, as text, then
      * as JSON when both are asked for */
     if (!trace)
-        return;
+        return 0;
     if (o->verbose)
         gv_report_eval_tree(&s->out, it, trace);
     if (o->print_json && gv_report_eval_tree_json(&s->out, it, trace) < 0)
         s->out.oom = 1;
+    return 0;
 }
 
 static int run_pairs_with(run_state *s, gv_memo **memos)
@@ -127,10 +145,13 @@ static int run_pairs_with(run_state *s, gv_memo **memos)
             gv_trace *trace = s->o->verbose || s->o->print_json ? gv_trace_new(&scratch) : NULL;
             gv_memo *memo = memos ? memo_of(&memos[d], &s->in.data[d]) : NULL;
             int rc = evaluate(ri, &s->in.data[d], 0, memo, &scratch, &res, &it, trace);
+            if (rc == -2)
+                s->panic = 1;
             if (rc == 0) {
                 s->any_fail |= res.status == GV_RS_FAIL;
-                report_pair(s, &it, trace);
-                if (s->write_rc)
+                if (report_pair(s, &it, trace) < 0)
+                    rc = -1; /* cfn-guard panics here */
+                else if (s->write_rc)
                     rc = -1; /* a spill could not be written */
                 else if (s->out.len >= GV_REPORT_SINK_CHUNK && !s->out.oom)
                     rc = flush_out(s, &s->out);
@@ -189,8 +210,11 @@ static int keep_statuses(gv_eval_result *res, gv_arena *a)
     gv_rule_result *rules = gv_arena_alloc(a, (res->nrules ? res->nrules : 1) * sizeof *rules);
     if (!rules)
         return -1;
-    for (uint32_t i = 0; i < res->nrules; i++)
-        rules[i] = (gv_rule_result){ res->rules[i].rule, res->rules[i].status, NULL, 0 };
+    for (uint32_t i = 0; i < res->nrules; i++) {
+        rules[i] = res->rules[i];
+        rules[i].checks = NULL;
+        rules[i].nchecks = 0;
+    }
     res->rules = rules;
     return 0;
 }
@@ -225,6 +249,14 @@ static int run_structured(run_state *s)
             gv_arena_init(&eval, 256 * 1024);
             rc = evaluate(&s->in.rules[r], &s->in.data[d], lazy, memo_of(&memo, &s->in.data[d]), &eval, er, it,
                           NULL);
+            if (rc == -2)
+                s->panic = 1;
+            gv_error err;
+            if (rc == 0 && gv_report_panic(it, 1, &err)) {
+                gv_cli_error(&err);
+                s->panic = 1;
+                rc = -1;
+            }
             if (rc == 0) {
                 s->any_fail |= it->res->status == GV_RS_FAIL;
                 files[d].n++;
@@ -279,7 +311,7 @@ int gv_cmd_validate(int argc, char **argv)
         gv_validate_opts_free(&o);
         return parse_exit(r);
     }
-    run_state s = { &o, { 0 }, { 0 }, 0, 0 };
+    run_state s = { &o, { 0 }, { 0 }, 0, 0, 0 };
     gv_buf_init(&s.out);
     gv_input_opts io = { &o.rules, &o.data, &o.params, o.payload, o.last_modified, &o.load };
     gv_error err;
@@ -294,13 +326,13 @@ int gv_cmd_validate(int argc, char **argv)
     if (o.disassemble ? gv_inputs_load_rules(&s.in, &io, report_rules_error, &err) < 0
                       : gv_inputs_load(&s.in, &io, report_rules_error, &err) < 0) {
         gv_cli_error(&err);
-        status = GV_EXIT_DATA;
+        status = err.code == GV_E_PANIC ? GV_EXIT_PANIC : GV_EXIT_DATA;
     } else if (o.disassemble) {
         status = disassemble(&s);
     } else {
         int rc = o.structured ? run_structured(&s) : run_pairs(&s);
         if (rc < 0)
-            status = GV_EXIT_DATA;
+            status = s.panic ? GV_EXIT_PANIC : GV_EXIT_DATA;
         else if (s.in.rules_failed)
             status = GV_EXIT_BAD_INPUT;
         else if (s.any_fail)

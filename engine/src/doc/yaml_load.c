@@ -386,8 +386,9 @@ static int on_event(yaml_ctx *c, const yaml_event_t *e)
     /* cfn-guard reads through the first document's end and no further:
      * what follows is never parsed, even when it is invalid */
     case YAML_DOCUMENT_END_EVENT: return 2;
-    case YAML_STREAM_END_EVENT: /* only comments, or a lone BOM: no document */
-        return fail_at(c, GV_E_DATA, (gv_loc){ 1, 1 },
+    case YAML_STREAM_END_EVENT: /* only comments, or a lone BOM: no document
+                                   (cfn-guard panics here: validate exits 101) */
+        return fail_at(c, GV_E_PANIC, (gv_loc){ 1, 1 },
                        "expected a JSON or YAML document, found only comments");
     default: return 1;
     }

@@ -111,7 +111,9 @@ static int index_rule(gv_cfn_index *idx, key_table *t, gv_arena *a, const gv_rep
         int found = gv_check_shape(it, c) == GV_SHAPE_RULE_REF || gv_check_hidden(it, c)
                         ? 0 : gv_cfn_resource_key(it, tf, c, &key, &node, &top);
         ids[k] = GV_NO_RESOURCE;
-        idx->unplaceable |= found < 0;
+        idx->unplaceable |= found == -1 || found == -3;
+        idx->itself |= found == -3;
+        idx->no_type |= found == -2;
         if (found == 1)
             rc = find_or_add(idx, t, a, &key, node, top, &ids[k]);
     }
@@ -181,10 +183,10 @@ static void report_resources(gv_buf *out, const gv_report_item *it, int tf, cons
         }
 }
 
-void gv_report_details(gv_buf *out, const gv_report_item *it, unsigned show)
+int gv_report_details(gv_buf *out, const gv_report_item *it, unsigned show, gv_error *err)
 {
     if (it->res->status != GV_RS_FAIL)
-        return;
+        return 0;
     const gv_node *root = it->root;
     int tf = root && root->kind == GV_MAP && gv_map_get_str(root, "resource_changes") != NULL;
     int cfn = tf || (root && root->kind == GV_MAP && gv_map_get_str(root, "Resources") != NULL);
@@ -193,15 +195,28 @@ void gv_report_details(gv_buf *out, const gv_report_item *it, unsigned show)
         gv_arena_init(&a, 16 * 1024);
         gv_cfn_index idx;
         int rc = build_index(&idx, &a, it, tf);
+        /* a failure below an entry of Resources that has no Type (a
+         * string): cfn-guard panics before writing anything of the block
+         * (probed: cfn.rs lines 187, 218, 472), unless a failure at
+         * /Resources itself sends it to the generic reporter first */
+        if (rc == 0 && idx.no_type && !idx.itself) {
+            gv_arena_free(&a);
+            gv_error_set(err, GV_E_PANIC, it->data_name, (gv_loc){ 0, 0 },
+                         "cfn-guard 3.1.1 panics reporting a failure of %s in a resource without a Type; "
+                         "stopping with its exit code 101",
+                         it->rules_name);
+            return 1;
+        }
         /* a failure under the resources that no resource can take: cfn-guard
-         * gives the generic report (or panics when the resource has no Type) */
+         * gives the generic report */
         if (rc == 0 && !idx.unplaceable)
             report_resources(out, it, tf, &idx, &a);
         else if (rc < 0)
             out->oom = 1;
         gv_arena_free(&a);
         if (rc < 0 || !idx.unplaceable)
-            return;
+            return 0;
     }
     gv_report_generic(out, it, show);
+    return 0;
 }

@@ -26,6 +26,8 @@ typedef struct gv_cfn_index {
     gv_cnode **trees;         /* per rule result with nesting (called rules, ANY): all its checks */
     uint32_t *ids;            /* resource id by print position */
     int unplaceable;          /* a failure no resource takes: generic report */
+    int itself;               /* one of them is at /Resources itself */
+    int no_type;              /* a failure below an entry of Resources without a Type */
 } gv_cfn_index;
 
 int gv_cfn_print_resource(gv_buf *out, const gv_report_item *it, int tf, const gv_cfn_index *idx, uint32_t id,

@@ -27,8 +27,10 @@ typedef struct cfn_ctx {
  * goes under "P/Properties/Artifacts"; /Resources/P/Properties under "P");
  * for a Terraform plan, the entry of resource_changes. Returns 1 with key,
  * *res and *top (the entry of Resources it is under) set, 0 when the path is not under the resources (the failure is
- * not shown), -1 when it is but has no such map (cfn-guard then falls back
- * to the generic reporter, or panics). */
+ * not shown), and when it is but has no such map (probed): -3 for
+ * /Resources itself (cfn-guard falls back to the generic reporter), -2 for
+ * a path below an entry of Resources (cfn-guard panics, unless a -3 sends
+ * it to the generic reporter), -1 for /ResourcesX or a plan (generic). */
 int gv_cfn_resource_key(const gv_report_item *it, int tf, const gv_check *c, gv_buf *key, const gv_node **res,
                         const gv_node **top)
 {
@@ -48,6 +50,8 @@ int gv_cfn_resource_key(const gv_report_item *it, int tf, const gv_check *c, gv_
         gv_buf_free(&t);
         return orphan ? -1 : 0;
     }
+    if (n == 1)
+        return -3;
     const gv_node *nodes[256];
     const gv_node *at = gv_map_get_str(it->root, root_key);
     for (uint32_t i = n - 1; i-- > 0;) { /* nodes[k]: after k steps below the top */
@@ -78,7 +82,7 @@ int gv_cfn_resource_key(const gv_report_item *it, int tf, const gv_check *c, gv_
         *res = m;
         return 1;
     }
-    return -1;
+    return tf ? -1 : -2;
 }
 
 static void field(gv_buf *out, int ind, const char *label, const char *value)

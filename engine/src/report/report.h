@@ -39,8 +39,10 @@ typedef struct gv_report_item {
 /* single-line-summary: the status block of one evaluation. */
 void gv_report_summary(gv_buf *out, const gv_report_item *it, unsigned show);
 /* The detail block after it: CloudFormation, Terraform plan or generic
- * reporter, chosen as cfn-guard chooses. */
-void gv_report_details(gv_buf *out, const gv_report_item *it, unsigned show);
+ * reporter, chosen as cfn-guard chooses. Returns 0; 1 with err set
+ * (GV_E_PANIC), nothing appended, where cfn-guard's CloudFormation
+ * reporter panics (a failing resource without a Type). */
+int gv_report_details(gv_buf *out, const gv_report_item *it, unsigned show, gv_error *err);
 
 /* -o json / -o yaml without -z: the record of one evaluation. Returns -1
  * when memory ran out (nothing appended). */
@@ -71,6 +73,11 @@ typedef struct gv_report_sink {
  * -2 when the sink said stop. */
 int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_out_format fmt,
                          const gv_report_sink *sink);
+
+/* Whether cfn-guard 3.1.1 panics (exit 101) reporting this evaluation:
+ * in the text formats after the summary block, with -z (structured) before
+ * anything is written. 1 with err set (GV_E_PANIC), else 0. */
+int gv_report_panic(const gv_report_item *it, int structured, gv_error *err);
 
 /* The name a rule is reported under: its own, or FILE/default. */
 void gv_report_rule_name(gv_buf *out, const gv_report_item *it, uint32_t rule);

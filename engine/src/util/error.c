@@ -56,6 +56,7 @@ const char *gv_errcode_name(gv_errcode c)
     case GV_E_NOMEM: return "nomem";
     case GV_E_BUNDLE: return "bundle";
     case GV_E_SPEC: return "spec";
+    case GV_E_PANIC: return "panic";
     }
     return "unknown";
 }

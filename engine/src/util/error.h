@@ -19,6 +19,8 @@ typedef enum gv_errcode {
     GV_E_NOMEM,
     GV_E_BUNDLE,   /* precompiled bundle corrupt, truncated or foreign */
     GV_E_SPEC,     /* test specification is malformed */
+    GV_E_PANIC,    /* valid input on which cfn-guard 3.1.1 panics: gavel stops
+                      there too, with its exit code (101) */
 } gv_errcode;
 
 /* 1-based line and column; 0 means unknown. */

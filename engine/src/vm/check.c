@@ -45,6 +45,13 @@ static gv_status finish_values(int any_pass, int any_fail, int some)
     return any_fail ? GV_FAIL : GV_PASS;
 }
 
+/* The clause's query is a bare `%v` (or `%v[*]`, the same query). */
+static int bare_var_query(const gv_vm *vm, const gv_insn *in)
+{
+    const gv_insn *q = &vm->p->code[vm->p->blocks[in->a]];
+    return q[0].op == GV_I_Q_VAR && q[1].op == GV_I_END;
+}
+
 int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
 {
     const gv_insn *in = &vm->p->code[ip];
@@ -100,6 +107,9 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
                 gv_trace_pass(vm->trace, ip, &l.v[i]);
             any_pass |= ok;
             any_fail |= !ok;
+            if (!ok && l.v[i].literal && !vm->lit_fail && !vm->in_filter && op != GV_OP_EMPTY &&
+                bare_var_query(vm, in))
+                vm->lit_fail = ip + 1;
             if (!ok && (vm->recording || vm->trace) &&
                 gv_vm_record(vm, ip, &l.v[i], NULL, n ? GV_CHECK_COMPARE : GV_CHECK_UNRESOLVED) < 0)
                 return -1;

@@ -42,6 +42,12 @@ typedef struct gv_rule_result {
     gv_rstatus status;
     gv_check *checks;
     uint32_t nchecks;
+    /* 1 + the instruction of the first unary check (not `empty`) that
+     * failed on a bare variable bound to a literal (`let g = 1`, `%g
+     * is_list`; through `let h = %g` or a parameter given `%g` too), outside
+     * filters and referenced rules; 0 none. cfn-guard 3.1.1 panics
+     * reporting such a rule when it FAILs (see gv_report_panic). */
+    uint32_t lit_fail;
 } gv_rule_result;
 
 typedef struct gv_eval_result {

@@ -341,12 +341,16 @@ static int fn_substring(fctx *c, const gv_valset *q, const gv_valset *from, cons
         const gv_node *n = q->v[i].node;
         if (lo >= hi || hi > n->len)
             continue;
-        /* Rust slices strings on characters; the oracle panics otherwise */
+        /* Rust slices strings on characters; the oracle panics otherwise,
+         * and so do we (exit 101) */
         if (((unsigned char)n->u.s[lo] & 0xC0) == 0x80 ||
-            (hi < n->len && ((unsigned char)n->u.s[hi] & 0xC0) == 0x80))
-            return fail(c, "substring(%llu, %llu) cuts a character of \"%.*s\"",
-                        (unsigned long long)lo, (unsigned long long)hi,
-                        (int)(n->len > 100 ? 100 : n->len), n->u.s);
+            (hi < n->len && ((unsigned char)n->u.s[hi] & 0xC0) == 0x80)) {
+            fail(c, "substring(%llu, %llu) cuts a character of \"%.*s\": cfn-guard 3.1.1 panics here; "
+                    "stopping with its exit code 101",
+                 (unsigned long long)lo, (unsigned long long)hi, (int)(n->len > 100 ? 100 : n->len), n->u.s);
+            c->err->code = GV_E_PANIC;
+            return -1;
+        }
         if (emit_str(c, n->u.s + lo, (size_t)(hi - lo), q->v[i].path))
             return -1;
     }

@@ -267,11 +267,13 @@ static int eval_rule_ref(gv_vm *vm, uint32_t ip, const gv_val *self)
     if (vm->p->refs[in->a].n == 0)
         return fail_unmatched(vm, ip, &vm->p->refs[in->a], 0);
     int saved = vm->recording;
+    uint32_t saved_lit = vm->lit_fail;
     vm->recording = 0; /* the referenced rule reports its own failures */
     if (vm->trace)
         gv_trace_open(vm->trace, GV_T_RULE_REF, ip);
     int st = eval_ref(vm, in->a);
     vm->recording = saved;
+    vm->lit_fail = saved_lit; /* and its own literal checks (gv_rule_result) */
     int pass = st == GV_PASS;
     if (in->flags & GV_FLAG_NOT)
         pass = !pass;
@@ -352,7 +354,7 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
      * program may already have found for the same rule and arguments */
     gv_memo_key key = { 0, NULL, 0, 0 };
     const gv_rule_key *rk = &p->rule_keys[d - p->rules];
-    if (vm->memo && !vm->recording && !vm->keys_recording && (rk->lo | rk->hi)) {
+    if (vm->memo && !vm->recording && !vm->keys_recording && !vm->in_filter && (rk->lo | rk->hi)) {
         int known = gv_memo_find(vm->memo, vm->root.node, rk, self, args, in->c, &key);
         if (known >= 0)
             return known;
@@ -364,12 +366,22 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
     vm->ctx = &fr;
     if (vm->trace) /* cfn-guard shows the called rule as a rule */
         gv_trace_open(vm->trace, GV_T_RULE, (uint32_t)(d - p->rules));
+    /* a failing check on a literal variable in the body marks the rule
+     * (cfn-guard panics reporting it): such a call is not memoised, so a
+     * status from the memo never hides one */
+    uint32_t outer_lit = vm->lit_fail;
+    if (key.keep)
+        vm->lit_fail = 0;
     int st = gv_vm_block(vm, d->body_block, self, &callee);
     if (vm->trace)
         gv_trace_close(vm->trace, st);
     vm->ctx = fr.up;
-    if (key.keep && st >= 0)
-        gv_memo_put(vm->memo, &key, st);
+    if (key.keep) {
+        uint32_t inner = vm->lit_fail;
+        vm->lit_fail = outer_lit ? outer_lit : inner;
+        if (st >= 0 && !inner)
+            gv_memo_put(vm->memo, &key, st);
+    }
     return st;
 }
 
@@ -647,6 +659,7 @@ static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scra
         vm.checks = NULL;
         vm.nchecks = vm.cap_checks = 0;
         vm.recording = 1;
+        vm.lit_fail = 0;
         int st = eval_rule_decl(&vm, d);
         if (st < 0)
             return -1;
@@ -655,6 +668,7 @@ static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scra
         r->status = (gv_rstatus)st;
         r->checks = vm.checks;
         r->nchecks = vm.nchecks;
+        r->lit_fail = vm.lit_fail;
         if (expand && r->nchecks && gv_expand_key_checks(scratch, &keys, &r->checks, &r->nchecks) < 0)
             return gv_vm_nomem(&vm);
         any_pass |= st == GV_PASS;

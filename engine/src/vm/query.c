@@ -145,12 +145,17 @@ static int step_all(gv_vm *vm, const gv_val *v, int indices, gv_valset *out)
  * the items filtered are a map's values). */
 static int filter_block(gv_vm *vm, uint32_t block, const gv_val *c, const gv_frame *f, int in_map)
 {
-    if (!vm->trace)
-        return gv_vm_block(vm, block, c, f);
-    gv_trace_open(vm->trace, GV_T_FILTER, block);
-    gv_trace_set_aux(vm->trace, (uint8_t)in_map);
-    int st = gv_vm_block(vm, block, c, f);
-    gv_trace_close(vm->trace, st);
+    int st;
+    vm->in_filter++; /* what fails in here is not the rule's (see gv_vm_unary) */
+    if (!vm->trace) {
+        st = gv_vm_block(vm, block, c, f);
+    } else {
+        gv_trace_open(vm->trace, GV_T_FILTER, block);
+        gv_trace_set_aux(vm->trace, (uint8_t)in_map);
+        st = gv_vm_block(vm, block, c, f);
+        gv_trace_close(vm->trace, st);
+    }
+    vm->in_filter--;
     return st;
 }
 
@@ -528,15 +533,30 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
     }
     case GV_I_Q_INDEX: return step_index(vm, v, (int32_t)in->b, out);
     case GV_I_Q_ALL: return step_all(vm, v, in->flags & GV_FLAG_ALL_INDICES, out);
-    case GV_I_Q_FILTER: return step_filter(vm, v, in->b, f, out);
+    case GV_I_Q_FILTER:
+        /* cfn-guard 3.1.1 filters a map only right after a key step; after
+         * an index, another filter or `this` it panics (probed; only maps:
+         * lists and scalars are fine) */
+        if (v->node->kind == GV_MAP && in[-1].op != GV_I_Q_KEY && in[-1].op != GV_I_Q_VAR_KEY) {
+            gv_error_set(vm->err, GV_E_PANIC, p->source, p->locs[in - p->code],
+                         "cfn-guard 3.1.1 panics on a filter applied to a map right after %s; "
+                         "stopping with its exit code 101",
+                         in[-1].op == GV_I_Q_INDEX  ? "an index"
+                         : in[-1].op == GV_I_Q_THIS ? "`this`"
+                                                    : "another filter");
+            return -1;
+        }
+        return step_filter(vm, v, in->b, f, out);
     case GV_I_Q_ALL_FILTER: return step_all_filter(vm, self, v, in->flags & GV_FLAG_ALL_INDICES, in->b, f, out);
     case GV_I_Q_SELECT: return step_select(vm, v, in->b, f, out);
     case GV_I_Q_KEYS_FILTER: return step_keys_filter(vm, v, in->b, f, out);
     case GV_I_Q_VAR_KEY: {
-        if (v->node->kind == GV_MAP && (in[1].op == GV_I_Q_ALL || in[1].op == GV_I_Q_ALL_FILTER) &&
-            !(in[1].flags & GV_FLAG_ALL_INDICES)) {
+        if (v->node->kind == GV_MAP && (((in[1].op == GV_I_Q_ALL || in[1].op == GV_I_Q_ALL_FILTER) &&
+                                         !(in[1].flags & GV_FLAG_ALL_INDICES)) ||
+                                        in[1].op == GV_I_Q_FILTER)) {
             gv_error_set(vm->err, GV_E_EVAL, p->source, p->locs[in - p->code],
-                         "`.*` right after a %%variable key on a map is not supported (cfn-guard aborts here too)");
+                         "`.*` or a filter right after a %%variable key on a map is not supported "
+                         "(cfn-guard aborts here too)");
             return -1;
         }
         const gv_valset *keys = gv_vm_var(vm, in, f);

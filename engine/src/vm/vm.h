@@ -64,6 +64,9 @@ typedef struct gv_vm {
     struct gv_trace *trace;    /* -v / -p: the evaluation is recorded (NULL: not) */
     uint32_t nfailures;        /* checks recorded or traced (counts while not recording) */
     struct gv_memo *memo;      /* statuses of calls shared with other programs (NULL: none) */
+    uint32_t in_filter;        /* filter blocks being evaluated around the current clause */
+    uint32_t lit_fail;         /* 1 + the first failing unary check on a variable bound to a
+                                  literal in the rule being evaluated (see gv_rule_result) */
 } gv_vm;
 
 /* Values a clause keeps on the C stack for its left-hand query: nearly
