@@ -105,7 +105,7 @@ static void value_at(gv_buf *out, const gv_val *v)
     gv_fmt_loc(out, n);
     gv_buf_puts(out, " Value=");
     if (n)
-        gv_fmt_value(out, n);
+        gv_fmt_value_display(out, n);
     gv_buf_putc(out, ')');
 }
 
