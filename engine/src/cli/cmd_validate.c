@@ -11,6 +11,7 @@
  * up) but never part of one: a report is written only once its
  * evaluation is done. -z evaluates everything first and then streams the one record
  * list: an evaluation error must leave no half-written list behind. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,57 @@ static void default_rule_first(gv_eval_result *res, const gv_program *p)
     }
 }
 
+/* Whether n holds an infinity or a NaN (at any depth). */
+static int has_nonfinite(const gv_node *n, unsigned depth)
+{
+    if (!n || depth > 1024)
+        return 0;
+    if (n->kind == GV_FLOAT)
+        return !isfinite(n->u.f);
+    if (n->kind == GV_LIST) {
+        for (uint32_t i = 0; i < n->len; i++)
+            if (has_nonfinite(n->u.items[i], depth + 1))
+                return 1;
+    } else if (n->kind == GV_MAP) {
+        for (uint32_t i = 0; i < n->len; i++)
+            if (has_nonfinite(n->u.members[i].value, depth + 1))
+                return 1;
+    }
+    return 0;
+}
+
+/* cfn-guard cannot put an infinity or a NaN into its report ("Could not
+ * convert float inf to serde::Value::Number") and aborts with exit 255 when
+ * a failing check shows one (probed: the value of a failing comparison or
+ * type check, on either side, also inside a list or map; one in a passing
+ * clause or a passing `or` alternative is harmless). gavel follows, so the
+ * exit code is the same; the text summary before the details still goes
+ * out, as cfn-guard prints it first. */
+static int check_reportable(const gv_eval_result *res, const char *data_name)
+{
+    for (uint32_t i = 0; i < res->nrules; i++) {
+        const gv_rule_result *rr = &res->rules[i];
+        if (rr->status != GV_RS_FAIL)
+            continue;
+        for (uint32_t c = 0; c < rr->nchecks; c++) {
+            const gv_check *k = &rr->checks[c];
+            int bad = has_nonfinite(k->lhs.node, 0) || has_nonfinite(k->rhs.node, 0);
+            for (uint32_t j = 0; !bad && j < k->nrhs; j++)
+                bad = has_nonfinite(k->rhs_all[j].node, 0);
+            if (bad) {
+                gv_error err;
+                gv_error_clear(&err);
+                gv_error_set(&err, GV_E_EVAL, data_name, (gv_loc){ 0, 0 },
+                             "a failing check shows an infinity or NaN, which cfn-guard cannot report "
+                             "(it aborts here too)");
+                gv_cli_error(&err);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, gv_arena *scratch,
                     gv_eval_result *res, gv_report_item *it, gv_trace *trace)
 {
@@ -76,11 +128,14 @@ static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, g
     return 0;
 }
 
-/* One rules x data pair in the unstructured formats. */
-static void report_pair(run_state *s, const gv_report_item *it, const gv_trace *trace)
+/* One rules x data pair in the unstructured formats. -1: the details
+ * cannot be reported (check_reportable). */
+static int report_pair(run_state *s, const gv_report_item *it, const gv_trace *trace)
 {
     const gv_validate_opts *o = s->o;
     gv_report_summary(&s->out, it, o->show);
+    if (check_reportable(it->res, it->data_name) < 0)
+        return -1;
     if (o->format == GV_OUT_SUMMARY) {
         /* the detail block only appends (the summary does not: it pads by
          * measuring), so it may go out while it is written: one rules
@@ -95,11 +150,12 @@ static void report_pair(run_state *s, const gv_report_item *it, const gv_trace *
     /* -v / -p: cfn-guard then prints its evaluation tree, as text, then
      * as JSON when both are asked for */
     if (!trace)
-        return;
+        return 0;
     if (o->verbose)
         gv_report_eval_tree(&s->out, it, trace);
     if (o->print_json && gv_report_eval_tree_json(&s->out, it, trace) < 0)
         s->out.oom = 1;
+    return 0;
 }
 
 /* For each rules file, for each data file, as cfn-guard loops. */
@@ -119,8 +175,9 @@ static int run_pairs(run_state *s)
             int rc = evaluate(ri, &s->in.data[d], 0, &scratch, &res, &it, trace);
             if (rc == 0) {
                 s->any_fail |= res.status == GV_RS_FAIL;
-                report_pair(s, &it, trace);
-                if (s->write_rc)
+                if (report_pair(s, &it, trace) < 0)
+                    rc = -1;
+                else if (s->write_rc)
                     rc = -1; /* a spill could not be written */
                 else if (s->out.len >= GV_REPORT_SINK_CHUNK && !s->out.oom)
                     rc = flush_out(s, &s->out);
@@ -159,6 +216,9 @@ static int run_structured(run_state *s)
             gv_arena eval;
             gv_arena_init(&eval, 256 * 1024);
             rc = evaluate(&s->in.rules[r], &s->in.data[d], lazy, &eval, er, it, NULL);
+            /* the JUnit and SARIF writers print values as text: no abort (probed) */
+            if (rc == 0 && s->o->format != GV_OUT_JUNIT && s->o->format != GV_OUT_SARIF)
+                rc = check_reportable(er, s->in.data[d].name);
             if (rc == 0) {
                 s->any_fail |= it->res->status == GV_RS_FAIL;
                 files[d].n++;
