@@ -707,39 +707,6 @@ START_TEST(parse_boolean_cases)
 }
 END_TEST
 
-START_TEST(parse_char_cases)
-{
-    fx f;
-    fx_init(&f);
-    add_s(&f, 0, "a", "/cs/0");
-    add_s(&f, 0, "", "/cs/2");       /* nothing */
-    add_i(&f, 0, 5, "/ci/0");
-    add_i(&f, 0, 0, "/ci/2");
-    add_f(&f, 0, 65.7, "/cf/0");      /* nothing */
-    add(&f, 0, gv_make_bool(&f.a, true), "/cb/0");
-    ck_assert_int_eq(call(&f, GV_FN_PARSE_CHAR, 1), 0);
-    ck_assert_uint_eq(f.out.n, 3);
-    out_str(&f, 0, "a", "/cs/0");
-    out_str(&f, 1, "5", "/ci/0");
-    out_str(&f, 2, "0", "/ci/2");
-    reset_args(&f);
-    add_s(&f, 0, "ab", "/Resources/A/Properties/c/1");
-    ck_assert_int_eq(call(&f, GV_FN_PARSE_CHAR, 1), -1);
-    ck_assert_str_eq(f.err.msg, "failed to convert an string: ab into a char at /Resources/A/Properties/c/1");
-    reset_args(&f);
-    add_s(&f, 0, "\xc3\xa9", NULL);
-    ck_assert_int_eq(call(&f, GV_FN_PARSE_CHAR, 1), -1);
-    int64_t badi[] = {65, -3, 1114111};
-    for (size_t i = 0; i < 3; i++) {
-        reset_args(&f);
-        add_i(&f, 0, badi[i], "/n/1");
-        ck_assert_int_eq(call(&f, GV_FN_PARSE_CHAR, 1), -1);
-    }
-    ck_assert_str_eq(f.err.msg, "failed to convert an int: 1114111 into a char at /n/1");
-    fx_done(&f);
-}
-END_TEST
-
 /* ---- extensions ---- */
 
 START_TEST(extensions_now_and_parse_epoch)
@@ -805,7 +772,6 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, parse_float_cases);
     tcase_add_test(tc, parse_string_formats_like_rust);
     tcase_add_test(tc, parse_boolean_cases);
-    tcase_add_test(tc, parse_char_cases);
     tcase_add_test(tc, extensions_now_and_parse_epoch);
     tcase_add_test(tc, unknown_function_id);
     suite_add_tcase(s, tc);

@@ -434,7 +434,9 @@ END_TEST
 
 START_TEST(error_dangling_or)
 {
-    parse_fails("rule r { a exists or }", "t.guard:1:22: expected a clause (a query, a rule name or 'when'), found '}'");
+    /* cfn-guard reads a dangling `or` as a rule name, which must end its line */
+    parse_fails("rule r { a exists or }",
+                "t.guard:1:22: expected a clause after 'or' (or the end of the line after a rule named 'or'), found '}'");
 }
 END_TEST
 

@@ -13,6 +13,7 @@
  * up) but never part of one: a report is written only once its
  * evaluation is done. -z evaluates everything first and then streams the one record
  * list: an evaluation error must leave no half-written list behind. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,59 @@ static gv_memo *memo_of(gv_memo **slot, const gv_data_input *d)
     return *slot;
 }
 
+/* Whether n holds an infinity or a NaN (at any depth). */
+static int has_nonfinite(const gv_node *n, unsigned depth)
+{
+    if (!n || depth > 1024)
+        return 0;
+    if (n->kind == GV_FLOAT)
+        return !isfinite(n->u.f);
+    if (n->kind == GV_LIST) {
+        for (uint32_t i = 0; i < n->len; i++)
+            if (has_nonfinite(n->u.items[i], depth + 1))
+                return 1;
+    } else if (n->kind == GV_MAP) {
+        for (uint32_t i = 0; i < n->len; i++)
+            if (has_nonfinite(n->u.members[i].value, depth + 1))
+                return 1;
+    }
+    return 0;
+}
+
+/* cfn-guard cannot put an infinity or a NaN into its report ("Could not
+ * convert float inf to serde::Value::Number") and aborts with exit 255 when
+ * a failing check shows one (probed: the value of a failing comparison or
+ * type check, on either side, also inside a list or map; one in a passing
+ * clause or a passing `or` alternative is harmless). gavel follows, so the
+ * exit code is the same; the text summary before the details still goes
+ * out, as cfn-guard prints it first. */
+static int check_reportable(const gv_eval_result *res, const char *data_name)
+{
+    for (uint32_t i = 0; i < res->nrules; i++) {
+        const gv_rule_result *rr = &res->rules[i];
+        if (rr->status != GV_RS_FAIL)
+            continue;
+        for (uint32_t c = 0; c < rr->nchecks; c++) {
+            const gv_check *k = &rr->checks[c];
+            /* a bulk entry of key tests shows the keys, not the map */
+            int bad = (k->kind != GV_CHECK_KEYS_BULK && has_nonfinite(k->lhs.node, 0)) ||
+                      has_nonfinite(k->rhs.node, 0);
+            for (uint32_t j = 0; !bad && j < k->nrhs; j++)
+                bad = has_nonfinite(k->rhs_all[j].node, 0);
+            if (bad) {
+                gv_error err;
+                gv_error_clear(&err);
+                gv_error_set(&err, GV_E_EVAL, data_name, (gv_loc){ 0, 0 },
+                             "a failing check shows an infinity or NaN, which cfn-guard cannot report "
+                             "(it aborts here too)");
+                gv_cli_error(&err);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* 0; -1 when the rules could not be evaluated (said); -2 when cfn-guard
  * panics on them (said). */
 static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, gv_memo *memo, gv_arena *scratch,
@@ -92,7 +146,8 @@ static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, g
 }
 
 /* One rules x data pair in the unstructured formats. Returns -1 where
- * cfn-guard panics after the summary block (said), else 0. */
+ * cfn-guard panics after the summary block, or cannot report the details
+ * (check_reportable; said), else 0. */
 static int report_pair(run_state *s, const gv_report_item *it, const gv_trace *trace)
 {
     const gv_validate_opts *o = s->o;
@@ -103,6 +158,8 @@ static int report_pair(run_state *s, const gv_report_item *it, const gv_trace *t
         s->panic = 1;
         return -1;
     }
+    if (check_reportable(it->res, it->data_name) < 0)
+        return -1;
     if (o->format == GV_OUT_SUMMARY) {
         /* the detail block only appends (the summary does not: it pads by
          * measuring), so it may go out while it is written: one rules
@@ -150,7 +207,7 @@ static int run_pairs_with(run_state *s, gv_memo **memos)
             if (rc == 0) {
                 s->any_fail |= res.status == GV_RS_FAIL;
                 if (report_pair(s, &it, trace) < 0)
-                    rc = -1; /* cfn-guard panics here */
+                    rc = -1; /* cfn-guard panics or aborts here */
                 else if (s->write_rc)
                     rc = -1; /* a spill could not be written */
                 else if (s->out.len >= GV_REPORT_SINK_CHUNK && !s->out.oom)
@@ -257,6 +314,9 @@ static int run_structured(run_state *s)
                 s->panic = 1;
                 rc = -1;
             }
+            /* the JUnit and SARIF writers print values as text: no abort (probed) */
+            if (rc == 0 && s->o->format != GV_OUT_JUNIT && s->o->format != GV_OUT_SARIF)
+                rc = check_reportable(er, s->in.data[d].name);
             if (rc == 0) {
                 s->any_fail |= it->res->status == GV_RS_FAIL;
                 files[d].n++;

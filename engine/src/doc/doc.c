@@ -11,6 +11,7 @@ void gv_load_opts_default(gv_load_opts *o)
     o->max_alias_nodes = 1000000;
     o->max_file_size = (size_t)512 << 20;
     o->shortform = GV_SHORTFORM_GUARD;
+    o->scalars = GV_SCALARS_LOADER;
 }
 
 gv_doc *gv_doc_new(const char *name)
@@ -114,7 +115,7 @@ gv_node *gv_node_new_string(gv_doc *d, const char *s, size_t len, uint32_t line,
 }
 
 static const char *kind_names[] = { "null", "bool", "int", "float", "string", "list", "map",
-                                    "regex", "range" };
+                                    "regex", "range", "char" };
 
 const char *gv_kind_name(gv_kind k)
 {

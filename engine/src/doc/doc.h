@@ -24,6 +24,10 @@ typedef enum gv_kind {
     /* only in compiled programs, never in documents: */
     GV_REGEX,   /* gv_regex_node: u.s/len hold the pattern */
     GV_RANGE,   /* gv_range_node */
+    /* only made at run time, by parse_char: cfn-guard's char, a type of
+     * its own (never equal to a string, not is_string); u.s/len hold the
+     * one byte */
+    GV_CHAR,
 } gv_kind;
 
 /* An interned key: one copy per distinct string in a document. */
@@ -66,11 +70,19 @@ typedef enum gv_shortform {
     GV_SHORTFORM_CFN = 1,   /* as CloudFormation means them: every intrinsic, GetAtt split */
 } gv_shortform;
 
+/* How plain (unquoted, untagged) scalars are typed. cfn-guard types them
+ * one way in data files and another in its json_parse function. */
+typedef enum gv_scalar_typing {
+    GV_SCALARS_LOADER = 0, /* as cfn-guard's data loader (default) */
+    GV_SCALARS_SERDE = 1,  /* as json_parse (serde_yaml): True, 0x10, 017 differ */
+} gv_scalar_typing;
+
 typedef struct gv_load_opts {
     uint32_t max_depth;       /* nesting limit (default 512) */
     uint64_t max_alias_nodes; /* YAML: nodes reachable through aliases (default 1,000,000) */
     size_t max_file_size;     /* bytes (default 512 MiB) */
     gv_shortform shortform;
+    gv_scalar_typing scalars;
 } gv_load_opts;
 
 void gv_load_opts_default(gv_load_opts *o);

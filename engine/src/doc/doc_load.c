@@ -68,7 +68,8 @@ gv_doc *gv_doc_load_mem(const char *name, const char *text, size_t len,
     gv_doc *d = new_doc(name, err);
     if (!d)
         return NULL;
-    if (looks_like_json(text, len)) {
+    /* the fast path types scalars as the data loader does only */
+    if (o->scalars == GV_SCALARS_LOADER && looks_like_json(text, len)) {
         gv_json_result r = gv_json_load(d, text, len, o, &d->root, err);
         if (r == GV_JSON_OK) {
             d->json = true;

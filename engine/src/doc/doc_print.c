@@ -42,7 +42,8 @@ void gv_scalar_print_json(gv_buf *out, const gv_node *n)
             gv_buf_puts(out, ".0");
         break;
     }
-    case GV_STRING: gv_buf_json_string(out, n->u.s, n->len); break;
+    case GV_STRING:
+    case GV_CHAR: gv_buf_json_string(out, n->u.s, n->len); break;
     default: break;
     }
 }

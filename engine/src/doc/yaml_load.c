@@ -255,6 +255,11 @@ static int scalar_error(yaml_ctx *c, gv_scalar_status st, const yaml_event_t *e)
     if (st == GV_SCALAR_NOMEM)
         return nomem(c);
     char msg[200];
+    if (st == GV_SCALAR_BAD_NUMBER) {
+        snprintf(msg, sizeof msg, "'%.80s' cannot be read: an integer beyond 64 bits, or text its tag "
+                                  "does not take", (const char *)e->data.scalar.value);
+        return fail_at(c, GV_E_DATA, mark_loc(e->start_mark), msg);
+    }
     snprintf(msg, sizeof msg, "expected %s for tag !!%s, found '%.80s'",
              st == GV_SCALAR_BAD_INT ? "a 64-bit integer" : "a number",
              st == GV_SCALAR_BAD_INT ? "int" : "float", (const char *)e->data.scalar.value);
@@ -268,7 +273,8 @@ static int on_scalar(yaml_ctx *c, const yaml_event_t *e)
     gv_loc l = mark_loc(e->start_mark);
     const char *tag = (const char *)e->data.scalar.tag;
     gv_node *node = NULL;
-    gv_scalar_status st = gv_yaml_scalar(c->b.doc, tag, e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE,
+    gv_scalar_status st = gv_yaml_scalar(c->b.doc, c->opts->scalars, tag,
+                                         e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE,
                                          (const char *)e->data.scalar.value, e->data.scalar.length,
                                          l.line, l.col, &node);
     if (st != GV_SCALAR_OK)

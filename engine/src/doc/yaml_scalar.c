@@ -182,11 +182,17 @@ static gv_scalar_status core_scalar(gv_doc *d, const char *type, const char *s, 
     return *out ? GV_SCALAR_OK : GV_SCALAR_NOMEM;
 }
 
-gv_scalar_status gv_yaml_scalar(gv_doc *d, const char *tag, int plain, const char *s,
-                                size_t len, uint32_t line, uint32_t col, gv_node **out)
+gv_scalar_status gv_yaml_scalar(gv_doc *d, gv_scalar_typing typing, const char *tag, int plain,
+                                const char *s, size_t len, uint32_t line, uint32_t col, gv_node **out)
 {
     if (tag && strncmp(tag, CORE_TAG, sizeof CORE_TAG - 1) == 0)
-        return core_scalar(d, tag + sizeof CORE_TAG - 1, s, len, line, col, out);
+        return typing == GV_SCALARS_SERDE ? gv_serde_core_scalar(d, tag + sizeof CORE_TAG - 1, s, len, line, col, out)
+                                          : core_scalar(d, tag + sizeof CORE_TAG - 1, s, len, line, col, out);
+    if (plain && !tag && typing == GV_SCALARS_SERDE) {
+        gv_scalar_status st;
+        *out = gv_serde_plain_scalar(d, s, len, line, col, &st);
+        return st;
+    }
     if (plain && !tag)
         *out = gv_yaml_plain_scalar(d, s, len, line, col);
     else

@@ -22,13 +22,24 @@ typedef enum gv_scalar_status {
     GV_SCALAR_NOMEM,
     GV_SCALAR_BAD_INT,   /* !!int on text that is not an i64 */
     GV_SCALAR_BAD_FLOAT, /* !!float on text that is not an f64 */
+    GV_SCALAR_BAD_NUMBER, /* json_parse typing: an integer beyond 64 bits, or a core
+                             tag on text it does not take (!!null x, !!bool yes) */
 } gv_scalar_status;
+
+/* The plain, untagged scalar as json_parse (serde_yaml) types it: see
+ * serde_scalar.c. NULL with *st set when it cannot be built. */
+gv_node *gv_serde_plain_scalar(gv_doc *d, const char *s, size_t len, uint32_t line, uint32_t col,
+                               gv_scalar_status *st);
+/* A scalar with a core tag (type is what follows "tag:yaml.org,2002:") as
+ * json_parse (serde_yaml) reads it. */
+gv_scalar_status gv_serde_core_scalar(gv_doc *d, const char *type, const char *s, size_t len,
+                                      uint32_t line, uint32_t col, gv_node **out);
 
 /* Builds the node for any scalar event: tag is libyaml's resolved tag (NULL
  * when there is none), plain whether the scalar was unquoted and not a
  * block scalar. Core tags type it; any other tag makes it a string. */
-gv_scalar_status gv_yaml_scalar(gv_doc *d, const char *tag, int plain, const char *s,
-                                size_t len, uint32_t line, uint32_t col, gv_node **out);
+gv_scalar_status gv_yaml_scalar(gv_doc *d, gv_scalar_typing typing, const char *tag, int plain,
+                                const char *s, size_t len, uint32_t line, uint32_t col, gv_node **out);
 
 /* What a short-form tag does to the node it is on. */
 typedef enum gv_tag_action {

@@ -358,10 +358,25 @@ static gv_clause *parse_query_clause(gv_parser *p, gv_loc loc, int negated, int 
         parse_message(p, c);
         return c;
     }
+    if (q->n == 1 && q->steps[0].kind == GV_STEP_KEY && !q->steps[0].quoted && q->steps[0].name.len == 2 &&
+        gv_keyword(q->steps[0].name.s, 2) == GV_KW_OR) {
+        /* a dangling `or`: read as a rule name, which did not end its line */
+        gv_p_error_expected(p, "a clause after 'or' (or the end of the line after a rule named 'or')");
+        return NULL;
+    }
     gv_p_error_expected(p, ctx == GV_CTX_COND || negated
                                ? "an operator (==, !=, in, exists, empty, is_string, ...)"
                                : "an operator (==, !=, in, exists, empty, is_string, ...) or '{'");
     return NULL;
+}
+
+/* The first character in [from, to) that is not a space, tab or CR. */
+static int first_nonblank(const gv_parser *p, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (p->lx.src[i] != ' ' && p->lx.src[i] != '\t' && p->lx.src[i] != '\r')
+            return (unsigned char)p->lx.src[i];
+    return 0;
 }
 
 static gv_clause *parse_clause(gv_parser *p, int ctx)
@@ -376,9 +391,26 @@ static gv_clause *parse_clause(gv_parser *p, int ctx)
     }
     gv_loc loc = p->tok.loc;
     int negated = 0;
-    if (gv_p_is_kw(p, GV_KW_NOT) || p->tok.kind == GV_TOK_BANG) {
+    /* cfn-guard's prefix `!` must touch what it negates (`! a exists` is a
+     * syntax error); a `not` followed by a comment is an error, and one
+     * that ends its line is not a prefix at all but a reference to a rule
+     * named `not` (probed) */
+    if (p->tok.kind == GV_TOK_BANG) {
+        if (gv_p_peek(p).start != p->tok.end) {
+            gv_p_error_at(p, p->tok.loc, "'!' must be followed directly by what it negates");
+            return NULL;
+        }
         negated = 1;
         gv_p_advance(p);
+    } else if (gv_p_is_kw(p, GV_KW_NOT)) {
+        gv_token next = gv_p_peek(p);
+        if (!gv_p_gap_breaks(p, p->tok.end, next.start)) {
+            negated = 1;
+            gv_p_advance(p);
+        } else if (first_nonblank(p, p->tok.end, next.start) == '#') {
+            gv_p_error_at(p, p->tok.loc, "'not' must be followed by what it negates on the same line");
+            return NULL;
+        }
     }
     if (p->tok.kind == GV_TOK_IDENT && gv_p_peek(p).kind == GV_TOK_LPAREN &&
         gv_p_peek(p).start == p->tok.end)
@@ -395,9 +427,32 @@ static gv_clause *parse_clause(gv_parser *p, int ctx)
     return parse_query_clause(p, loc, negated, some, ctx);
 }
 
+/* Whether a clause can start at token t. */
+static int starts_clause(const gv_token *t)
+{
+    switch (t->kind) {
+    case GV_TOK_IDENT:
+    case GV_TOK_VAR:
+    case GV_TOK_STRING:
+    case GV_TOK_TYPENAME:
+    case GV_TOK_BANG:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* An `or` with no clause after it (`a exists or` + newline + '}') is not a
+ * disjunction in cfn-guard: it is the next clause, a reference to a rule
+ * named `or` (probed); `||` has no such reading. */
 static int at_or(gv_parser *p)
 {
-    return gv_p_is_kw(p, GV_KW_OR) || p->tok.kind == GV_TOK_PIPE_OR;
+    if (p->tok.kind == GV_TOK_PIPE_OR)
+        return 1;
+    if (!gv_p_is_kw(p, GV_KW_OR))
+        return 0;
+    gv_token next = gv_p_peek(p);
+    return starts_clause(&next);
 }
 
 static int parse_disjunction(gv_parser *p, gv_disj *out, int ctx)

@@ -38,18 +38,96 @@ static int tok_op(const gv_token *t, gv_cmp_op *op, uint8_t *neg)
     }
 }
 
+/* cfn-guard matches an operator keyword as a prefix, with no word
+ * boundary: `a existsx` is `a exists` followed by the clause `x` (a rule
+ * reference), `a inl` is `a in l`, and even `a` + newline + `input exists`
+ * reads as `a in put` + the rule reference `exists` (all probed). So an
+ * identifier in operator position that starts with one of these keywords
+ * (and is longer) is split there. The keywords here are the spellings
+ * gv_keyword() accepts; none is a prefix of another. */
+static const char *const op_prefixes[] = {
+    "exists", "EXISTS", "empty", "EMPTY", "in", "IN",
+    "is_string", "IS_STRING", "is_list", "IS_LIST", "is_struct", "IS_STRUCT",
+    "is_bool", "IS_BOOL", "is_int", "IS_INT", "is_float", "IS_FLOAT", "is_null", "IS_NULL",
+};
+
+static size_t op_prefix_len(const gv_token *t)
+{
+    if (t->kind != GV_TOK_IDENT || t->kw != GV_KW_NONE)
+        return 0;
+    for (size_t i = 0; i < sizeof op_prefixes / sizeof op_prefixes[0]; i++) {
+        size_t n = strlen(op_prefixes[i]);
+        if (n < t->len && memcmp(t->text, op_prefixes[i], n) == 0)
+            return n;
+    }
+    return 0;
+}
+
+/* Cuts the current identifier token to its first n bytes (an operator
+ * keyword) and puts the lexer back so the rest is scanned as the next
+ * token. Identifiers are ASCII, so the column moves by n. */
+static void split_tok(gv_parser *p, size_t n)
+{
+    gv_token *t = &p->tok;
+    p->has_peek = 0; /* the lexer goes back: a kept peek is void */
+    p->lx.pos = t->start + n;
+    p->lx.line = t->loc.line;
+    p->lx.col = t->loc.col + (uint32_t)n;
+    t->end = t->start + n;
+    t->len = n;
+    t->text = gv_arena_strndup(p->a, t->text, n);
+    if (!t->text)
+        gv_p_oom(p);
+    t->kw = gv_keyword(p->lx.src + t->start, n);
+}
+
+/* Whether the blanks between two offsets hold a line break or a comment. */
+int gv_p_gap_breaks(const gv_parser *p, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (p->lx.src[i] == '\n' || p->lx.src[i] == '#')
+            return 1;
+    return 0;
+}
+
 /* `not`/`!` only negate the keyword operators (exists, empty, is_*, in):
  * cfn-guard rejects `not ==` (probed). A `not` followed by anything else is
- * left alone: it starts the next clause. */
+ * left alone: it starts the next clause. cfn-guard also wants `!` to touch
+ * the keyword (`a ! exists` is a syntax error) and `not` to be followed by
+ * blanks on the same line (`not` + newline or a comment is an error). */
 int gv_p_parse_op(gv_parser *p, gv_cmp_op *op, uint8_t *negated)
 {
     if (gv_p_is_kw(p, GV_KW_NOT) || p->tok.kind == GV_TOK_BANG) {
         gv_token next = gv_p_peek(p);
-        if (next.kind != GV_TOK_IDENT || !kw_unary_op(next.kw, op))
+        size_t cut = 0;
+        if (next.kind != GV_TOK_IDENT)
             return 0;
+        if (!kw_unary_op(next.kw, op)) {
+            if (!(cut = op_prefix_len(&next)))
+                return 0;
+            kw_unary_op(gv_keyword(next.text, cut), op);
+        }
+        if (p->tok.kind == GV_TOK_BANG && next.start != p->tok.end) {
+            gv_p_error_at(p, p->tok.loc, "'!' must be followed directly by the operator (no blank)");
+            return 0;
+        }
+        if (p->tok.kind != GV_TOK_BANG && gv_p_gap_breaks(p, p->tok.end, next.start)) {
+            gv_p_error_at(p, p->tok.loc, "'not' and its operator must be on the same line, with no comment between");
+            return 0;
+        }
         gv_p_advance(p);
+        if (cut)
+            split_tok(p, cut);
         gv_p_advance(p);
         *negated = 1;
+        return 1;
+    }
+    size_t cut = op_prefix_len(&p->tok);
+    if (cut) {
+        *negated = 0;
+        split_tok(p, cut);
+        kw_unary_op(p->tok.kw, op);
+        gv_p_advance(p);
         return 1;
     }
     if (!tok_op(&p->tok, op, negated))
@@ -145,6 +223,15 @@ static int parse_bracket_step(gv_parser *p, gv_vec *steps)
     gv_token next = gv_p_peek(p);
     gv_step *s;
     int simple = next.kind == GV_TOK_RBRACKET;
+    /* cfn-guard reads an index or a quoted key only right after the '['
+     * (`l[0 ]` is fine, `l[ 0 ]` and `m[ "k" ]` are syntax errors; `[ * ]`
+     * is accepted): probed */
+    if (simple && (t.kind == GV_TOK_INT || t.kind == GV_TOK_STRING) && !gv_p_adjacent(p)) {
+        gv_p_error_at(p, t.loc, t.kind == GV_TOK_INT
+                                    ? "an index must follow '[' directly (no blank before it)"
+                                    : "a quoted key must follow '[' directly (no blank before it)");
+        return 0;
+    }
     if (simple && t.kind == GV_TOK_STAR) {
         s = push_step(p, steps, GV_STEP_ALL_INDICES, loc);
     } else if (simple && t.kind == GV_TOK_INT) {

@@ -72,5 +72,7 @@ int gv_p_parse_args(gv_parser *p, gv_value ***args, uint32_t *nargs);
 /* Reads [not|!] OP if one is next; returns 1 and fills op/negated, or 0
  * without consuming anything. */
 int gv_p_parse_op(gv_parser *p, gv_cmp_op *op, uint8_t *negated);
+/* Whether the source between two offsets holds a line break or a comment. */
+int gv_p_gap_breaks(const gv_parser *p, size_t from, size_t to);
 
 #endif

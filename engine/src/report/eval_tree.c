@@ -106,7 +106,7 @@ static void value_at(gv_buf *out, const gv_report_item *it, const gv_val *v)
     gv_fmt_loc(out, it->unlocated ? NULL : n);
     gv_buf_puts(out, " Value=");
     if (n)
-        gv_fmt_value(out, n);
+        gv_fmt_value_display(out, n);
     gv_buf_putc(out, ')');
 }
 

@@ -134,6 +134,14 @@ static void range_text(gv_buf *out, const gv_range_node *r)
     gv_buf_putc(out, r->hi_incl ? ']' : ')');
 }
 
+void gv_fmt_value_display(gv_buf *out, const gv_node *n)
+{
+    if (n->kind == GV_CHAR)
+        gv_buf_printf(out, "'%c'", n->u.s[0]);
+    else
+        gv_fmt_value(out, n);
+}
+
 void gv_fmt_value(gv_buf *out, const gv_node *n)
 {
     switch (n->kind) {
@@ -142,6 +150,7 @@ void gv_fmt_value(gv_buf *out, const gv_node *n)
     case GV_INT: gv_buf_int(out, (long long)n->u.i); break;
     case GV_FLOAT: gv_fmt_float_display(out, n->u.f); break;
     case GV_STRING:
+    case GV_CHAR: /* cfn-guard's reports show a char quoted like a string */
         gv_buf_putc(out, '"');
         gv_buf_append(out, n->u.s, n->len);
         gv_buf_putc(out, '"');
@@ -200,6 +209,7 @@ const char *gv_fmt_type_name(const gv_node *n)
     case GV_INT: return "int";
     case GV_FLOAT: return "float";
     case GV_STRING: return "String";
+    case GV_CHAR: return "char";
     case GV_LIST: return "array";
     case GV_MAP: return "map";
     case GV_REGEX: return "Regex";
@@ -278,8 +288,8 @@ static void debug_map(gv_buf *out, const gv_node *n, const char *path, size_t pl
 
 void gv_fmt_debug(gv_buf *out, const gv_node *n, const char *path, size_t plen)
 {
-    static const char *const names[] = { "Null", "Bool", "Int", "Float", "String", "List", "Map", "Regex", "RangeInt" };
-    gv_buf_printf(out, "%s(", n->kind < 9 ? names[n->kind] : "Null");
+    static const char *const names[] = { "Null", "Bool", "Int", "Float", "String", "List", "Map", "Regex", "RangeInt", "Char" };
+    gv_buf_printf(out, "%s(", n->kind < 10 ? names[n->kind] : "Null");
     if (n->kind == GV_NULL) {
         debug_node_path(out, n, path, plen);
         gv_buf_putc(out, ')');
@@ -294,6 +304,7 @@ void gv_fmt_debug(gv_buf *out, const gv_node *n, const char *path, size_t plen)
     case GV_FLOAT: gv_fmt_float_debug(out, n->u.f); break;
     case GV_STRING:
     case GV_REGEX: debug_str(out, n->u.s, n->len); break;
+    case GV_CHAR: gv_buf_printf(out, "'%c'", n->u.s[0]); break; /* Rust's Debug of a char */
     case GV_LIST:
         gv_buf_putc(out, '[');
         for (uint32_t i = 0; i < n->len; i++) {

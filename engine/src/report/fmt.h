@@ -18,6 +18,9 @@ void gv_fmt_float_debug(gv_buf *out, double d);
 /* A value in messages: strings quoted but not escaped, null as "NULL",
  * lists and maps compact, regexes "/re/". */
 void gv_fmt_value(gv_buf *out, const gv_node *n);
+/* As gv_fmt_value, but a char as Rust displays it in "Path=... Value=..."
+ * texts: 'a' (elsewhere cfn-guard shows a char as "a"). */
+void gv_fmt_value_display(gv_buf *out, const gv_node *n);
 /* The path of a value ("" for a literal, "/a/b/0" otherwise). */
 void gv_fmt_path(gv_buf *out, const gv_val *v);
 /* "[L:l,C:c]" of a node, 0-based; [L:0,C:0] for NULL or unlocated. */

@@ -150,7 +150,7 @@ static void path_value(gv_buf *out, const gv_report_item *it, const gv_val *v)
     gv_buf_puts(out, " Value=");
     const gv_node *n = v->node ? v->node : v->reached;
     if (n)
-        gv_fmt_value(out, n);
+        gv_fmt_value_display(out, n);
     gv_buf_putc(out, ']');
 }
 
@@ -187,7 +187,7 @@ static void in_items(gv_buf *out, const gv_report_item *it, const gv_check *c)
         gv_buf_puts(out, i ? ".(resolved, Path=" : "(resolved, Path=");
         path_loc(out, it, &c->rhs_all[i]);
         gv_buf_puts(out, " Value=");
-        gv_fmt_value(out, c->rhs_all[i].node);
+        gv_fmt_value_display(out, c->rhs_all[i].node);
         gv_buf_putc(out, ')');
     }
 }

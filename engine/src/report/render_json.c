@@ -35,7 +35,8 @@ static void doc_scalar(gv_buf *out, const gv_node *n)
     case GV_BOOL: gv_buf_puts(out, n->u.b ? "true" : "false"); break;
     case GV_INT: gv_buf_int(out, (long long)n->u.i); break;
     case GV_FLOAT: gv_fmt_float_ryu(out, n->u.f); break;
-    case GV_STRING: gv_buf_json_string(out, n->u.s, n->len); break;
+    case GV_STRING:
+    case GV_CHAR: gv_buf_json_string(out, n->u.s, n->len); break; /* cfn-guard prints a char as a string */
     default:
         gv_buf_init(&t);
         gv_fmt_value(&t, n);

@@ -331,7 +331,8 @@ static int emit_scalar(gv_buf *out, yv v, int ind)
         case GV_BOOL: gv_buf_puts(out, n->u.b ? "true" : "false"); break;
         case GV_INT: gv_buf_int(out, (long long)n->u.i); break;
         case GV_FLOAT: gv_fmt_float_ryu(out, n->u.f); break;
-        case GV_STRING: return emit_string(out, n->u.s, n->len, 0, ind);
+        case GV_STRING:
+        case GV_CHAR: return emit_string(out, n->u.s, n->len, 0, ind);
         default: {
             gv_buf_init(&t);
             gv_fmt_value(&t, n);

@@ -90,7 +90,7 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
                                    gv_kind_name((gv_kind)n->kind));
                 /* after a filter, `empty` asks whether it kept anything,
                  * not whether what it kept is empty (probed) */
-                ok = !n || (n->kind != GV_BOOL && n->len == 0 && !l.filtered);
+                ok = !n || (n->kind != GV_BOOL && n->kind != GV_CHAR && n->len == 0 && !l.filtered);
                 break;
             case GV_OP_IS_STRING: ok = n && n->kind == GV_STRING; break;
             case GV_OP_IS_LIST: ok = n && n->kind == GV_LIST; break;

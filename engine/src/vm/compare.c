@@ -11,6 +11,7 @@
  *    substring of a string, a range (character ranges match nothing). */
 #include "vm/compare.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "vm/program.h"
@@ -34,8 +35,9 @@ int gv_node_equal(const gv_node *a, const gv_node *b)
     case GV_NULL: return 1;
     case GV_BOOL: return a->u.b == b->u.b;
     case GV_INT: return a->u.i == b->u.i;
-    case GV_FLOAT: return a->u.f == b->u.f;
+    case GV_FLOAT: return a->u.f == b->u.f || (isnan(a->u.f) && isnan(b->u.f));
     case GV_STRING:
+    case GV_CHAR:
     case GV_REGEX: return a->len == b->len && memcmp(a->u.s, b->u.s, a->len) == 0;
     case GV_LIST:
         if (a->len != b->len)
@@ -113,6 +115,10 @@ static gv_cmp_result deep_eq(const gv_node *l, const gv_node *r, gv_error *err)
         }
         return GV_CMP_TRUE;
     }
+    /* NaN (json_parse of .nan, or nan in data) equals NaN but is not
+     * comparable with another float: == and != both fail (probed) */
+    if (l->kind == GV_FLOAT && isnan(l->u.f) != isnan(r->u.f))
+        return GV_CMP_INCOMPARABLE;
     return from_bool(gv_node_equal(l, r));
 }
 
@@ -177,11 +183,14 @@ static gv_cmp_result order_scalars(gv_cmp_op op, const gv_node *l, const gv_node
     int c;
     if (l->kind == GV_INT && r->kind == GV_INT)
         c = (l->u.i > r->u.i) - (l->u.i < r->u.i);
-    else if (l->kind == GV_FLOAT && r->kind == GV_FLOAT)
+    else if (l->kind == GV_FLOAT && r->kind == GV_FLOAT) {
+        if (isnan(l->u.f) || isnan(r->u.f))
+            return GV_CMP_INCOMPARABLE; /* NaN is not ordered: < <= > >= all fail (probed) */
         c = (l->u.f > r->u.f) - (l->u.f < r->u.f);
+    }
     else if (l->kind == GV_NULL && r->kind == GV_NULL)
         c = 0; /* null <= null holds, null < null does not (probed) */
-    else if (l->kind == GV_STRING && r->kind == GV_STRING) {
+    else if ((l->kind == GV_STRING && r->kind == GV_STRING) || (l->kind == GV_CHAR && r->kind == GV_CHAR)) {
         uint32_t n = l->len < r->len ? l->len : r->len;
         c = memcmp(l->u.s, r->u.s, n);
         if (c == 0)
@@ -223,9 +232,13 @@ static gv_cmp_result in_range(const gv_node *l, const gv_range_node *rg)
     } else if (rg->kind == GV_RANGE_RT_FLOAT && l->kind == GV_FLOAT) {
         lo = rg->lo_incl ? l->u.f >= rg->lo_f : l->u.f > rg->lo_f;
         hi = rg->hi_incl ? l->u.f <= rg->hi_f : l->u.f < rg->hi_f;
+    } else if (rg->kind == GV_RANGE_RT_CHAR && l->kind == GV_CHAR) {
+        int64_t ch = (unsigned char)l->u.s[0];
+        lo = rg->lo_incl ? ch >= rg->lo_i : ch > rg->lo_i;
+        hi = rg->hi_incl ? ch <= rg->hi_i : ch < rg->hi_i;
     } else {
-        /* cfn-guard compares no value with a character range: `in` and
-         * `not in` both fail (probed) */
+        /* cfn-guard compares no other value with a character range (a
+         * string is not a char): `in` and `not in` both fail (probed) */
         return GV_CMP_INCOMPARABLE;
     }
     return from_bool(lo && hi);

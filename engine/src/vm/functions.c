@@ -89,9 +89,14 @@
  *    (including "é") -> "failed to convert an string: <s> into a char at
  *    <path>"; int 0..9 -> the digit; other ints (65, -3) -> "failed to
  *    convert an int: <n> into a char at <path>"; float/bool nothing. The
- *    result is a char, not a string: `%c == "a"` FAILs, `%c == %c2` PASSes,
- *    `%c is_string` FAILs. gv_node has no char kind: gavel returns a
- *    one-character GV_STRING (a known difference).
+ *    result is a char (GV_CHAR), not a string: `%c == "a"` FAILs,
+ *    `%c == %c2` PASSes, `%c is_string` FAILs. A char given to parse_char
+ *    comes back as a one-character *string*.
+ * Chars elsewhere: parse_string gives the string, parse_int/parse_float
+ *    take a digit ('5' gives 5 / 5.0; 'a' -> "failed to convert a character:
+ *    a into an integer|a float at <path>"), join takes a char separator but
+ *    not char values ("Joining non string values"), the other functions
+ *    skip chars (all probed).
  */
 #include "vm/functions.h"
 
@@ -207,7 +212,7 @@ static int fn_count(fctx *c, const gv_valset *q)
 
 static int fn_join(fctx *c, const gv_valset *q, const gv_valset *sep)
 {
-    if (!sep->n || !is_str(&sep->v[0]))
+    if (!sep->n || !sep->v[0].node || (sep->v[0].node->kind != GV_STRING && sep->v[0].node->kind != GV_CHAR))
         return fail(c, "join function requires the second argument to be either a char or string");
     const gv_node *s = sep->v[0].node;
     gv_buf pb, vb;
@@ -429,6 +434,7 @@ static int fn_json_parse(fctx *c, const gv_valset *q)
 {
     gv_load_opts o;
     gv_load_opts_default(&o);
+    o.scalars = GV_SCALARS_SERDE; /* json_parse types scalars as serde_yaml does */
     for (uint32_t i = 0; i < q->n; i++) {
         if (!is_str(&q->v[i]))
             continue;
@@ -467,6 +473,11 @@ static int fn_parse_int(fctx *c, const gv_valset *q, gv_buf *pb)
             if (!gv_parse_rust_i64(n->u.s, n->len, &v))
                 return fail(c, "failed to convert a string: %.*s into an integer at %s",
                             (int)(n->len > 200 ? 200 : n->len), n->u.s, path_text(c, q->v[i].path, pb));
+        } else if (n->kind == GV_CHAR) {
+            if (n->u.s[0] < '0' || n->u.s[0] > '9')
+                return fail(c, "failed to convert a character: %c into an integer at %s", n->u.s[0],
+                            path_text(c, q->v[i].path, pb));
+            v = n->u.s[0] - '0';
         } else {
             continue;
         }
@@ -491,6 +502,11 @@ static int fn_parse_float(fctx *c, const gv_valset *q, gv_buf *pb)
             if (!gv_parse_rust_f64(n->u.s, n->len, &v))
                 return fail(c, "failed to convert a string: %.*s into a float at %s",
                             (int)(n->len > 200 ? 200 : n->len), n->u.s, path_text(c, q->v[i].path, pb));
+        } else if (n->kind == GV_CHAR) {
+            if (n->u.s[0] < '0' || n->u.s[0] > '9')
+                return fail(c, "failed to convert a character: %c into a float at %s", n->u.s[0],
+                            path_text(c, q->v[i].path, pb));
+            v = n->u.s[0] - '0';
         } else {
             continue;
         }
@@ -508,7 +524,8 @@ static int fn_parse_string(fctx *c, const gv_valset *q)
             continue;
         gv_buf_clear(&c->tmp);
         switch (n->kind) {
-        case GV_STRING: gv_buf_append(&c->tmp, n->u.s, n->len); break;
+        case GV_STRING:
+        case GV_CHAR: gv_buf_append(&c->tmp, n->u.s, n->len); break;
         case GV_INT: gv_buf_printf(&c->tmp, "%lld", (long long)n->u.i); break;
         case GV_FLOAT: gv_fmt_rust_float(&c->tmp, n->u.f); break;
         case GV_BOOL: gv_buf_puts(&c->tmp, n->u.b ? "true" : "false"); break;
@@ -558,6 +575,10 @@ static int fn_parse_char(fctx *c, const gv_valset *q, gv_buf *pb)
                 return fail(c, "failed to convert an int: %lld into a char at %s",
                             (long long)n->u.i, path_text(c, q->v[i].path, pb));
             ch = (char)('0' + n->u.i);
+        } else if (n->kind == GV_CHAR) {
+            if (emit_str(c, n->u.s, 1, q->v[i].path)) /* a char in: a string out (probed) */
+                return -1;
+            continue;
         } else if (n->kind == GV_STRING) {
             if (n->len == 0)
                 continue;
@@ -568,7 +589,7 @@ static int fn_parse_char(fctx *c, const gv_valset *q, gv_buf *pb)
         } else {
             continue;
         }
-        if (emit_str(c, &ch, 1, q->v[i].path))
+        if (emit(c, gv_make_char(c->a, ch), q->v[i].path))
             return -1;
     }
     return 0;

@@ -47,13 +47,25 @@ static int ends_with(const char *s, uint32_t len, const char *suffix)
 
 /* The singular of a lower-case word as cfn-guard's converter makes it
  * (probed: policies policy, boxes box, statuses statuse, heroes her, data
- * daum; leaves, children and people stay). Returns the kept prefix length
- * and the suffix to add through *add. */
+ * daum; children and people stay). Words in -ves lose the letter before
+ * the ending too: natives na, archives arc (-tives, -hives dropped when
+ * something is left), wolves wof, calves caf (l or r + ves: f), leaves
+ * lefe, knives knfe (another letter + ves: fe); `ves` alone is ve.
+ * Words ending in databases or parentheses never find their -s-less form
+ * (what they turn into is unknown; kept whole, they find nothing new).
+ * Returns the kept prefix length and the suffix to add through *add. */
 static uint32_t singular(const char *w, uint32_t len, const char **add)
 {
     *add = "";
-    if (ends_with(w, len, "ves"))
+    if (ends_with(w, len, "databases") || ends_with(w, len, "parentheses") ||
+        (len == 9 && memcmp(w, "databases", 9) == 0) || (len == 11 && memcmp(w, "parentheses", 11) == 0))
         return len;
+    if ((ends_with(w, len, "tives") || ends_with(w, len, "hives")) && len > 5)
+        return len - 5;
+    if (ends_with(w, len, "ves") && len > 3 && w[len - 4] != 'f') {
+        *add = w[len - 4] == 'l' || w[len - 4] == 'r' ? "f" : "fe";
+        return len - 4;
+    }
     if (ends_with(w, len, "ies")) {
         *add = "y";
         return len - 3;

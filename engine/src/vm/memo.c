@@ -70,6 +70,7 @@ static int put_scalar(keybuf *k, const gv_node *n)
     case GV_FLOAT: put(k, &n->u.f, sizeof n->u.f); return 1;
     case GV_STRING:
     case GV_REGEX:
+    case GV_CHAR:
         put_u32(k, n->len);
         put(k, n->u.s, n->len);
         return 1;
@@ -286,13 +287,10 @@ static inline void put_value(keybuf *k, const gv_memo *m, const gv_val *v)
         return;
     }
     put_u8(k, v->literal);
-    if (n != m->root && (n->kind == GV_LIST || n->kind == GV_MAP) &&
-        !gv_arena_spans_hold(m->spans, m->nspans, n)) {
-        k->bad = 1;
-        return;
-    }
-    if (n == m->root || !put_scalar(k, n))
+    if (n == m->root || ((n->kind == GV_LIST || n->kind == GV_MAP) && gv_arena_spans_hold(m->spans, m->nspans, n)))
         put(k, &n, sizeof n);
+    else if (!put_scalar(k, n))
+        k->bad = 1; /* a list or map not of the document, or a kind without a key */
 }
 
 static memo_entry *slot_of(const gv_memo *m, uint64_t hash, const unsigned char *key, uint32_t len)

@@ -501,23 +501,35 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
     return 0;
 }
 
-static int step_var_key_node(gv_vm *vm, const gv_val *v, const gv_node *key, gv_valset *out)
+static int step_var_key_node(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_node *key,
+                             gv_valset *out)
 {
     if (key && key->kind == GV_LIST) { /* a list of names: each one */
         for (uint32_t i = 0; i < key->len; i++)
-            if (step_var_key_node(vm, v, key->u.items[i], out) < 0)
+            if (step_var_key_node(vm, in, v, key->u.items[i], out) < 0)
                 return -1;
         return 0;
+    }
+    /* a key that is not a string (a number, a bool, null, a map, a char)
+     * on a map aborts the run in cfn-guard ("Variable projections inside
+     * Query ... is returning a non-string value"); on anything else the
+     * query just stops there (probed) */
+    if (key && key->kind != GV_STRING && v->node && v->node->kind == GV_MAP) {
+        const gv_program *p = vm->p;
+        gv_error_set(vm->err, GV_E_EVAL, p->source, p->locs[in - p->code],
+                     "a %%variable key is a %s, not a string (cfn-guard aborts here too)",
+                     gv_kind_name((gv_kind)key->kind));
+        return -1;
     }
     if (!key || key->kind != GV_STRING)
         return unresolved(vm, out, v, NULL);
     return step_key(vm, v, key->u.s, key->len, gv_hash(key->u.s, key->len), out);
 }
 
-static int step_var_key(gv_vm *vm, const gv_val *v, const gv_valset *keys, gv_valset *out)
+static int step_var_key(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_valset *keys, gv_valset *out)
 {
     for (uint32_t k = 0; k < keys->n; k++)
-        if (step_var_key_node(vm, v, keys->v[k].node, out) < 0)
+        if (step_var_key_node(vm, in, v, keys->v[k].node, out) < 0)
             return -1;
     return 0;
 }
@@ -560,7 +572,7 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
             return -1;
         }
         const gv_valset *keys = gv_vm_var(vm, in, f);
-        return keys ? step_var_key(vm, v, keys, out) : -1;
+        return keys ? step_var_key(vm, in, v, keys, out) : -1;
     }
     default:
         gv_error_set(vm->err, GV_E_EVAL, p->source, (gv_loc){ 0, 0 }, "bad query instruction %s",

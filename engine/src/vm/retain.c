@@ -135,7 +135,7 @@ static void copy_children(retain *r, gv_node *c)
         c->u.members = m;
         if (c->index)
             c->index = copy_bytes(r, c->index, ((size_t)c->index_mask + 1) * sizeof *c->index, 0);
-    } else if (c->kind == GV_STRING) {
+    } else if (c->kind == GV_STRING || c->kind == GV_CHAR) {
         c->u.s = copy_bytes(r, c->u.s, c->len, 1);
     }
 }
@@ -144,7 +144,7 @@ static void copy_children(retain *r, gv_node *c)
  * scratch; a document's and a program's do not and are shared. */
 static const gv_node *copy_node(retain *r, const gv_node *n)
 {
-    if (held(r, n) && n->kind > GV_MAP) { /* regexes and ranges are only made by the compiler */
+    if (held(r, n) && (n->kind == GV_REGEX || n->kind == GV_RANGE)) { /* only made by the compiler */
         r->oom = 1;
         return n;
     }

@@ -104,3 +104,11 @@ gv_node *gv_make_null(gv_arena *a)
 {
     return make(a, GV_NULL);
 }
+
+gv_node *gv_make_char(gv_arena *a, char c)
+{
+    gv_node *n = gv_make_string(a, &c, 1);
+    if (n)
+        n->kind = GV_CHAR;
+    return n;
+}

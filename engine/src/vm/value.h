@@ -77,5 +77,6 @@ gv_node *gv_make_int(gv_arena *a, int64_t i);
 gv_node *gv_make_float(gv_arena *a, double f);
 gv_node *gv_make_bool(gv_arena *a, bool b);
 gv_node *gv_make_null(gv_arena *a);
+gv_node *gv_make_char(gv_arena *a, char c);
 
 #endif
