@@ -93,6 +93,7 @@ typedef struct parser {
     gv_validate_opts *o;
     int show_given;
     unsigned show;
+    unsigned seen; /* bit per opt_id given so far */
 } parser;
 
 static int usage(const char *fmt, const char *a, const char *b)
@@ -208,6 +209,12 @@ static int one_spec(parser *ps, const opt_spec *s, const char *attached, const c
         fputs(validate_help, stdout);
         return 1;
     }
+    /* cfn-guard (clap) refuses a flag or a one-value option given twice;
+     * -r, -d, -i and -S add up (probed) */
+    unsigned bit = 1u << s->id;
+    if ((ps->seen & bit) && s->values != 2 && s->id != OPT_SHOW)
+        return usage("option '%s' cannot be given more than once", shown, NULL);
+    ps->seen |= bit;
     if (s->values)
         return take_values(ps, s, attached, shown);
     if (attached)
@@ -290,7 +297,7 @@ int gv_validate_parse_opts(int argc, char **argv, gv_validate_opts *o)
 {
     memset(o, 0, sizeof *o);
     gv_load_opts_default(&o->load);
-    parser ps = { argc, argv, 1, o, 0, 0 };
+    parser ps = { argc, argv, 1, o, 0, 0, 0 };
     for (; ps.i < argc; ps.i++) {
         const char *a = argv[ps.i];
         int r;
