@@ -186,6 +186,34 @@ START_TEST(other_document_is_not_answered)
 }
 END_TEST
 
+/* `[ k ]` appends to %k each time it runs: a body with one is not keyed
+ * (its call must run to capture), nor one reading a captured %k. */
+START_TEST(captures_are_not_keyed)
+{
+    static const char grab[] = "rule grab(doc) { %doc[ k ] exists }\n"
+                               "rule reads(doc) { %k exists }\n"
+                               "rule star(doc) { %doc[*] exists }\n"
+                               "rule r when grab(this) { this exists }\n";
+    static const char use[] = "rule grab(doc) { %doc[ k ] exists }\n"
+                              "rule s when grab(this) { %k == 'a' }\n";
+    gv_program *a = load("a.guard", grab), *b = load("b.guard", use);
+    ck_assert(!keyed(key_of(a, "grab")));
+    ck_assert(!keyed(key_of(a, "reads")));
+    ck_assert(keyed(key_of(a, "star")));
+    gv_doc *d = doc("{\"a\": 1}");
+    gv_memo *m = gv_memo_new(d, gv_doc_root(d));
+    char out[128];
+    run(a, d, m, out, sizeof out);
+    ck_assert_str_eq(out, "r=1:0 ");
+    run(b, d, m, out, sizeof out); /* grab(this) runs again in b and captures "a" */
+    ck_assert_str_eq(out, "s=1:0 ");
+    gv_memo_free(m);
+    gv_doc_free(d);
+    gv_program_free(a);
+    gv_program_free(b);
+}
+END_TEST
+
 Suite *gv_test_suite(void)
 {
     Suite *s = suite_create("memo");
@@ -194,6 +222,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, shared_memo_changes_nothing);
     tcase_add_test(tc, recorded_calls_keep_their_checks);
     tcase_add_test(tc, other_document_is_not_answered);
+    tcase_add_test(tc, captures_are_not_keyed);
     suite_add_tcase(s, tc);
     return s;
 }

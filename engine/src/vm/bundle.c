@@ -165,6 +165,7 @@ static void put_program(gv_buf *b, const gv_program *p)
     put_u32s(b, p->ref_decls, p->nref_decls);
     put_u32s(b, p->global_operand, p->nslots);
     gv_buf_varint(b, p->max_params);
+    gv_buf_varint(b, p->ncaptures);
 }
 
 int gv_bundle_write(gv_buf *out, gv_program *const *progs, const gv_bundle_blob *blobs, uint32_t n)
@@ -459,6 +460,7 @@ static void get_rules(reader *r, gv_program *p)
     p->ref_decls = get_u32s(r, &p->nref_decls);
     p->global_operand = get_u32s(r, &p->nslots);
     p->max_params = get_v(r);
+    p->ncaptures = get_v(r);
 }
 
 static gv_program *get_program(reader *r, const char *name, gv_bundle_blob *blob, gv_error *err)

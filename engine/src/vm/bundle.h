@@ -18,7 +18,7 @@
 #include "util/error.h"
 #include "vm/program.h"
 
-#define GV_BUNDLE_VERSION 2 /* 2: blobs hold clause texts */
+#define GV_BUNDLE_VERSION 3 /* 2: blobs hold clause texts; 3: programs count their captures */
 
 /* Whether data starts like a bundle (decides how `-r FILE` is read). */
 int gv_bundle_sniff(const char *data, size_t len);

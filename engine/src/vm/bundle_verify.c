@@ -10,6 +10,7 @@
 typedef struct vctx {
     const gv_program *p;
     const char *what; /* the first problem found */
+    uint32_t ncaptures; /* Q_CAPTURE instructions seen */
 } vctx;
 
 static int bad(vctx *v, const char *what)
@@ -55,6 +56,9 @@ static int check_insn(vctx *v, const gv_insn *in)
     case GV_I_Q_VAR:
     case GV_I_Q_VAR_KEY: return check_var(v, in);
     case GV_I_Q_KEY: return in_range(in->b, p->nstrings) || bad(v, "key constant out of range");
+    case GV_I_Q_CAPTURE:
+        v->ncaptures++;
+        return in_range(in->b, p->nstrings) || bad(v, "capture name out of range");
     case GV_I_Q_FILTER:
     case GV_I_Q_ALL_FILTER:
     case GV_I_Q_SELECT:
@@ -110,7 +114,8 @@ static int check_code(vctx *v)
         if (!opt_range(p->messages[i], p->nstrings))
             return bad(v, "message out of range");
     }
-    return 1;
+    /* the VM sizes its capture state by the count */
+    return v->ncaptures == p->ncaptures || bad(v, "capture count does not match the code");
 }
 
 /* ---- no cycles ----
@@ -241,7 +246,7 @@ static int check_rules(vctx *v)
 
 int gv_program_verify(const gv_program *p, const char *name, gv_error *err)
 {
-    vctx v = { p, NULL };
+    vctx v = { p, NULL, 0 };
     if (check_code(&v) && check_operands(&v) && check_rules(&v) && check_order(&v))
         return 0;
     gv_error_set(err, GV_E_BUNDLE, name, (gv_loc){ 0, 0 }, "corrupt bundle: %s (in %s)", v.what,

@@ -366,6 +366,14 @@ static uint32_t compile_query(compiler *c, const gv_query *q)
             break; /* `x.this` is x */
         case GV_STEP_ALL_VALUES:
         case GV_STEP_ALL_INDICES:
+            /* `[ name ]` selects like `[*]` and, in cfn-guard, also appends
+             * each map's keys to a hidden %name: a step of its own, so that
+             * programs without one pay nothing and memo.c can refuse it */
+            if (s->kind == GV_STEP_ALL_VALUES && s->name.len) {
+                emit(c, &b, insn(GV_I_Q_CAPTURE, 0, 0, add_string(c, s->name.s, s->name.len), 0), s->loc,
+                     GV_NONE);
+                c->p->ncaptures++;
+            }
             if (next && next->kind == GV_STEP_FILTER) {
                 uint32_t blk = compile_cnf(c, &next->filter, NULL, 0, next->loc);
                 uint8_t fl = s->kind == GV_STEP_ALL_INDICES ? GV_FLAG_ALL_INDICES : 0;

@@ -39,6 +39,7 @@ static void insn_line(gv_buf *out, const gv_program *p, uint32_t ip)
     gv_buf_printf(out, "  %5u  %-14s", ip, gv_opcode_name((gv_opcode)in->op));
     switch (in->op) {
     case GV_I_Q_KEY: gv_buf_printf(out, "'%s'", p->strings[in->b].s); break;
+    case GV_I_Q_CAPTURE: gv_buf_printf(out, "%%%s", p->strings[in->b].s); break;
     case GV_I_Q_VAR:
     case GV_I_Q_VAR_KEY:
         if (in->flags == GV_VAR_UNBOUND)

@@ -63,6 +63,11 @@ const gv_valset *gv_vm_var(gv_vm *vm, const gv_insn *in, const gv_frame *f)
 {
     const gv_program *p = vm->p;
     if (in->flags == GV_VAR_UNBOUND) {
+        /* no let or parameter of that name: a `[ name ]` step may have
+         * captured it (a let wins, probed) */
+        const gv_valset *keys = vm->caps ? gv_vm_captured(vm, &p->strings[in->a]) : NULL;
+        if (keys)
+            return keys;
         gv_error_set(vm->err, GV_E_EVAL, p->source, p->locs[in - p->code],
                      "no variable named '%%%s' is defined", p->strings[in->a].s);
         return NULL;
@@ -220,6 +225,26 @@ static int eval_when(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv_
 
 static int eval_rule_decl(gv_vm *vm, uint32_t d);
 
+/* With `[ name ]` steps, how often cfn-guard evaluates a rule shows in
+ * what they capture: it evaluates a rule again at its first reference
+ * (even when the rule ran already) and later references reuse that
+ * status (probed). */
+static int eval_ref_captures(gv_vm *vm, uint32_t d)
+{
+    if (vm->ref_done[d])
+        return vm->ref_status[d];
+    if (vm->trace)
+        (void)gv_trace_first_ref(vm->trace, d, vm->p->nrules);
+    if (vm->rule_state[d] == 2)
+        vm->rule_state[d] = 0;
+    int s = eval_rule_decl(vm, d);
+    if (s < 0)
+        return -1;
+    vm->ref_done[d] = 1;
+    vm->ref_status[d] = (gv_status)s;
+    return s;
+}
+
 /* A name declared more than once means its first declaration, in file
  * order, that did not skip (probed). */
 static int eval_ref(gv_vm *vm, uint32_t ref)
@@ -227,6 +252,12 @@ static int eval_ref(gv_vm *vm, uint32_t ref)
     const gv_ref *r = &vm->p->refs[ref];
     for (uint32_t i = 0; i < r->n; i++) {
         uint32_t d = vm->p->ref_decls[r->start + i];
+        if (vm->ref_done) {
+            int s = eval_ref_captures(vm, d);
+            if (s != GV_SKIP)
+                return s;
+            continue;
+        }
         /* traced, the first reference evaluates the rule again, so that
          * its evaluation shows under it (as in cfn-guard) */
         if (vm->trace && gv_trace_first_ref(vm->trace, d, vm->p->nrules) && vm->rule_state[d] == 2)
@@ -646,11 +677,23 @@ static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scra
     vm.stack = stack0;
     vm.marks = marks0;
     vm.stack_cap = 64;
+    if (p->ncaptures) {
+        vm.caps = gv_arena_zalloc(scratch, p->ncaptures * sizeof *vm.caps);
+        vm.ref_status = gv_arena_zalloc(scratch, nrules * sizeof *vm.ref_status);
+        vm.ref_done = gv_arena_zalloc(scratch, nrules);
+        if (!vm.caps || !vm.ref_status || !vm.ref_done)
+            return gv_vm_nomem(&vm);
+    }
     for (uint32_t i = 0; i < p->nslots && !vm.local_lets; i++)
         vm.local_lets = p->global_operand[i] == GV_NONE;
     int any_pass = 0, any_fail = 0;
     gv_keys_cache keys = { NULL, NULL };
-    for (uint32_t d = 0; d < p->nrules; d++) {
+    /* cfn-guard evaluates the clauses outside rules before the rules: with
+     * `[ name ]` steps that shows (probed); the default rule stays last in
+     * the results */
+    int default_first = p->ncaptures && p->nrules && p->rules[p->nrules - 1].is_default;
+    for (uint32_t k = 0; k < p->nrules; k++) {
+        uint32_t d = default_first ? (k ? k - 1 : p->nrules - 1) : k;
         if (p->rules[d].parameterised)
             continue;
         /* a rule already evaluated through a reference is run again to
@@ -673,6 +716,11 @@ static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scra
             return gv_vm_nomem(&vm);
         any_pass |= st == GV_PASS;
         any_fail |= st == GV_FAIL;
+    }
+    if (default_first) {
+        gv_rule_result def = out->rules[0];
+        memmove(out->rules, out->rules + 1, (out->nrules - 1) * sizeof *out->rules);
+        out->rules[out->nrules - 1] = def;
     }
     out->status = any_fail ? GV_RS_FAIL : any_pass ? GV_RS_PASS : GV_RS_SKIP;
     return 0;

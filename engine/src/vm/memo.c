@@ -179,6 +179,7 @@ static void put_insn(keybuf *k, const gv_program *p, const gv_insn *in, int dept
         return;
     case GV_I_C_AND:
     case GV_I_C_OR: put_u32(k, in->a); return;
+    case GV_I_Q_CAPTURE: /* `[ name ]` appends to %name: a side effect, the call must run */
     case GV_I_C_RULE: /* other rules of the program: not keyed */
     case GV_I_C_CALL:
     default: k->bad = 1; return;

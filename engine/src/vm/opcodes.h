@@ -23,6 +23,7 @@
     X(Q_ALL_FILTER,  "block")           /* `.*[f]`: a map's values passing b; else * then filter */ \
     X(Q_SELECT,      "block")           /* `%v[f]`: keep values passing b (lists: their elements) */ \
     X(Q_KEYS_FILTER, "block")           /* map values whose key passes block b */     \
+    X(Q_CAPTURE,     "name")            /* `[ name ]`: keys of each map to capture b; values unchanged */ \
     /* clause code: each pushes one status */                                  \
     X(C_UNARY,       "query op")        /* flags: op, not, some */             \
     X(C_BINARY,      "query op rhs")    /* a: lhs query, b: rhs operand */     \

@@ -127,6 +127,8 @@ typedef struct gv_program {
     uint32_t nslots;             /* let slots (file-wide numbering) */
     uint32_t *global_operand;    /* per slot: operand of a file-level let, or GV_NONE */
     uint32_t max_params;
+    uint32_t ncaptures;          /* Q_CAPTURE instructions: the VM keeps capture state only when
+                                    there are any (a bundle's count is verified) */
     struct gv_regex_cache *regexes;
 } gv_program;
 

@@ -237,6 +237,48 @@ static gv_node *key_node(gv_arena *a, const gv_member *m)
     return key;
 }
 
+/* ---- [ name ]: cfn-guard's hidden %name ----
+ * Each time cfn-guard evaluates `[ name ]` on a non-empty map it appends
+ * the map's keys to a list %name that every clause evaluated later in the
+ * same (rules file, data file) evaluation can read (probed: the list grows,
+ * starts empty per document, is not shared between rules files). The keys
+ * carry the map's path and their own location, as in its reports. */
+
+static gv_capture *capture_of(const gv_vm *vm, const gv_kconst *name)
+{
+    for (uint32_t i = 0; i < vm->ncaps; i++) {
+        const gv_kconst *c = vm->caps[i].name;
+        if (c->hash == name->hash && c->len == name->len && memcmp(c->s, name->s, name->len) == 0)
+            return &vm->caps[i];
+    }
+    return NULL;
+}
+
+const gv_valset *gv_vm_captured(const gv_vm *vm, const gv_kconst *name)
+{
+    const gv_capture *c = vm->caps ? capture_of(vm, name) : NULL;
+    return c && c->keys.n ? &c->keys : NULL;
+}
+
+int gv_vm_capture(gv_vm *vm, const gv_insn *in, const gv_val *v)
+{
+    const gv_node *n = v->node;
+    if (!n || n->kind != GV_MAP || n->len == 0)
+        return 0;
+    const gv_kconst *name = &vm->p->strings[in->b];
+    gv_capture *c = capture_of(vm, name);
+    if (!c) { /* at most one per Q_CAPTURE instruction: caps has room */
+        c = &vm->caps[vm->ncaps++];
+        c->name = name;
+    }
+    for (uint32_t i = 0; i < n->len; i++) {
+        gv_node *key = key_node(vm->scratch, &n->u.members[i]);
+        if (!key || push(vm, &c->keys, (gv_val){ key, v->path, NULL, NULL, 0, 0 }) < 0)
+            return nomem(vm);
+    }
+    return 0;
+}
+
 /* ---- [ keys == %x ] in one lookup ----
  * `%doc.Resources[ keys == %resource_key ]` is how 42 of the Control Tower
  * rule files look up a referenced resource, once per reference: run key by
@@ -562,6 +604,7 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
     case GV_I_Q_ALL_FILTER: return step_all_filter(vm, self, v, in->flags & GV_FLAG_ALL_INDICES, in->b, f, out);
     case GV_I_Q_SELECT: return step_select(vm, v, in->b, f, out);
     case GV_I_Q_KEYS_FILTER: return step_keys_filter(vm, v, in->b, f, out);
+    case GV_I_Q_CAPTURE: return gv_vm_capture(vm, in, v) < 0 ? -1 : push(vm, out, *v);
     case GV_I_Q_VAR_KEY: {
         if (v->node->kind == GV_MAP && (((in[1].op == GV_I_Q_ALL || in[1].op == GV_I_Q_ALL_FILTER) &&
                                          !(in[1].flags & GV_FLAG_ALL_INDICES)) ||

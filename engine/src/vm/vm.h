@@ -37,6 +37,12 @@ typedef struct gv_ctx_frame {
     gv_check_ctx *copy;
 } gv_ctx_frame;
 
+/* The keys `[ name ]` steps captured so far into %name (see gv_vm_capture). */
+typedef struct gv_capture {
+    const gv_kconst *name;
+    gv_valset keys;
+} gv_capture;
+
 typedef struct gv_vm {
     const gv_program *p;
     gv_val root;
@@ -67,6 +73,11 @@ typedef struct gv_vm {
     uint32_t in_filter;        /* filter blocks being evaluated around the current clause */
     uint32_t lit_fail;         /* 1 + the first failing unary check on a variable bound to a
                                   literal in the rule being evaluated (see gv_rule_result) */
+    /* only when the program has `[ name ]` steps (NULL otherwise): */
+    gv_capture *caps;          /* per name captured, up to p->ncaptures */
+    uint32_t ncaps;
+    uint8_t *ref_done;         /* per declaration: a reference evaluated it (ref_status holds it) */
+    gv_status *ref_status;
 } gv_vm;
 
 /* Values a clause keeps on the C stack for its left-hand query: nearly
@@ -103,6 +114,12 @@ static inline int gv_vm_quiet_query(gv_vm *vm, uint32_t block, const gv_val *sel
     vm->keys_recording = saved_keys;
     return r;
 }
+
+/* Q_CAPTURE on one value: appends the keys of a non-empty map to %name
+ * (query.c). Returns 0, or -1 when memory ran out. */
+int gv_vm_capture(gv_vm *vm, const gv_insn *in, const gv_val *v);
+/* The keys captured into %name, or NULL when none were (query.c). */
+const gv_valset *gv_vm_captured(const gv_vm *vm, const gv_kconst *name);
 
 /* Unary and binary clauses (check.c): push nothing, return the status or -1. */
 int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f);
