@@ -15,7 +15,28 @@
 static void value_or_empty(gv_buf *out, const gv_node *n)
 {
     if (n)
-        gv_fmt_value(out, n);
+        gv_fmt_value_generic(out, n);
+}
+
+/* The unary words of these lines ("was not a string ", spacing included)
+ * differ from the error messages' ("was not string"; probed). */
+static const char *unary_words(gv_cmp_op op, int opnot)
+{
+    static const char *const words[GV_OP__COUNT][2] = {
+        [GV_OP_EXISTS] = { "did not exist", "existed" }, [GV_OP_EMPTY] = { "was not empty", "was empty" },
+        [GV_OP_IS_STRING] = { "was not a string ", "was string" }, [GV_OP_IS_LIST] = { "was not a list ", "was list" },
+        [GV_OP_IS_STRUCT] = { "was not a struct", "was struct" }, [GV_OP_IS_BOOL] = { "was not a bool", "was bool" },
+        [GV_OP_IS_INT] = { "was not an int", "was int" }, [GV_OP_IS_FLOAT] = { "was not a float", "was float" },
+        [GV_OP_IS_NULL] = { "was not null", "was null" },
+    };
+    const char *w = (unsigned)op < GV_OP__COUNT ? words[op][opnot != 0] : NULL;
+    return w ? w : "was not compliant";
+}
+
+/* A failed != or NOT IN "did match" (probed). */
+static const char *did_match(const gv_report_item *it, const gv_check *c)
+{
+    return it->prog->code[c->ip].flags & GV_FLAG_OPNOT ? "did match" : "did not match";
 }
 
 static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_result *r, const gv_check *c)
@@ -46,23 +67,20 @@ static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_re
         gv_fmt_path(out, &c->lhs);
         gv_buf_printf(out, "] in data [%s] is not compliant with [%s] because needed value at [", it->data_name, rn);
         value_or_empty(out, c->lhs.node);
-        /* the error message's wording, after "property [...] " */
-        gv_buf e;
-        gv_buf_init(&e);
-        gv_msg_error(&e, it, c);
-        const char *w = e.data ? strstr(e.data, "] ") : NULL;
-        gv_buf_printf(out, "] %s Error Message [%s]\n", w ? w + 2 : "", msg ? msg : "");
-        gv_buf_free(&e);
+        const gv_insn *in = &it->prog->code[c->ip];
+        gv_buf_printf(out, "] %s. Error Message [%s]\n",
+                      unary_words((gv_cmp_op)(in->flags & GV_FLAG_OP_MASK), (in->flags & GV_FLAG_OPNOT) != 0),
+                      msg ? msg : "");
         break;
     }
     case GV_SHAPE_IN:
         gv_buf_printf(out, "Property [] in data [%s] is not compliant with [%s] because provided value [", it->data_name, rn);
         value_or_empty(out, gv_check_at(it, c)->node);
-        gv_buf_puts(out, "] did not match expected value in [[");
+        gv_buf_printf(out, "] %s expected value in [[", did_match(it, c));
         for (uint32_t i = 0; i < c->nrhs; i++) {
             if (i)
                 gv_buf_puts(out, ", ");
-            gv_fmt_value(out, c->rhs_all[i].node);
+            value_or_empty(out, c->rhs_all[i].node);
         }
         gv_buf_printf(out, "]]. Error Message [%s]\n", msg ? msg : "");
         break;
@@ -85,7 +103,7 @@ static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_re
         gv_fmt_path(out, &c->lhs);
         gv_buf_printf(out, "] in data [%s] is not compliant with [%s] because provided value [", it->data_name, rn);
         value_or_empty(out, c->lhs.node);
-        gv_buf_puts(out, "] did not match expected value [");
+        gv_buf_printf(out, "] %s expected value [", did_match(it, c));
         value_or_empty(out, rhs.node);
         gv_buf_printf(out, "]. Error Message [%s]\n", msg ? msg : "");
     }

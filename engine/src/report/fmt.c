@@ -142,10 +142,10 @@ void gv_fmt_value_display(gv_buf *out, const gv_node *n)
         gv_fmt_value(out, n);
 }
 
-void gv_fmt_value(gv_buf *out, const gv_node *n)
+static void value_as(gv_buf *out, const gv_node *n, const char *null_text)
 {
     switch (n->kind) {
-    case GV_NULL: gv_buf_puts(out, "\"NULL\""); break;
+    case GV_NULL: gv_buf_puts(out, null_text); break;
     case GV_BOOL: gv_buf_puts(out, n->u.b ? "true" : "false"); break;
     case GV_INT: gv_buf_int(out, (long long)n->u.i); break;
     case GV_FLOAT: gv_fmt_float_display(out, n->u.f); break;
@@ -166,7 +166,7 @@ void gv_fmt_value(gv_buf *out, const gv_node *n)
         for (uint32_t i = 0; i < n->len; i++) {
             if (i)
                 gv_buf_putc(out, ',');
-            gv_fmt_value(out, n->u.items[i]);
+            value_as(out, n->u.items[i], null_text);
         }
         gv_buf_putc(out, ']');
         break;
@@ -178,11 +178,21 @@ void gv_fmt_value(gv_buf *out, const gv_node *n)
             gv_buf_putc(out, '"');
             gv_buf_append(out, n->u.members[i].key->str, n->u.members[i].key->len);
             gv_buf_puts(out, "\":");
-            gv_fmt_value(out, n->u.members[i].value);
+            value_as(out, n->u.members[i].value, null_text);
         }
         gv_buf_putc(out, '}');
         break;
     }
+}
+
+void gv_fmt_value(gv_buf *out, const gv_node *n)
+{
+    value_as(out, n, "\"NULL\"");
+}
+
+void gv_fmt_value_generic(gv_buf *out, const gv_node *n)
+{
+    value_as(out, n, "null");
 }
 
 void gv_fmt_loc(gv_buf *out, const gv_node *n)

@@ -18,6 +18,8 @@ void gv_fmt_float_debug(gv_buf *out, double d);
 /* A value in messages: strings quoted but not escaped, null as "NULL",
  * lists and maps compact, regexes "/re/". */
 void gv_fmt_value(gv_buf *out, const gv_node *n);
+/* As gv_fmt_value, but null as `null`: the generic reporter's lines. */
+void gv_fmt_value_generic(gv_buf *out, const gv_node *n);
 /* As gv_fmt_value, but a char as Rust displays it in "Path=... Value=..."
  * texts: 'a' (elsewhere cfn-guard shows a char as "a"). */
 void gv_fmt_value_display(gv_buf *out, const gv_node *n);
