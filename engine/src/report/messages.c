@@ -327,16 +327,30 @@ static void debug_of(gv_buf *out, const gv_val *v, const gv_node *n)
     gv_buf_free(&p);
 }
 
+/* The step `%v` where a query stopped, when it stopped at a variable used
+ * as a key: cfn-guard words those misses its own way (probed). */
+static const char *var_key_step(const gv_report_item *it, const gv_check *c)
+{
+    if (!c->lhs.stop || it->prog->code[c->lhs.stop - 1].op != GV_I_Q_VAR_KEY)
+        return NULL;
+    stop_at s = stop_of(it, c);
+    return s.q && s.part < s.q->n && s.q->parts[s.part].kind == GV_STEP_VAR ? s.q->parts[s.part].text : NULL;
+}
+
 static void reason_no_key(gv_buf *out, const gv_report_item *it, const gv_check *c)
 {
     const gv_node *at = c->lhs.reached;
+    const char *var = var_key_step(it, c);
     if (at && at->kind == GV_MAP) {
-        gv_buf_printf(out, "Could not find key %s inside struct at path ", c->lhs.missing);
+        gv_buf_printf(out,
+                      var ? "Could not locate key = %s inside struct at path = "
+                          : "Could not find key %s inside struct at path ",
+                      c->lhs.missing);
         path_loc(out, it, &c->lhs);
         return;
     }
     gv_buf_printf(out, "Attempting to retrieve from key %s but type is not an struct type at path ",
-                  c->lhs.missing);
+                  var ? var : c->lhs.missing);
     path_loc(out, it, &c->lhs);
     if (at) {
         gv_buf_printf(out, ", Type = %s, Value = ", gv_fmt_type_name(at));
