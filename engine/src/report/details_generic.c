@@ -33,12 +33,6 @@ static const char *unary_words(gv_cmp_op op, int opnot)
     return w ? w : "was not compliant";
 }
 
-/* A failed != or NOT IN "did match" (probed). */
-static const char *did_match(const gv_report_item *it, const gv_check *c)
-{
-    return it->prog->code[c->ip].flags & GV_FLAG_OPNOT ? "did match" : "did not match";
-}
-
 static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_result *r, const gv_check *c)
 {
     gv_shape shape = gv_check_shape(it, c);
@@ -47,6 +41,29 @@ static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_re
     gv_buf_init(&rule);
     gv_report_rule_name(&rule, it, r->rule);
     const char *rn = rule.data ? rule.data : "";
+    /* a negated operator failed because the values did match: cfn-guard
+     * says so (probed: `x != 1`, `x NOT IN [1]` on 1) */
+    int negated = 0;
+    if (shape == GV_SHAPE_IN || shape == GV_SHAPE_BINARY)
+        (void)gv_msg_comparison(it, c, &negated);
+    const char *verb = negated ? "did match" : "did not match";
+    if (c->kind == GV_CHECK_UNRESOLVED_RHS && c->rhs.node) {
+        /* the left-hand value against where the right-hand query stopped
+         * (probed: "provided value [1] did not match expected value in
+         * [{...}]", without "in" for == and !=) */
+        int neg = 0;
+        const char *cmp = gv_msg_comparison(it, c, &neg);
+        gv_buf_puts(out, "Property [");
+        gv_fmt_path(out, &c->rhs);
+        gv_buf_printf(out, "] in data [%s] is not compliant with [%s] because provided value [", it->data_name, rn);
+        gv_fmt_value(out, c->rhs.node);
+        gv_buf_printf(out, "] %s expected value %s[", neg ? "did match" : "did not match",
+                      strcmp(cmp, "In") ? "" : "in ");
+        value_or_empty(out, c->lhs.reached);
+        gv_buf_printf(out, "]. Error Message [%s]\n", msg ? msg : "");
+        gv_buf_free(&rule);
+        return;
+    }
     switch (shape) {
     case GV_SHAPE_BINARY_MISSING:
     case GV_SHAPE_UNARY_MISSING:
@@ -76,10 +93,11 @@ static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_re
     case GV_SHAPE_IN:
         gv_buf_printf(out, "Property [] in data [%s] is not compliant with [%s] because provided value [", it->data_name, rn);
         value_or_empty(out, gv_check_at(it, c)->node);
-        gv_buf_printf(out, "] %s expected value in [[", did_match(it, c));
+        /* `in` but for == and != against a query (probed) */
+        gv_buf_printf(out, "] %s expected value %s[[", verb, strcmp(gv_msg_comparison(it, c, &negated), "In") ? "" : "in ");
         for (uint32_t i = 0; i < c->nrhs; i++) {
-            if (i)
-                gv_buf_puts(out, ", ");
+            if (i) /* no blank between a query's values (probed) */
+                gv_buf_putc(out, ',');
             value_or_empty(out, c->rhs_all[i].node);
         }
         gv_buf_printf(out, "]]. Error Message [%s]\n", msg ? msg : "");
@@ -103,7 +121,8 @@ static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_re
         gv_fmt_path(out, &c->lhs);
         gv_buf_printf(out, "] in data [%s] is not compliant with [%s] because provided value [", it->data_name, rn);
         value_or_empty(out, c->lhs.node);
-        gv_buf_printf(out, "] %s expected value [", did_match(it, c));
+        gv_buf_printf(out, "] %s expected value %s[", verb,
+                      strcmp(gv_msg_comparison(it, c, &negated), "In") ? "" : "in ");
         value_or_empty(out, rhs.node);
         gv_buf_printf(out, "]. Error Message [%s]\n", msg ? msg : "");
     }

@@ -87,6 +87,12 @@ gv_shape gv_check_shape(const gv_report_item *it, const gv_check *c)
     int literal = rhs_literal(c);
     if (in_keys_filter(it, c))
         return GV_SHAPE_BINARY;
+    /* a variable bound to a literal IN one value of a query is compared
+     * with it, and reported so, as for == (probed) */
+    if (op == GV_OP_IN && !literal && c->lhs.literal && c->lhs.node && c->lhs.node->kind != GV_LIST && c->nrhs == 1 &&
+        c->rhs.node && c->rhs.node->kind != GV_LIST &&
+        c->rhs.node->kind != GV_MAP)
+        return GV_SHAPE_BINARY;
     if (op == GV_OP_IN && (!literal || (c->rhs.node && c->rhs.node->kind == GV_LIST)))
         return GV_SHAPE_IN;
     if (op == GV_OP_EQ && !literal)

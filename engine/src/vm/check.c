@@ -149,31 +149,30 @@ static int in_set(const gv_node *n, const gv_valset *s)
     return 0;
 }
 
-/* Each right-hand value no left-hand value equals (every one for !=). */
+/* Each right-hand value no left-hand value equals; for != each left-hand
+ * value (only those among the right-hand values when there are more of
+ * them), against the whole right-hand set: so cfn-guard reports and
+ * traces a failed != against a query (probed). */
 static int record_unmatched_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
 {
-    /* cfn-guard's tree shows a failed != against a query once per
-     * left-hand value (only those among the right-hand values when there
-     * are more of them), against the whole right-hand set (probed) */
-    gv_trace *trace = opnot ? vm->trace : NULL;
-    if (trace) {
-        for (uint32_t i = 0; i < l->n; i++) {
-            if (l->n > r->n && !in_set(l->v[i].node, r))
-                continue;
-            gv_check c = { 0 };
-            c.ip = ip;
-            c.kind = GV_CHECK_COMPARE;
-            c.lhs = l->v[i];
-            c.rhs = r->v[0];
-            c.rhs_all = r->v;
-            c.nrhs = r->n;
-            gv_trace_fail(trace, &c);
-        }
-        vm->trace = NULL;
+    uint32_t nl = 0; /* the left-hand values that resolved are counted */
+    for (uint32_t i = 0; i < l->n; i++)
+        nl += l->v[i].node != NULL;
+    for (uint32_t i = 0; opnot && (vm->recording || vm->trace) && i < l->n; i++) {
+        if (!l->v[i].node || (nl > r->n && !in_set(l->v[i].node, r)))
+            continue;
+        gv_check c = { 0 };
+        c.ip = ip;
+        c.kind = GV_CHECK_COMPARE;
+        c.lhs = l->v[i];
+        c.rhs = r->v[0];
+        c.rhs_all = r->v;
+        c.nrhs = r->n;
+        if (gv_vm_record_check(vm, c) < 0)
+            return -1;
     }
-    int rc = 0;
-    for (uint32_t j = 0; (vm->recording || vm->trace) && j < r->n; j++) {
-        if (!opnot && in_set(r->v[j].node, l))
+    for (uint32_t j = 0; !opnot && (vm->recording || vm->trace) && j < r->n; j++) {
+        if (in_set(r->v[j].node, l))
             continue;
         gv_check c = { 0 };
         c.ip = ip;
@@ -183,23 +182,26 @@ static int record_unmatched_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, cons
         c.rhs = r->v[j];
         c.rhs_all = r->v;
         c.nrhs = r->n;
-        if ((rc = gv_vm_record_check(vm, c)) < 0)
-            break;
+        if (gv_vm_record_check(vm, c) < 0)
+            return -1;
     }
-    if (trace)
-        vm->trace = trace;
-    return rc;
+    return 0;
 }
 
-/* What cfn-guard reports for a failed == against a query: each right-hand
- * value missing on the left (all of them for !=), else each left-hand value
+/* What cfn-guard reports for a failed == or != against a query (see
+ * record_unmatched_rhs and below); failing that, each left-hand value
  * matching none on the right, against the whole right-hand set (probed). */
 static int record_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
 {
     if (!vm->recording && !vm->trace)
         return 0;
     uint32_t before = vm->nfailures;
-    if (record_unmatched_rhs(vm, ip, l, r, opnot) < 0)
+    /* == fails for the values of the larger side (the right-hand one if
+     * they are as many) missing on the other: those are reported (probed) */
+    for (uint32_t i = 0; !opnot && l->n > r->n && i < l->n; i++)
+        if (!in_set(l->v[i].node, r) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
+            return -1;
+    if ((opnot || l->n <= r->n) && record_unmatched_rhs(vm, ip, l, r, opnot) < 0)
         return -1;
     for (uint32_t i = 0; vm->nfailures == before && i < l->n; i++)
         if (!in_set(l->v[i].node, r) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
@@ -216,21 +218,30 @@ static int bare_literal_lhs(const gv_vm *vm, const gv_insn *in, const gv_valset 
     return q[0].op == GV_I_Q_VAR && q[1].op == GV_I_END && is_literal(l);
 }
 
+static int compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, int some);
+
 /* The right-hand query stopped short. cfn-guard reports each unresolved
- * right-hand value once per left-hand value, then (== and IN, not their
- * negations) each left-hand value as not found among the right-hand values
- * that resolved. A variable bound to a literal list is reported there
- * only by IN, item by item, and NOT IN, whole; nothing else is (probed). */
+ * right-hand value once per resolved left-hand value, then what fails
+ * against the right-hand values that resolved (with none resolved: each
+ * left-hand value as not found, for == and IN only). A variable bound to
+ * a literal list is reported there only by IN, item by item, and NOT IN,
+ * whole; nothing else is (probed). */
 static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r)
 {
     if (!vm->recording && !vm->trace)
         return 0;
-    uint32_t before = vm->nfailures;
-    for (uint32_t i = 0; i < l->n; i++)
-        if (!l->v[i].node && gv_vm_record(vm, ip, &l->v[i], NULL, GV_CHECK_UNRESOLVED) < 0)
-            return -1;
-    if (vm->nfailures != before)
+    /* each unresolved left-hand value; the rest is about those resolved */
+    gv_valset lr = { 0 };
+    for (uint32_t i = 0; i < l->n; i++) {
+        if (!l->v[i].node) {
+            if (gv_vm_record(vm, ip, &l->v[i], NULL, GV_CHECK_UNRESOLVED) < 0)
+                return -1;
+        } else if (!gv_valset_push(vm->scratch, &lr, l->v[i]))
+            return gv_vm_nomem(vm);
+    }
+    if (!lr.n)
         return 0;
+    l = &lr;
     const gv_insn *in = &vm->p->code[ip];
     gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
     int opnot = (in->flags & GV_FLAG_OPNOT) != 0;
@@ -242,8 +253,8 @@ static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, con
                 return gv_vm_nomem(vm);
             continue;
         }
-        for (uint32_t i = 0; i < l->n; i++)
-            if (gv_vm_record(vm, ip, &r->v[j], NULL, GV_CHECK_UNRESOLVED_RHS) < 0)
+        for (uint32_t i = 0; i < l->n; i++) /* the left-hand value rides along: text reports name it */
+            if (gv_vm_record(vm, ip, &r->v[j], &l->v[i], GV_CHECK_UNRESOLVED_RHS) < 0)
                 return -1;
     }
     gv_val none = { 0 };
@@ -261,6 +272,12 @@ static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, con
                 return -1;
         }
         return 0;
+    }
+    if (found.n) {
+        /* then what fails against the values that resolved, as it would
+         * without the others (probed: `1 IN q` adds nothing when q has a
+         * 1, `1 NOT IN q` adds 1, `1 == q` each value of q that is not 1) */
+        return compare_sets(vm, ip, &lr, &found, 0) < 0 ? -1 : 0;
     }
     for (uint32_t i = 0; eq && i < l->n; i++)
         if (gv_vm_record_compare(vm, ip, &l->v[i], &none, &found, 0) < 0)
@@ -417,6 +434,47 @@ static int64_t compare_items(gv_vm *vm, uint32_t ip, gv_cmp_op op, int opnot, in
     return nfail;
 }
 
+static int any_unresolved(const gv_valset *s)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        if (!s->v[i].node)
+            return 1;
+    return 0;
+}
+
+typedef int compare_fn(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int some);
+static compare_fn compare_some;
+
+/* fn evaluated without recording or tracing anything: when it fails, the
+ * caller reports the clause its own way. A pass is evaluated again when
+ * tracing, for the passes to show, after the unresolved values in
+ * `ignored` as failures (cfn-guard's tree shows them so). */
+static int quietly(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int some, compare_fn *fn,
+                   const gv_valset *ignored)
+{
+    int saved = vm->recording;
+    gv_trace *trace = vm->trace;
+    vm->recording = 0;
+    vm->trace = NULL;
+    int st = fn(vm, ip, l, r, some);
+    vm->trace = trace;
+    if (st == GV_PASS && trace) {
+        for (uint32_t i = 0; ignored && i < ignored->n; i++) {
+            if (ignored->v[i].node)
+                continue;
+            gv_check c = { 0 };
+            c.ip = ip;
+            c.kind = GV_CHECK_UNRESOLVED;
+            c.lhs = ignored->v[i];
+            c.rhs = r->v[0];
+            gv_trace_fail(trace, &c);
+        }
+        st = fn(vm, ip, l, r, some);
+    }
+    vm->recording = saved;
+    return st;
+}
+
 int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
 {
     const gv_insn *in = &vm->p->code[ip];
@@ -446,15 +504,54 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
          * there, nothing is compared and nothing fails (probed) */
         if (is_order(op) && all_empty_lists(&l))
             return GV_PASS;
-        /* `some x IN q`: the values of q that resolved are searched */
-        if (!(some && op == GV_OP_IN && rhs_missing < r.n))
-            return record_unresolved_rhs(vm, ip, &l, &r) < 0 ? -1 : GV_FAIL;
-        uint32_t k = 0;
-        for (uint32_t j = 0; j < r.n; j++)
-            if (r.v[j].node)
-                r.v[k++] = r.v[j];
-        r.n = k;
+        /* `some x OP q`: the values of q that resolved are compared, and
+         * those that did not are ignored (probed for ==, !=, IN, NOT IN
+         * and the orderings) */
+        if (some && rhs_missing < r.n) {
+            gv_valset found = { 0 };
+            for (uint32_t j = 0; j < r.n; j++)
+                if (r.v[j].node && !gv_valset_push(vm->scratch, &found, r.v[j]))
+                    return gv_vm_nomem(vm);
+            int st = quietly(vm, ip, &l, &found, 1, compare_some, NULL);
+            if (st != GV_FAIL)
+                return st;
+        }
+        /* what failed is reported as without `some` */
+        return record_unresolved_rhs(vm, ip, &l, &r) < 0 ? -1 : GV_FAIL;
     }
+    return compare_some(vm, ip, &l, &r, some);
+}
+
+static int compare_some(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int some)
+{
+    const gv_insn *in = &vm->p->code[ip];
+    gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
+    if (some && !is_literal(r) && (op == GV_OP_EQ || op == GV_OP_IN) && any_resolved(l) && any_unresolved(l)) {
+        /* `some x == q` / `some x IN q` (and their negations) with x
+         * partly unresolved: cfn-guard compares the values of x that
+         * resolved, as a group (the way it does without `some`), and
+         * passes when they do; the others are ignored then (probed) */
+        gv_valset res = { 0 };
+        for (uint32_t i = 0; i < l->n; i++)
+            if (l->v[i].node && !gv_valset_push(vm->scratch, &res, l->v[i]))
+                return gv_vm_nomem(vm);
+        int st = quietly(vm, ip, &res, r, 0, compare_sets, l);
+        if (st != GV_FAIL)
+            return st;
+        /* what failed is reported as without `some`, unresolved values too */
+        return compare_sets(vm, ip, l, r, 0) < 0 ? -1 : GV_FAIL;
+    }
+    return compare_sets(vm, ip, l, r, some);
+}
+
+/* The left-hand values, all of them resolved or not, against the resolved
+ * right-hand ones. */
+static int compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, int some)
+{
+    const gv_insn *in = &vm->p->code[ip];
+    gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
+    int opnot = (in->flags & GV_FLAG_OPNOT) != 0;
+    gv_valset l = *lp, r = *rp;
     int any_pass = 0, any_fail = 0;
     int literal = is_literal(&r);
     if (op == GV_OP_IN && !literal)
@@ -471,9 +568,12 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
     if (!literal && op == GV_OP_EQ && !any_fail)
         return eval_query_eq(vm, ip, &l, &r, opnot);
     /* with a left-hand value missing, cfn-guard also reports the right-hand
-     * values the others do not match (probed) */
+     * values the others do not match (for != the others as a set), and
+     * nothing value by value (probed) */
     if (!literal && op == GV_OP_EQ && record_unmatched_rhs(vm, ip, &l, &r, opnot) < 0)
         return -1;
+    if (!literal && op == GV_OP_EQ)
+        return GV_FAIL; /* some: see compare_some */
     /* a query's single non-list value is a one-element set for IN:
      * cfn-guard then tests equality, never substring (probed) */
     int as_set = op == GV_OP_IN && (r.n > 1 || (!literal && r.v[0].node->kind != GV_LIST));
@@ -500,6 +600,13 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         } else if (!as_set) {
             if ((ok = holds_against(vm, op, opnot, some, 0, l.v[i].node, &r, &at, &incomparable)) < 0)
                 return -1;
+            if (op == GV_OP_IN && !literal && incomparable && l.v[i].node->kind == GV_LIST) {
+                /* a list that is not wholly in a list from the data (or
+                 * not one of its lists) is simply not in it: NOT IN holds,
+                 * where against a literal list both fail (probed) */
+                ok = opnot;
+                incomparable = 0;
+            }
         } else {
             /* IN over several values of a query: they act as one list,
              * of which a left-hand list must be one item as a whole */

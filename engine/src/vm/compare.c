@@ -343,7 +343,18 @@ gv_cmp_result gv_compare_literal_lhs(gv_cmp_op op, const gv_node *lit, const gv_
     if (op == GV_OP_IN && !rhs_literal && r->kind != GV_LIST) {
         if (r->kind == GV_MAP && lit->kind != GV_MAP)
             return GV_CMP_INCOMPARABLE; /* `in` and `not in` a map both fail */
-        /* a query's scalar is a one-element set: no substring search */
+        /* a query's scalar is a one-element set: no substring search, and
+         * a value of another kind is not comparable with it, so `in` and
+         * `not in` both fail; a literal list is in it when every item
+         * equals it, and is never `not in` it (probed) */
+        if (lit->kind == GV_LIST) {
+            for (uint32_t i = 0; i < lit->len; i++)
+                if (!gv_node_equal(lit->u.items[i], r))
+                    return GV_CMP_INCOMPARABLE;
+            return GV_CMP_TRUE;
+        }
+        if (lit->kind != GV_REGEX && r->kind != GV_REGEX)
+            return deep_eq(lit, r, err);
         gv_node *item = (gv_node *)r;
         gv_node one = { .kind = GV_LIST, .len = 1, .u.items = &item };
         return compare_in(lit, &one, err);

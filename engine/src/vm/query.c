@@ -429,6 +429,28 @@ static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int i
     return 0;
 }
 
+/* `.*[*][f]` differs from `key[*][f]` (filter_item) for the values of
+ * the `.*`: a map is tested itself, and a map inside a list is tested
+ * with that list as `this` (not the clause's own), and kept when it
+ * passes (probed). The rest as step_all_filter. */
+static int step_star_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, uint32_t block,
+                                const gv_frame *f, gv_valset *out)
+{
+    const gv_node *n = v->node;
+    if (n->kind == GV_MAP)
+        return test_one(vm, v, block, f, out, 1);
+    if (n->kind != GV_LIST || n->len == 0)
+        return step_all_filter(vm, self, v, 1, block, f, out);
+    for (uint32_t i = 0; i < n->len; i++) {
+        gv_val c = child_at(vm, v, i);
+        int rc = c.node->kind == GV_MAP ? test_outer(vm, v, &c, block, f, out)
+                                        : filter_item(vm, self, &c, 0, 1, block, f, out);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* `%v[f]`: a variable's values are tested themselves; a list value is
  * filtered element by element. */
 static int step_select(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f, gv_valset *out)
@@ -601,7 +623,10 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
             return -1;
         }
         return step_filter(vm, v, in->b, f, out);
-    case GV_I_Q_ALL_FILTER: return step_all_filter(vm, self, v, in->flags & GV_FLAG_ALL_INDICES, in->b, f, out);
+    case GV_I_Q_ALL_FILTER:
+        if ((in->flags & GV_FLAG_ALL_INDICES) && in[-1].op == GV_I_Q_ALL && !(in[-1].flags & GV_FLAG_ALL_INDICES))
+            return step_star_all_filter(vm, self, v, in->b, f, out);
+        return step_all_filter(vm, self, v, in->flags & GV_FLAG_ALL_INDICES, in->b, f, out);
     case GV_I_Q_SELECT: return step_select(vm, v, in->b, f, out);
     case GV_I_Q_KEYS_FILTER: return step_keys_filter(vm, v, in->b, f, out);
     case GV_I_Q_CAPTURE: return gv_vm_capture(vm, in, v) < 0 ? -1 : push(vm, out, *v);
