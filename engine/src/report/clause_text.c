@@ -221,59 +221,66 @@ static void walk_block(gv_clause_texts *t, const gv_block *b)
     walk_cnf(t, &b->body);
 }
 
-static gv_clause_text *new_item(gv_clause_texts *t, gv_loc loc)
+/* The index of a new item (UINT32_MAX when memory ran out). Callers keep
+ * the index, not a pointer: walking the clause's filters adds items and
+ * may move the array. */
+static uint32_t new_item(gv_clause_texts *t, gv_loc loc)
 {
     if (t->n == t->cap) {
         uint32_t cap = t->cap ? t->cap * 2 : 32;
         gv_clause_text *p = realloc(t->items, cap * sizeof *p);
         if (!p) {
             t->oom = 1;
-            return NULL;
+            return UINT32_MAX;
         }
         t->items = p;
         t->cap = cap;
     }
-    gv_clause_text *c = &t->items[t->n++];
+    gv_clause_text *c = &t->items[t->n];
     memset(c, 0, sizeof *c);
     c->loc = loc;
     c->context = "";
-    return c;
+    return t->n++;
 }
 
-static void comparison(gv_clause_texts *t, gv_clause_text *ct, const gv_clause *cl)
+static void comparison(gv_clause_texts *t, uint32_t item, const gv_clause *cl)
 {
     gv_buf b;
     gv_buf_init(&b);
-    ct->lhs = query_parts(t, cl->u.cmp.lhs);
+    gv_qtext lhs = query_parts(t, cl->u.cmp.lhs);
+    t->items[item].lhs = lhs;
     gv_buf_puts(&b, cl->negated ? "not " : " ");
-    gv_qtext_print(&b, &ct->lhs, 0);
+    gv_qtext_print(&b, &lhs, 0);
     gv_buf_puts(&b, cl->u.cmp.op_negated ? " not " : " ");
     gv_buf_puts(&b, gv_clause_op_word(cl->u.cmp.op));
     gv_buf_puts(&b, "  ");
     if (cl->u.cmp.rhs) {
         if (cl->u.cmp.rhs->kind == GV_VAL_QUERY) {
-            ct->rhs = query_parts(t, cl->u.cmp.rhs->u.query);
-            gv_qtext_print(&b, &ct->rhs, 0);
+            gv_qtext rhs = query_parts(t, cl->u.cmp.rhs->u.query);
+            t->items[item].rhs = rhs;
+            gv_qtext_print(&b, &rhs, 0);
         } else {
             value_text(t, &b, cl->u.cmp.rhs); /* registers the steps of call arguments */
         }
     }
-    ct->context = keep(t, &b);
+    t->items[item].context = keep(t, &b);
     gv_buf_free(&b);
 }
 
 static void walk_clause(gv_clause_texts *t, const gv_clause *cl)
 {
-    gv_clause_text *ct = new_item(t, cl->loc);
-    if (!ct)
+    uint32_t item = new_item(t, cl->loc);
+    if (item == UINT32_MAX)
         return;
     switch (cl->kind) {
     case GV_CL_UNARY:
-    case GV_CL_BINARY: comparison(t, ct, cl); break;
-    case GV_CL_BLOCK:
-        ct->lhs = query_parts(t, cl->u.block.query);
+    case GV_CL_BINARY: comparison(t, item, cl); break;
+    case GV_CL_BLOCK: {
+        gv_qtext q = query_parts(t, cl->u.block.query);
+        t->items[item].lhs = q;
         walk_block(t, &cl->u.block.body);
         break;
+    }
     case GV_CL_WHEN:
         walk_cnf(t, &cl->u.when.conds);
         walk_block(t, &cl->u.when.body);
