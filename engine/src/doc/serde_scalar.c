@@ -112,8 +112,7 @@ static int_kind parse_int(const char *s, size_t n, int64_t *out)
     return INT_OK;
 }
 
-/* Leading zero(s) followed by digits only (after an optional sign). */
-static int digits_but_not_number(const char *s, size_t n)
+int gv_scalar_zero_padded(const char *s, size_t n)
 {
     if (n && (s[0] == '+' || s[0] == '-'))
         s++, n--;
@@ -170,7 +169,7 @@ gv_node *gv_serde_plain_scalar(gv_doc *d, const char *s, size_t len, uint32_t li
         if (k == INT_OK) {
             if ((n = gv_node_new(d, GV_INT, line, col)))
                 n->u.i = i;
-        } else if (!digits_but_not_number(s, len) && !(len > 1 && s[0] == '+' && (s[1] == '+' || s[1] == '-')) &&
+        } else if (!gv_scalar_zero_padded(s, len) && !(len > 1 && s[0] == '+' && (s[1] == '+' || s[1] == '-')) &&
                    gv_parse_f64(s, len, &f) && isfinite(f)) { /* nan, inf, 1e400: strings */
             if ((n = gv_node_new(d, GV_FLOAT, line, col)))
                 n->u.f = f;

@@ -26,6 +26,9 @@ typedef enum gv_scalar_status {
                              tag on text it does not take (!!null x, !!bool yes) */
 } gv_scalar_status;
 
+/* Leading zero(s) followed by digits only, after an optional sign ("017",
+ * "-08"): serde_yaml (YAML 1.2) reads those as strings, not numbers. */
+int gv_scalar_zero_padded(const char *s, size_t n);
 /* The plain, untagged scalar as json_parse (serde_yaml) types it: see
  * serde_scalar.c. NULL with *st set when it cannot be built. */
 gv_node *gv_serde_plain_scalar(gv_doc *d, const char *s, size_t len, uint32_t line, uint32_t col,

@@ -282,6 +282,15 @@ static int put_value(gv_buf *out, gv_jb *b, gv_arena_mark m, const gv_jt *v, int
 static int stream_node(gv_buf *out, gv_jb *b, const gv_report_item *it, const gv_cnode *n, int depth,
                        const gv_report_sink *sink);
 
+/* Ends {"Rule": {...}} or {"Disjunctions": {...}} opened at depth. */
+static void close_wrapped(gv_buf *out, int depth)
+{
+    gv_json_newline(out, depth + 1);
+    gv_buf_putc(out, '}');
+    gv_json_newline(out, depth);
+    gv_buf_putc(out, '}');
+}
+
 /* "checks": [...] of a rule or disjunction at depth, each element built,
  * written and freed in turn. */
 static int stream_checks(gv_buf *out, gv_jb *b, const gv_report_item *it, const gv_cnode *first, int depth,
@@ -332,10 +341,7 @@ static int stream_rule(gv_buf *out, gv_jb *b, const gv_report_item *it, const gv
     member(out, "checks", depth + 2, 0);
     if ((rc = stream_checks(out, b, it, n->first, depth + 2, sink)) < 0)
         return rc;
-    gv_json_newline(out, depth + 1);
-    gv_buf_putc(out, '}');
-    gv_json_newline(out, depth);
-    gv_buf_putc(out, '}');
+    close_wrapped(out, depth);
     return 0;
 }
 
@@ -355,10 +361,7 @@ static int stream_node(gv_buf *out, gv_jb *b, const gv_report_item *it, const gv
     int rc = stream_checks(out, b, it, n->first, depth + 2, sink);
     if (rc < 0)
         return rc;
-    gv_json_newline(out, depth + 1);
-    gv_buf_putc(out, '}');
-    gv_json_newline(out, depth);
-    gv_buf_putc(out, '}');
+    close_wrapped(out, depth);
     return 0;
 }
 

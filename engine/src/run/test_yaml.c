@@ -134,19 +134,6 @@ static int radix_digits(const char *s, size_t n, unsigned radix, u128 *v, int *o
     return 1;
 }
 
-/* YAML 1.2: leading zeros followed by digits make a string, not a number. */
-static int digits_but_not_number(const char *s, size_t n)
-{
-    if (n && (s[0] == '+' || s[0] == '-'))
-        s++, n--;
-    if (n < 2 || s[0] != '0')
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
-
 typedef enum num { NUM_NO, NUM_YES, NUM_TOO_BIG } num;
 
 /* serde_yaml's parse_unsigned_int / parse_signed_int over u64, i64, u128
@@ -166,7 +153,7 @@ static num serde_int(const char *s, size_t n, int64_t *out)
     if (n - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'o' || s[i + 1] == 'b')) {
         radix = s[i + 1] == 'x' ? 16 : s[i + 1] == 'o' ? 8 : 2;
         i += 2;
-    } else if (digits_but_not_number(s, n)) {
+    } else if (gv_scalar_zero_padded(s, n)) {
         return NUM_NO;
     }
     u128 v;
@@ -256,7 +243,7 @@ static gv_node *plain_scalar(reader *r, const char *s, size_t n, uint32_t line, 
     }
     if (*big == NUM_TOO_BIG)
         return NULL;
-    if (!digits_but_not_number(s, n) && serde_float(s, n, &f)) {
+    if (!gv_scalar_zero_padded(s, n) && serde_float(s, n, &f)) {
         if ((node = new_scalar(r, GV_FLOAT, line, col)))
             node->u.f = f;
         return node;
@@ -279,7 +266,7 @@ static gv_node *core_scalar(reader *r, const char *type, const char *s, size_t n
     else if (strcmp(type, "int") == 0)
         *bad = serde_int(s, n, &(int64_t){ 0 }) != NUM_YES;
     else if (strcmp(type, "float") == 0)
-        *bad = digits_but_not_number(s, n) || !serde_float(s, n, &(double){ 0 });
+        *bad = gv_scalar_zero_padded(s, n) || !serde_float(s, n, &(double){ 0 });
     else
         return gv_node_new_string(r->b.doc, s, n, line, col);
     if (*bad)
