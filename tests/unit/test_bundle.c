@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "doc/doc.h"
 #include "run/ruleset.h"
+#include "util/blob.h"
 #include "util/buf.h"
 #include "vm/bundle.h"
 #include "vm/disasm.h"
@@ -79,7 +81,7 @@ static gv_program *read_one(const gv_buf *b, gv_error *err)
 {
     uint32_t n = 0;
     gv_error_clear(err);
-    gv_program **ps = gv_bundle_read("t.gvb", b->data, b->len, &n, NULL, err);
+    gv_program **ps = gv_bundle_read("t.gvb", b->data, b->len, &n, NULL, NULL, err);
     if (!ps)
         return NULL;
     ck_assert_uint_eq(n, 1);
@@ -181,6 +183,78 @@ START_TEST(verifier_catches_bad_index)
 }
 END_TEST
 
+/* Writes the fixture's bundle (with its clause texts) to a file and opens
+ * it as -r does: mapped, read in place. */
+static gv_blob *mapped_fixture(char *path, size_t cap, gv_program **src)
+{
+    gv_error err;
+    gv_error_clear(&err);
+    gv_clause_texts *tx = NULL;
+    *src = gv_ruleset_load_texts("fixture.guard", rules, strlen(rules), &tx, &err);
+    ck_assert_ptr_nonnull(*src);
+    ck_assert_ptr_nonnull(tx);
+    gv_buf b;
+    gv_buf_init(&b);
+    ck_assert_int_eq(gv_ruleset_write_bundle(&b, src, &tx, 1), 0);
+    gv_clause_texts_free(tx);
+    snprintf(path, cap, "/tmp/gv-test-bundle-%d.gvb", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(b.data, 1, b.len, f), b.len);
+    fclose(f);
+    gv_buf_free(&b);
+    gv_blob *blob = gv_blob_open(path, 0, &err);
+    ck_assert_msg(blob != NULL, "%s", err.msg);
+    return blob;
+}
+
+START_TEST(read_in_place_outlives_the_callers_reference)
+{
+    char path[64];
+    gv_program *src;
+    gv_blob *blob = mapped_fixture(path, sizeof path, &src);
+    gv_error err;
+    gv_error_clear(&err);
+    uint32_t n = 0;
+    gv_clause_texts **tx = NULL;
+    gv_program **ps = gv_ruleset_read_bundle(path, gv_blob_data(blob), gv_blob_len(blob), blob, &n, &tx, &err);
+    ck_assert_msg(ps != NULL, "%s", err.msg);
+    gv_blob_release(blob); /* the program and its texts hold their own references */
+    unlink(path);
+    ck_assert_uint_eq(n, 1);
+    char s1[256], s2[256];
+    statuses(src, s1, sizeof s1);
+    statuses(ps[0], s2, sizeof s2);
+    ck_assert_str_eq(s1, s2);
+    ck_assert_ptr_nonnull(tx[0]->pending); /* nothing decoded before a report asks */
+    gv_loc at = { 4, 5 };                   /* the BucketName comparison */
+    const gv_clause_text *t = gv_clause_texts_find(tx[0], at);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_ptr_nonnull(strstr(t->context, "BucketName"));
+    ck_assert_ptr_null(tx[0]->pending);
+    gv_clause_texts_free(tx[0]);
+    gv_program_free(ps[0]);
+    gv_program_free(src);
+    free(ps);
+    free(tx);
+}
+END_TEST
+
+START_TEST(damaged_lazy_texts_are_empty)
+{
+    /* a blob that does not decode (the bundle's checksum would normally
+     * stop it first) leaves the texts empty instead of failing a report */
+    static const char junk[] = "\x05\x01a";
+    gv_clause_texts *t = gv_clause_texts_read_lazily(junk, sizeof junk - 1, NULL);
+    ck_assert_ptr_nonnull(t);
+    gv_loc at = { 1, 1 };
+    ck_assert_ptr_null(gv_clause_texts_find(t, at));
+    ck_assert_ptr_null(gv_step_texts_find(t, at));
+    ck_assert_uint_eq(t->n, 0);
+    gv_clause_texts_free(t);
+}
+END_TEST
+
 Suite *gv_test_suite(void)
 {
     Suite *s = suite_create("bundle");
@@ -191,6 +265,8 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, other_version_is_rejected);
     tcase_add_test(tc, not_a_bundle);
     tcase_add_test(tc, verifier_catches_bad_index);
+    tcase_add_test(tc, read_in_place_outlives_the_callers_reference);
+    tcase_add_test(tc, damaged_lazy_texts_are_empty);
     suite_add_tcase(s, tc);
     return s;
 }

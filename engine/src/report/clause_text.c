@@ -320,9 +320,11 @@ static int cmp_step_loc(const void *a, const void *b)
     return x->loc.col < y->loc.col ? -1 : x->loc.col > y->loc.col;
 }
 
+static const gv_clause_texts *ready(const gv_clause_texts *t);
+
 const gv_step_text *gv_step_texts_find(const gv_clause_texts *t, gv_loc loc)
 {
-    if (!t || !t->nsteps)
+    if (!(t = ready(t)) || !t->nsteps)
         return NULL;
     gv_step_text key = { loc, NULL, 0 };
     return bsearch(&key, t->steps, t->nsteps, sizeof *t->steps, cmp_step_loc);
@@ -371,12 +373,13 @@ void gv_clause_texts_free(gv_clause_texts *t)
     free(t->qs);
     gv_buf_free(&t->scratch);
     gv_arena_free(&t->arena);
+    gv_blob_release(t->backing);
     free(t);
 }
 
 const gv_clause_text *gv_clause_texts_find(const gv_clause_texts *t, gv_loc loc)
 {
-    if (!t || !t->n)
+    if (!(t = ready(t)) || !t->n)
         return NULL;
     gv_clause_text key = { 0 };
     key.loc = loc;
@@ -619,6 +622,26 @@ static void read_steps(blob_reader *r, gv_clause_texts *t)
     }
 }
 
+/* Fills t from a blob whose bytes outlive t; 0, or -1 with t emptied. */
+static int decode(gv_clause_texts *t, const char *data, size_t len)
+{
+    blob_reader r = { data, data + len, data == NULL, NULL, 0 };
+    read_strings(&r, t);
+    read_queries(&r, t);
+    read_items(&r, t);
+    read_steps(&r, t);
+    if (!r.bad && r.p == r.end)
+        return 0;
+    free(t->items);
+    free(t->steps);
+    free(t->qs);
+    t->items = NULL;
+    t->steps = NULL;
+    t->qs = NULL;
+    t->n = t->nsteps = t->nqs = 0;
+    return -1;
+}
+
 gv_clause_texts *gv_clause_texts_read(const char *data, size_t len)
 {
     gv_clause_texts *t = calloc(1, sizeof *t);
@@ -626,16 +649,38 @@ gv_clause_texts *gv_clause_texts_read(const char *data, size_t len)
         return NULL;
     gv_arena_init(&t->arena, 4096);
     char *copy = gv_arena_alloc_bytes(&t->arena, len ? len : 1);
-    blob_reader r = { copy, copy + len, copy == NULL, NULL, 0 };
     if (copy && len)
         memcpy(copy, data, len);
-    read_strings(&r, t);
-    read_queries(&r, t);
-    read_items(&r, t);
-    read_steps(&r, t);
-    if (r.bad || r.p != r.end) {
+    if (!copy || decode(t, copy, len) < 0) {
         gv_clause_texts_free(t);
         return NULL;
+    }
+    return t;
+}
+
+gv_clause_texts *gv_clause_texts_read_lazily(const char *data, size_t len, gv_blob *keep)
+{
+    gv_clause_texts *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    gv_arena_init(&t->arena, 4096);
+    t->pending = data;
+    t->pending_len = len;
+    t->backing = gv_blob_retain(keep);
+    return t;
+}
+
+/* Lookups are const, but the first one on a lazily read blob decodes it
+ * (like a regex JIT-compiled on first use). A blob that does not decode
+ * leaves the texts empty: reports then lack clause contexts, as for a
+ * bundle written without texts. */
+static const gv_clause_texts *ready(const gv_clause_texts *t)
+{
+    if (t && t->pending) {
+        gv_clause_texts *w = (gv_clause_texts *)t;
+        const char *data = w->pending;
+        w->pending = NULL;
+        decode(w, data, w->pending_len);
     }
     return t;
 }

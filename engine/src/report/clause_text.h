@@ -10,6 +10,7 @@
 
 #include "lang/ast.h"
 #include "util/arena.h"
+#include "util/blob.h"
 #include "util/buf.h"
 
 /* One printed part of a query: "Resources", "*", "[*]", "0", "%v", ... */
@@ -48,6 +49,9 @@ typedef struct gv_clause_texts {
     uint32_t nqs, cap_qs;
     gv_buf scratch;        /* while building */
     int oom;
+    const char *pending;   /* read lazily: the blob, decoded by the first lookup */
+    size_t pending_len;
+    struct gv_blob *backing; /* what pending and the strings lie in */
 } gv_clause_texts;
 
 /* NULL when memory runs out. */
@@ -65,6 +69,10 @@ void gv_clause_texts_write(const gv_clause_texts *t, gv_buf *out);
  * when malformed or out of memory; every index is checked, so a damaged
  * blob cannot make a lookup read outside the tables. */
 gv_clause_texts *gv_clause_texts_read(const char *data, size_t len);
+/* The same, decoded on the first lookup from data, which lies in keep (a
+ * reference is taken): most programs of a bundle never report a failure,
+ * and decoding costs more than evaluating them. */
+gv_clause_texts *gv_clause_texts_read_lazily(const char *data, size_t len, struct gv_blob *keep);
 
 /* The operator as clause texts spell it: EQUALS, IN, IS INT ... */
 const char *gv_clause_op_word(gv_cmp_op op);

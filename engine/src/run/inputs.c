@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "run/ruleset.h"
+#include "util/blob.h"
 #include "util/file.h"
 #include "vm/bundle.h"
 
@@ -140,14 +141,15 @@ static int load_rules_text(gv_inputs *in, const char *name, const char *path, co
 /* A bundle given with -r: each of its programs is a rules file, reported
  * under the name of the file it was compiled from. Rules entries are sized
  * for one per file; a bundle makes room for its own. */
-static int load_bundle(gv_inputs *in, const char *path, const char *data, size_t len, size_t files_left,
+static int load_bundle(gv_inputs *in, const char *path, gv_blob *blob, size_t files_left,
                        gv_rules_error_fn on_error)
 {
     gv_error err;
     gv_error_clear(&err);
     uint32_t n = 0;
     gv_clause_texts **texts = NULL;
-    gv_program **progs = gv_ruleset_read_bundle(path, data, len, &n, &texts, &err);
+    gv_program **progs = gv_ruleset_read_bundle(path, gv_blob_data(blob), gv_blob_len(blob), blob, &n,
+                                                &texts, &err);
     if (!progs)
         n = 0;
     gv_rules_input *grown = progs ? realloc(in->rules, (in->nrules + n + files_left + 1) * sizeof *grown) : NULL;
@@ -181,19 +183,18 @@ static void load_rules_path(gv_inputs *in, const char *path, size_t files_left, 
 {
     gv_error err;
     gv_error_clear(&err);
-    size_t len = 0;
-    char *text = gv_read_file(path, (size_t)64 << 20, &len, &err);
-    if (!text) {
+    gv_blob *blob = gv_blob_open(path, (size_t)64 << 20, &err);
+    if (!blob) {
         in->rules[in->nrules].name = strdup(base_name(path));
         in->nrules++;
         on_error(&err);
         in->rules_failed = 1;
-    } else if (gv_bundle_sniff(text, len)) {
-        load_bundle(in, path, text, len, files_left, on_error);
+    } else if (gv_bundle_sniff(gv_blob_data(blob), gv_blob_len(blob))) {
+        load_bundle(in, path, blob, files_left, on_error);
     } else {
-        load_rules_text(in, base_name(path), path, text, len, on_error);
+        load_rules_text(in, base_name(path), path, gv_blob_data(blob), gv_blob_len(blob), on_error);
     }
-    free(text);
+    gv_blob_release(blob);
 }
 
 static int load_rules_files(gv_inputs *in, const gv_input_opts *o, gv_rules_error_fn on_error, gv_error *err)

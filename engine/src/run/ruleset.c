@@ -16,7 +16,7 @@ static gv_program *load_one_from_bundle(const char *path, const char *text, size
 {
     uint32_t n = 0;
     gv_clause_texts **tx = NULL;
-    gv_program **progs = gv_ruleset_read_bundle(path, text, len, &n, &tx, err);
+    gv_program **progs = gv_ruleset_read_bundle(path, text, len, NULL, &n, &tx, err);
     if (!progs)
         return NULL;
     gv_program *p = NULL;
@@ -77,11 +77,11 @@ gv_program *gv_ruleset_load(const char *path, const char *text, size_t len, gv_e
     return gv_ruleset_load_texts(path, text, len, NULL, err);
 }
 
-gv_program **gv_ruleset_read_bundle(const char *path, const char *data, size_t len, uint32_t *n,
-                                    gv_clause_texts ***texts, gv_error *err)
+gv_program **gv_ruleset_read_bundle(const char *path, const char *data, size_t len, gv_blob *keep,
+                                    uint32_t *n, gv_clause_texts ***texts, gv_error *err)
 {
     gv_bundle_blob *blobs = NULL;
-    gv_program **progs = gv_bundle_read(path, data, len, n, &blobs, err);
+    gv_program **progs = gv_bundle_read(path, data, len, n, &blobs, keep, err);
     if (!progs) {
         *n = 0;
         return NULL;
@@ -90,7 +90,8 @@ gv_program **gv_ruleset_read_bundle(const char *path, const char *data, size_t l
     uint32_t i = 0;
     for (; tx && i < *n; i++) {
         /* an empty blob: a bundle without texts (reports lose clause contexts) */
-        if (blobs[i].len && !(tx[i] = gv_clause_texts_read(blobs[i].data, blobs[i].len)))
+        if (blobs[i].len && !(tx[i] = keep ? gv_clause_texts_read_lazily(blobs[i].data, blobs[i].len, keep)
+                                           : gv_clause_texts_read(blobs[i].data, blobs[i].len)))
             break;
     }
     free(blobs);

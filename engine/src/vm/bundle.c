@@ -3,9 +3,11 @@
  * only work on load besides copying is compiling the regex literals. */
 #include "vm/bundle.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/blob.h"
 #include "util/hash.h"
 #include "util/varint.h"
 #include "vm/memo.h"
@@ -46,10 +48,13 @@ static void put_u64(gv_buf *b, uint64_t v)
 }
 
 
+/* Length, bytes and a NUL: a reader that keeps the bundle's memory points
+ * at the bytes where they are instead of copying them out. */
 static void put_bytes(gv_buf *b, const char *s, uint32_t len)
 {
     gv_buf_varint(b, len);
     gv_buf_append(b, s, len);
+    gv_buf_putc(b, '\0');
 }
 
 static void put_f64(gv_buf *b, double f)
@@ -113,20 +118,34 @@ static void put_u32s(gv_buf *b, const uint32_t *v, uint32_t n)
         gv_buf_varint(b, v[i]);
 }
 
-static void put_program(gv_buf *b, const gv_program *p)
+/* The code, its locations and messages as fixed-width arrays laid out as
+ * gv_insn, gv_loc and uint32_t are in memory (little-endian), 8-aligned in
+ * the payload: a mapped bundle is used where it lies. Zero bytes pad. */
+static void put_code(gv_buf *b, const gv_program *p)
 {
-    put_bytes(b, p->source, (uint32_t)strlen(p->source));
     gv_buf_varint(b, p->ncode);
+    gv_buf_fill(b, '\0', -b->len & 7);
     for (uint32_t i = 0; i < p->ncode; i++) {
         const gv_insn *in = &p->code[i];
         gv_buf_putc(b, (char)in->op);
         gv_buf_putc(b, (char)in->flags);
-        gv_buf_varint(b, in->a);
-        gv_buf_varint(b, in->b);
-        gv_buf_varint(b, in->c);
-        put_loc(b, p->locs[i]);
-        gv_buf_varint(b, p->messages[i]);
+        gv_buf_fill(b, '\0', 2);
+        put_u32(b, in->a);
+        put_u32(b, in->b);
+        put_u32(b, in->c);
     }
+    for (uint32_t i = 0; i < p->ncode; i++) {
+        put_u32(b, p->locs[i].line);
+        put_u32(b, p->locs[i].col);
+    }
+    for (uint32_t i = 0; i < p->ncode; i++)
+        put_u32(b, p->messages[i]);
+}
+
+static void put_program(gv_buf *b, const gv_program *p)
+{
+    put_bytes(b, p->source, (uint32_t)strlen(p->source));
+    put_code(b, p);
     put_u32s(b, p->blocks, p->nblocks);
     gv_buf_varint(b, p->nstrings);
     for (uint32_t i = 0; i < p->nstrings; i++)
@@ -197,6 +216,10 @@ typedef struct reader {
     gv_program *prog;
     int bad;
     int depth;
+    int borrow;        /* the bytes outlive the programs: point into them */
+    gv_blob *keep;     /* what each program then holds a reference to */
+    gv_arena *arena;   /* the program's, or with keep the one of keep shared by all */
+    const unsigned char *base; /* the payload's first byte: fixed arrays align to it */
 } reader;
 
 static inline int need(reader *r, size_t n)
@@ -268,21 +291,24 @@ static void *get_array(reader *r, uint32_t n, size_t elem, size_t min)
         r->bad = 1;
         return NULL;
     }
-    void *a = gv_arena_zalloc(&r->prog->arena, (n ? n : 1) * elem);
+    /* not zeroed: every caller fills all n elements or fails the read */
+    void *a = gv_arena_alloc(r->arena, (n ? n : 1) * elem);
     if (!a)
         r->bad = 1;
     return a;
 }
 
-static char *get_bytes(reader *r, uint32_t *len)
+static const char *get_bytes(reader *r, uint32_t *len)
 {
     *len = get_v(r);
-    if (!need(r, *len))
-        return NULL;
-    char *s = gv_arena_strndup(&r->prog->arena, (const char *)r->p, *len);
-    if (!s)
+    if (!need(r, (size_t)*len + 1) || r->p[*len] != '\0') {
         r->bad = 1;
-    r->p += *len;
+        return NULL;
+    }
+    const char *s = (const char *)r->p;
+    if (!r->borrow && !(s = gv_arena_strndup(r->arena, s, *len)))
+        r->bad = 1;
+    r->p += *len + 1;
     return s;
 }
 
@@ -303,8 +329,8 @@ static int get_map(reader *r, gv_node *n, gv_error *err)
     n->u.members = get_array(r, n->len, sizeof(gv_member), 6);
     for (uint32_t i = 0; n->u.members && i < n->len; i++) {
         uint32_t klen;
-        char *ks = get_bytes(r, &klen);
-        gv_key *k = ks ? gv_arena_alloc(&r->prog->arena, sizeof *k + klen + 1) : NULL;
+        const char *ks = get_bytes(r, &klen);
+        gv_key *k = ks ? gv_arena_alloc(r->arena, sizeof *k + klen + 1) : NULL;
         if (!k) {
             r->bad = 1;
             return 0;
@@ -370,7 +396,7 @@ static gv_node *get_node(reader *r, gv_error *err)
     }
     size_t size = kind == GV_REGEX ? sizeof(gv_regex_node)
                 : kind == GV_RANGE ? sizeof(gv_range_node) : sizeof(gv_node);
-    gv_node *n = gv_arena_zalloc(&r->prog->arena, size);
+    gv_node *n = gv_arena_zalloc(r->arena, size);
     if (!n) {
         r->bad = 1;
         return NULL;
@@ -388,22 +414,70 @@ static gv_node *get_node(reader *r, gv_error *err)
     return n;
 }
 
+_Static_assert(sizeof(gv_insn) == 16 && offsetof(gv_insn, a) == 4 && offsetof(gv_insn, c) == 12,
+               "gv_insn is laid out as bundles store it");
+_Static_assert(sizeof(gv_loc) == 8, "gv_loc is two u32 as bundles store it");
+
+/* An array of n fixed-width elements at the reader, 8-aligned in the
+ * payload: used in place when borrowing on a little-endian machine and the
+ * bytes are aligned for it, else copied into the arena. */
+static void *get_fixed(reader *r, uint32_t n, size_t elem)
+{
+    size_t pad = (size_t)(-(r->p - r->base) & 7);
+    if (!need(r, pad))
+        return NULL;
+    for (size_t i = 0; i < pad; i++)
+        if (r->p[i])
+            r->bad = 1;
+    r->p += pad;
+    if (r->bad || (size_t)(r->end - r->p) / elem < n) {
+        r->bad = 1;
+        return NULL;
+    }
+    void *a = (void *)r->p;
+    int in_place = r->borrow && ((uintptr_t)a & 7) == 0;
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+    in_place = 0;
+#endif
+    if (!in_place && (a = gv_arena_alloc(r->arena, (n ? n : 1) * elem)) != NULL)
+        memcpy(a, r->p, n * elem);
+    if (!a)
+        r->bad = 1;
+    r->p += n * elem;
+    return a;
+}
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+static uint32_t from_le(uint32_t v)
+{
+    const unsigned char *b = (const unsigned char *)&v;
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* The arrays were copied as stored: their u32 fields are little-endian. */
+static void code_from_le(gv_program *p)
+{
+    for (uint32_t i = 0; i < p->ncode; i++) {
+        p->code[i].a = from_le(p->code[i].a);
+        p->code[i].b = from_le(p->code[i].b);
+        p->code[i].c = from_le(p->code[i].c);
+        p->locs[i].line = from_le(p->locs[i].line);
+        p->locs[i].col = from_le(p->locs[i].col);
+        p->messages[i] = from_le(p->messages[i]);
+    }
+}
+#endif
+
 static void get_code(reader *r, gv_program *p)
 {
     p->ncode = get_v(r);
-    p->code = get_array(r, p->ncode, sizeof *p->code, 8);
-    p->locs = get_array(r, p->ncode, sizeof *p->locs, 0);
-    p->messages = get_array(r, p->ncode, sizeof *p->messages, 0);
-    for (uint32_t i = 0; !r->bad && i < p->ncode; i++) {
-        gv_insn *in = &p->code[i];
-        in->op = get_u8(r);
-        in->flags = get_u8(r);
-        in->a = get_v(r);
-        in->b = get_v(r);
-        in->c = get_v(r);
-        p->locs[i] = get_loc(r);
-        p->messages[i] = get_v(r);
-    }
+    p->code = get_fixed(r, p->ncode, sizeof *p->code);
+    p->locs = get_fixed(r, p->ncode, sizeof *p->locs);
+    p->messages = get_fixed(r, p->ncode, sizeof *p->messages);
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+    if (!r->bad)
+        code_from_le(p);
+#endif
 }
 
 static void get_tables(reader *r, gv_program *p, gv_error *err)
@@ -471,6 +545,11 @@ static gv_program *get_program(reader *r, const char *name, gv_bundle_blob *blob
     gv_arena_init(&p->arena, 16 * 1024);
     p->regexes = gv_regex_cache_new();
     r->prog = p;
+    r->arena = &p->arena;
+    if (r->borrow) {
+        p->backing = gv_blob_retain(r->keep);
+        r->arena = gv_blob_arena(r->keep);
+    }
     uint32_t len;
     p->source = p->regexes ? get_bytes(r, &len) : NULL;
     if (!p->source)
@@ -479,7 +558,7 @@ static gv_program *get_program(reader *r, const char *name, gv_bundle_blob *blob
     get_tables(r, p, err);
     get_rules(r, p);
     blob->data = get_bytes(r, &blob->len);
-    if (r->bad || gv_program_verify(p, name, err) < 0 || !gv_program_key_rules(p)) {
+    if (r->bad || gv_program_verify(p, name, err) < 0 || !gv_program_key_rules(p, r->arena)) {
         gv_program_free(p);
         return NULL;
     }
@@ -494,7 +573,7 @@ int gv_bundle_sniff(const char *data, size_t len)
 static int check_header(const char *name, const unsigned char *d, size_t len, uint32_t *n,
                         gv_error *err)
 {
-    reader h = { d, d + len, NULL, 0, 0 };
+    reader h = { d, d + len, NULL, 0, 0, 0, NULL, NULL, d };
     if (len < HEADER_SIZE || !gv_bundle_sniff((const char *)d, len)) {
         gv_error_set(err, GV_E_BUNDLE, name, (gv_loc){ 0, 0 },
                      len < HEADER_SIZE && gv_bundle_sniff((const char *)d, len)
@@ -537,12 +616,12 @@ static void free_programs(gv_program **progs, uint32_t n, gv_bundle_blob *blobs)
 }
 
 gv_program **gv_bundle_read(const char *name, const char *data, size_t len, uint32_t *n,
-                            gv_bundle_blob **blobs_out, gv_error *err)
+                            gv_bundle_blob **blobs_out, gv_blob *keep, gv_error *err)
 {
     const unsigned char *d = (const unsigned char *)data;
     if (check_header(name, d, len, n, err) < 0)
         return NULL;
-    reader r = { d + HEADER_SIZE, d + len, NULL, 0, 0 };
+    reader r = { d + HEADER_SIZE, d + len, NULL, 0, 0, keep != NULL, keep, NULL, d + HEADER_SIZE };
     if (*n > len / 8) {
         gv_error_set(err, GV_E_BUNDLE, name, (gv_loc){ 0, 0 }, "corrupt bundle: bad program count");
         return NULL;

@@ -18,7 +18,9 @@
 #include "util/error.h"
 #include "vm/program.h"
 
-#define GV_BUNDLE_VERSION 3 /* 2: blobs hold clause texts; 3: programs count their captures */
+/* 2: blobs hold clause texts; 3: programs count their captures; 4: every
+ * byte string ends with a NUL, so it can be used where it lies */
+#define GV_BUNDLE_VERSION 4
 
 /* Whether data starts like a bundle (decides how `-r FILE` is read). */
 int gv_bundle_sniff(const char *data, size_t len);
@@ -36,10 +38,12 @@ int gv_bundle_write(gv_buf *out, gv_program *const *progs, const gv_bundle_blob 
 
 /* Reads a bundle; name is used in errors. Returns a malloc'd array of *n
  * programs (free each with gv_program_free, then the array), or NULL with
- * err set. When blobs is not NULL it receives a malloc'd array of *n blobs
- * whose bytes live in the programs' arenas. */
+ * err set. When blobs is not NULL it receives a malloc'd array of *n blobs.
+ * With keep (the blob data lies in), the programs point into data and each
+ * holds a reference to keep, as do the blobs' bytes; without, everything is
+ * copied into the programs' arenas (the blobs' bytes too). */
 gv_program **gv_bundle_read(const char *name, const char *data, size_t len, uint32_t *n,
-                            gv_bundle_blob **blobs, gv_error *err);
+                            gv_bundle_blob **blobs, struct gv_blob *keep, gv_error *err);
 
 /* Checks every index of p against its tables, so that evaluating p cannot
  * read outside them. 0, or -1 with err set. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/blob.h"
 #include "util/hash.h"
 #include "vm/functions.h"
 #include "vm/memo.h"
@@ -643,7 +644,7 @@ gv_program *gv_compile(const gv_rules_file *f, gv_error *err)
         free(c.spare[i].locs);
         free(c.spare[i].msgs);
     }
-    if (c.failed || !p->rules || !gv_program_key_rules(p)) {
+    if (c.failed || !p->rules || !gv_program_key_rules(p, &p->arena)) {
         if (err->code == GV_OK)
             gv_error_set(err, GV_E_NOMEM, f->filename, (gv_loc){ 0, 0 }, "out of memory compiling rules");
         gv_program_free(p);
@@ -658,5 +659,6 @@ void gv_program_free(gv_program *p)
         return;
     gv_regex_cache_free(p->regexes);
     gv_arena_free(&p->arena);
+    gv_blob_release(p->backing);
     free(p);
 }

@@ -200,9 +200,9 @@ static void put_block(keybuf *k, const gv_program *p, uint32_t block, int depth)
     }
 }
 
-int gv_program_key_rules(gv_program *p)
+int gv_program_key_rules(gv_program *p, gv_arena *arena)
 {
-    p->rule_keys = gv_arena_zalloc(&p->arena, (p->nrules ? p->nrules : 1) * sizeof *p->rule_keys);
+    p->rule_keys = gv_arena_zalloc(arena, (p->nrules ? p->nrules : 1) * sizeof *p->rule_keys);
     keybuf *k = p->rule_keys ? malloc(sizeof *k) : NULL;
     if (!k)
         return 0;

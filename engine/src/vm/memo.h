@@ -15,8 +15,9 @@ typedef struct gv_memo_key {
     int keep;
 } gv_memo_key;
 
-/* Computes p->rule_keys (0 when memory ran out, else 1). */
-int gv_program_key_rules(gv_program *p);
+/* Computes p->rule_keys, allocated in arena (p's or one p shares): 0
+ * when memory ran out, else 1. */
+int gv_program_key_rules(gv_program *p, gv_arena *arena);
 
 /* The status memoised for calling the rule keyed rk with this and args
  * (>= 0); -2 when not yet known (key is then set for gv_memo_put); -1 when

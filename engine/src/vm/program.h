@@ -130,6 +130,7 @@ typedef struct gv_program {
     uint32_t ncaptures;          /* Q_CAPTURE instructions: the VM keeps capture state only when
                                     there are any (a bundle's count is verified) */
     struct gv_regex_cache *regexes;
+    struct gv_blob *backing;     /* read from a bundle in place: its bytes (util/blob.h) */
 } gv_program;
 
 void gv_program_free(gv_program *p);
