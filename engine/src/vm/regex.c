@@ -18,7 +18,15 @@ struct gv_regex {
     size_t len;
     uint32_t ngroups;
     int jit;                   /* 1 JIT compiled, 0 JIT unavailable, -1 not tried yet */
+    uint32_t uses;             /* searches before the JIT is tried */
 };
+
+/* JIT compiling a pattern costs as much as some thousands of interpreted
+ * searches of the short strings rules test (a tenth of a 100-resource run
+ * of the Control Tower rules went into it): a pattern is interpreted until
+ * it has been used this often. Both matchers give the same answers under
+ * the same limits. */
+#define JIT_AFTER_USES 64
 
 /* ---- translation: Rust regex syntax -> PCRE2 ---- */
 
@@ -363,8 +371,8 @@ gv_regex *gv_regex_compile(gv_arena *a, const char *pattern, size_t len, gv_erro
     re->len = len;
     re->ngroups = cap;
     /* JIT compiling costs far more than parsing the pattern, and most
-     * patterns of a rules file are never used on a given input: it waits
-     * for the first search */
+     * patterns of a rules file are never used on a given input, or only a
+     * few times: it waits (JIT_AFTER_USES) */
     re->jit = -1;
     return re;
 }
@@ -403,9 +411,10 @@ static int run(const gv_regex *re, const char *s, size_t len, size_t start, uint
     int rc;
     if (re->jit < 0) {
         gv_regex *w = (gv_regex *)re; /* memoised like the match scratch md */
-        w->jit = pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE) == 0;
+        if (w->uses++ >= JIT_AFTER_USES)
+            w->jit = pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE) == 0;
     }
-    if (re->jit) {
+    if (re->jit > 0) {
         rc = pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, start, opts, re->md, re->mc);
         if (rc != PCRE2_ERROR_JIT_STACKLIMIT)
             return rc;
