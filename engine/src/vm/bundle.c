@@ -220,6 +220,8 @@ typedef struct reader {
     gv_blob *keep;     /* what each program then holds a reference to */
     gv_arena *arena;   /* the program's, or with keep the one of keep shared by all */
     const unsigned char *base; /* the payload's first byte: fixed arrays align to it */
+    gv_regex_cache *regexes;   /* shared by the bundle's programs: the same patterns
+                                  recur across files, compiled once */
 } reader;
 
 static inline int need(reader *r, size_t n)
@@ -543,7 +545,7 @@ static gv_program *get_program(reader *r, const char *name, gv_bundle_blob *blob
     if (!p)
         return NULL;
     gv_arena_init(&p->arena, 16 * 1024);
-    p->regexes = gv_regex_cache_new();
+    p->regexes = gv_regex_cache_retain(r->regexes);
     r->prog = p;
     r->arena = &p->arena;
     if (r->borrow) {
@@ -573,7 +575,7 @@ int gv_bundle_sniff(const char *data, size_t len)
 static int check_header(const char *name, const unsigned char *d, size_t len, uint32_t *n,
                         gv_error *err)
 {
-    reader h = { d, d + len, NULL, 0, 0, 0, NULL, NULL, d };
+    reader h = { d, d + len, NULL, 0, 0, 0, NULL, NULL, d, NULL };
     if (len < HEADER_SIZE || !gv_bundle_sniff((const char *)d, len)) {
         gv_error_set(err, GV_E_BUNDLE, name, (gv_loc){ 0, 0 },
                      len < HEADER_SIZE && gv_bundle_sniff((const char *)d, len)
@@ -615,27 +617,19 @@ static void free_programs(gv_program **progs, uint32_t n, gv_bundle_blob *blobs)
     free(blobs);
 }
 
-gv_program **gv_bundle_read(const char *name, const char *data, size_t len, uint32_t *n,
-                            gv_bundle_blob **blobs_out, gv_blob *keep, gv_error *err)
+static gv_program **read_programs(reader *r, const char *name, uint32_t n, gv_bundle_blob **blobs_out,
+                                  gv_error *err)
 {
-    const unsigned char *d = (const unsigned char *)data;
-    if (check_header(name, d, len, n, err) < 0)
-        return NULL;
-    reader r = { d + HEADER_SIZE, d + len, NULL, 0, 0, keep != NULL, keep, NULL, d + HEADER_SIZE };
-    if (*n > len / 8) {
-        gv_error_set(err, GV_E_BUNDLE, name, (gv_loc){ 0, 0 }, "corrupt bundle: bad program count");
-        return NULL;
-    }
-    gv_program **progs = calloc(*n ? *n : 1, sizeof *progs);
-    gv_bundle_blob *blobs = calloc(*n ? *n : 1, sizeof *blobs);
-    if (!progs || !blobs) {
+    gv_program **progs = calloc(n ? n : 1, sizeof *progs);
+    gv_bundle_blob *blobs = calloc(n ? n : 1, sizeof *blobs);
+    if (!progs || !blobs || !r->regexes) {
         free(progs);
         free(blobs);
         gv_error_set(err, GV_E_NOMEM, name, (gv_loc){ 0, 0 }, "out of memory reading bundle");
         return NULL;
     }
-    for (uint32_t i = 0; i < *n; i++) {
-        if (!(progs[i] = get_program(&r, name, &blobs[i], err))) {
+    for (uint32_t i = 0; i < n; i++) {
+        if (!(progs[i] = get_program(r, name, &blobs[i], err))) {
             if (err->code == GV_OK || err->code == GV_E_NOMEM)
                 gv_error_set(err, GV_E_BUNDLE, name, (gv_loc){ 0, 0 },
                              "corrupt bundle: program %u is malformed", i + 1);
@@ -643,14 +637,31 @@ gv_program **gv_bundle_read(const char *name, const char *data, size_t len, uint
             return NULL;
         }
     }
-    if (r.p != r.end) {
+    if (r->p != r->end) {
         gv_error_set(err, GV_E_BUNDLE, name, (gv_loc){ 0, 0 }, "corrupt bundle: trailing bytes");
-        free_programs(progs, *n, blobs);
+        free_programs(progs, n, blobs);
         return NULL;
     }
     if (blobs_out)
         *blobs_out = blobs;
     else
         free(blobs);
+    return progs;
+}
+
+gv_program **gv_bundle_read(const char *name, const char *data, size_t len, uint32_t *n,
+                            gv_bundle_blob **blobs_out, gv_blob *keep, gv_error *err)
+{
+    const unsigned char *d = (const unsigned char *)data;
+    if (check_header(name, d, len, n, err) < 0)
+        return NULL;
+    if (*n > len / 8) {
+        gv_error_set(err, GV_E_BUNDLE, name, (gv_loc){ 0, 0 }, "corrupt bundle: bad program count");
+        return NULL;
+    }
+    reader r = { d + HEADER_SIZE, d + len, NULL, 0, 0, keep != NULL, keep, NULL, d + HEADER_SIZE,
+                 gv_regex_cache_new() };
+    gv_program **progs = read_programs(&r, name, *n, blobs_out, err);
+    gv_regex_cache_free(r.regexes); /* the programs hold their own references */
     return progs;
 }

@@ -10,10 +10,20 @@
 
 #include "util/hash.h"
 
+/* What a search needs besides the pattern: the match data (ovector, and
+ * the interpreter's backtracking frames, allocated by its first search)
+ * and the match limits. The regexes of a cache share one, so a run pays
+ * for those frames once instead of once per pattern. */
+typedef struct scratch {
+    pcre2_match_data *md;      /* room for the most groups of its regexes */
+    uint32_t pairs;
+    pcre2_match_context *mc;
+} scratch;
+
 struct gv_regex {
     pcre2_code *code;
-    pcre2_match_data *md;      /* scratch for searches: sized for every group */
-    pcre2_match_context *mc;   /* the match limits */
+    scratch *sc;               /* &own, or the cache's */
+    scratch own;
     const char *pattern;       /* as written, in the arena */
     size_t len;
     uint32_t ngroups;
@@ -316,7 +326,36 @@ static void set_bad(gv_error *err, const char *pattern, size_t len, size_t at, c
                  (int)(len > 200 ? 200 : len), pattern, why, at);
 }
 
-gv_regex *gv_regex_compile(gv_arena *a, const char *pattern, size_t len, gv_error *err)
+static void free_scratch(scratch *sc)
+{
+    pcre2_match_data_free(sc->md);
+    pcre2_match_context_free(sc->mc);
+    *sc = (scratch){ NULL, 0, NULL };
+}
+
+/* Makes sc able to serve a pattern of ngroups groups. */
+static int fit_scratch(scratch *sc, uint32_t ngroups)
+{
+    if (!sc->mc) {
+        if (!(sc->mc = pcre2_match_context_create(NULL)))
+            return -1;
+        pcre2_set_match_limit(sc->mc, GV_REGEX_MATCH_LIMIT);
+        pcre2_set_depth_limit(sc->mc, GV_REGEX_DEPTH_LIMIT);
+        pcre2_set_heap_limit(sc->mc, GV_REGEX_HEAP_LIMIT_KIB);
+    }
+    if (sc->md && sc->pairs > ngroups)
+        return 0;
+    pcre2_match_data *md = pcre2_match_data_create(ngroups + 1, NULL);
+    if (!md)
+        return -1;
+    pcre2_match_data_free(sc->md);
+    sc->md = md;
+    sc->pairs = ngroups + 1;
+    return 0;
+}
+
+/* sc NULL: the regex gets a scratch of its own. */
+static gv_regex *compile_with(gv_arena *a, scratch *sc, const char *pattern, size_t len, gv_error *err)
 {
     gv_buf b;
     gv_buf_init(&b);
@@ -350,23 +389,17 @@ gv_regex *gv_regex_compile(gv_arena *a, const char *pattern, size_t len, gv_erro
     }
     gv_regex *re = GV_NEW(a, gv_regex);
     char *copy = re ? gv_arena_strndup(a, pattern, len) : NULL;
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
-    pcre2_match_context *mc = pcre2_match_context_create(NULL);
-    if (!re || !copy || !md || !mc) {
-        pcre2_match_data_free(md);
-        pcre2_match_context_free(mc);
+    uint32_t cap = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &cap);
+    if (!re || !copy || fit_scratch(sc ? sc : &re->own, cap) < 0) {
+        if (re)
+            free_scratch(&re->own);
         pcre2_code_free(code);
         gv_error_set(err, GV_E_NOMEM, NULL, (gv_loc){0, 0}, "out of memory compiling a regex");
         return NULL;
     }
-    pcre2_set_match_limit(mc, GV_REGEX_MATCH_LIMIT);
-    pcre2_set_depth_limit(mc, GV_REGEX_DEPTH_LIMIT);
-    pcre2_set_heap_limit(mc, GV_REGEX_HEAP_LIMIT_KIB);
-    uint32_t cap = 0;
-    pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &cap);
     re->code = code;
-    re->md = md;
-    re->mc = mc;
+    re->sc = sc ? sc : &re->own;
     re->pattern = copy;
     re->len = len;
     re->ngroups = cap;
@@ -377,15 +410,18 @@ gv_regex *gv_regex_compile(gv_arena *a, const char *pattern, size_t len, gv_erro
     return re;
 }
 
+gv_regex *gv_regex_compile(gv_arena *a, const char *pattern, size_t len, gv_error *err)
+{
+    return compile_with(a, NULL, pattern, len, err);
+}
+
 void gv_regex_free(gv_regex *re)
 {
     if (!re)
         return;
-    pcre2_match_data_free(re->md);
-    pcre2_match_context_free(re->mc);
+    free_scratch(&re->own);
     pcre2_code_free(re->code);
-    re->md = NULL;
-    re->mc = NULL;
+    re->sc = NULL;
     re->code = NULL;
 }
 
@@ -415,11 +451,11 @@ static int run(const gv_regex *re, const char *s, size_t len, size_t start, uint
             w->jit = pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE) == 0;
     }
     if (re->jit > 0) {
-        rc = pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, start, opts, re->md, re->mc);
+        rc = pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, start, opts, re->sc->md, re->sc->mc);
         if (rc != PCRE2_ERROR_JIT_STACKLIMIT)
             return rc;
     }
-    return pcre2_match(re->code, (PCRE2_SPTR)s, len, start, opts | PCRE2_NO_JIT, re->md, re->mc);
+    return pcre2_match(re->code, (PCRE2_SPTR)s, len, start, opts | PCRE2_NO_JIT, re->sc->md, re->sc->mc);
 }
 
 /* Rust's regex engine never backtracks; PCRE2's DFA matcher does not
@@ -428,15 +464,15 @@ static int run(const gv_regex *re, const char *s, size_t len, size_t start, uint
 static int run_dfa(const gv_regex *re, const char *s, size_t len)
 {
     int ws_small[2000];
-    int rc = pcre2_dfa_match(re->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, re->md,
-                             re->mc, ws_small, sizeof ws_small / sizeof ws_small[0]);
+    int rc = pcre2_dfa_match(re->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, re->sc->md,
+                             re->sc->mc, ws_small, sizeof ws_small / sizeof ws_small[0]);
     if (rc != PCRE2_ERROR_DFA_WSSIZE)
         return rc;
     size_t wn = 200000;
     int *ws = malloc(wn * sizeof *ws);
     if (!ws)
         return rc;
-    rc = pcre2_dfa_match(re->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, re->md, re->mc,
+    rc = pcre2_dfa_match(re->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, re->sc->md, re->sc->mc,
                          ws, wn);
     free(ws);
     return rc;
@@ -594,7 +630,7 @@ int gv_regex_replace(const gv_regex *re, const char *s, size_t len,
             break;
         if (rc < 0)
             return match_error(rc, err);
-        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(re->md);
+        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(re->sc->md);
         size_t ms = ov[0], me = ov[1];
         if (ms > me) /* \K games; Rust has no such match */
             ms = me;
@@ -630,6 +666,8 @@ struct gv_regex_cache {
     gv_regex **slots;  /* open addressing by pattern hash; malloc'd */
     uint64_t *hashes;
     uint32_t cap, n;
+    unsigned refs;
+    scratch sc;        /* shared by the cache's regexes */
 };
 
 gv_regex_cache *gv_regex_cache_new(void)
@@ -638,13 +676,22 @@ gv_regex_cache *gv_regex_cache_new(void)
     if (!rc)
         return NULL;
     gv_arena_init(&rc->arena, 4096);
+    rc->refs = 1;
+    return rc;
+}
+
+gv_regex_cache *gv_regex_cache_retain(gv_regex_cache *rc)
+{
+    if (rc)
+        rc->refs++;
     return rc;
 }
 
 void gv_regex_cache_free(gv_regex_cache *rc)
 {
-    if (!rc)
+    if (!rc || --rc->refs)
         return;
+    free_scratch(&rc->sc);
     for (uint32_t i = 0; i < rc->cap; i++)
         if (rc->slots[i])
             gv_regex_free(rc->slots[i]);
@@ -711,7 +758,7 @@ gv_regex *gv_regex_cache_get(gv_regex_cache *rc, const char *pattern, size_t len
         gv_error_set(err, GV_E_NOMEM, NULL, (gv_loc){0, 0}, "out of memory in the regex cache");
         return NULL;
     }
-    gv_regex *re = gv_regex_compile(&rc->arena, pattern, len, err);
+    gv_regex *re = compile_with(&rc->arena, &rc->sc, pattern, len, err);
     if (!re)
         return NULL;
     uint32_t i = find_slot(rc, pattern, len, h);

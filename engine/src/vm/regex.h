@@ -66,9 +66,14 @@ int gv_regex_replace(const gv_regex *re, const char *s, size_t len,
                      const char *rep, size_t rlen, int keep_unmatched,
                      gv_buf *out, gv_error *err);
 
-/* A set of compiled regexes, keyed by pattern text. */
+/* A set of compiled regexes, keyed by pattern text, sharing one match
+ * scratch (a search must not start another search of the same cache while
+ * it runs: none does). One reference, held by the caller. */
 gv_regex_cache *gv_regex_cache_new(void);
-/* Frees every regex of the cache and the cache itself (NULL is fine). */
+/* Another holder: the programs of a bundle share one cache. */
+gv_regex_cache *gv_regex_cache_retain(gv_regex_cache *rc);
+/* Drops a reference; the last frees every regex of the cache and the cache
+ * itself (NULL is fine). */
 void gv_regex_cache_free(gv_regex_cache *rc);
 /* The regex for pattern: found in the cache, or compiled and added.
  * NULL with err set when the pattern does not compile (errors are not cached). */
