@@ -101,6 +101,15 @@ START_TEST(round_trip_same_program)
     ck_assert_msg(q != NULL, "%s", err.msg);
     char *d1 = disasm(p), *d2 = disasm(q);
     ck_assert_str_eq(d1, d2);
+    /* what the bundle stores instead of recomputing: key hashes, memo keys */
+    for (uint32_t i = 0; i < p->nstrings; i++)
+        ck_assert(p->strings[i].hash == q->strings[i].hash);
+    int keyed = 0;
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        ck_assert(p->rule_keys[i].lo == q->rule_keys[i].lo && p->rule_keys[i].hi == q->rule_keys[i].hi);
+        keyed += p->rule_keys[i].hi != 0;
+    }
+    ck_assert_int_eq(keyed, 1); /* check(b) */
     char s1[256], s2[256];
     statuses(p, s1, sizeof s1);
     statuses(q, s2, sizeof s2);

@@ -10,7 +10,6 @@
 #include "util/blob.h"
 #include "util/hash.h"
 #include "util/varint.h"
-#include "vm/memo.h"
 #include "vm/regex.h"
 
 static const char magic[8] = { 'G', 'A', 'V', 'E', 'L', 'B', 'C', '\n' };
@@ -148,8 +147,10 @@ static void put_program(gv_buf *b, const gv_program *p)
     put_code(b, p);
     put_u32s(b, p->blocks, p->nblocks);
     gv_buf_varint(b, p->nstrings);
-    for (uint32_t i = 0; i < p->nstrings; i++)
+    for (uint32_t i = 0; i < p->nstrings; i++) { /* with the key hash: no hashing on load */
         put_bytes(b, p->strings[i].s, p->strings[i].len);
+        put_u64(b, p->strings[i].hash);
+    }
     gv_buf_varint(b, p->nliterals);
     for (uint32_t i = 0; i < p->nliterals; i++)
         put_node(b, p->literals[i]);
@@ -174,6 +175,8 @@ static void put_program(gv_buf *b, const gv_program *p)
         gv_buf_putc(b, (char)d->is_default);
         gv_buf_varint(b, d->message);
         put_loc(b, d->loc);
+        put_u64(b, p->rule_keys[i].lo); /* the memo key (vm/memo.c), not recomputed on load */
+        put_u64(b, p->rule_keys[i].hi);
     }
     gv_buf_varint(b, p->nrefs);
     for (uint32_t i = 0; i < p->nrefs; i++) {
@@ -486,12 +489,11 @@ static void get_tables(reader *r, gv_program *p, gv_error *err)
 {
     p->blocks = get_u32s(r, &p->nblocks);
     p->nstrings = get_v(r);
-    p->strings = get_array(r, p->nstrings, sizeof *p->strings, 1);
+    p->strings = get_array(r, p->nstrings, sizeof *p->strings, 10);
     for (uint32_t i = 0; !r->bad && i < p->nstrings; i++) {
         gv_kconst *k = &p->strings[i];
         k->s = get_bytes(r, &k->len);
-        if (k->s)
-            k->hash = gv_hash(k->s, k->len);
+        k->hash = get_u64(r);
     }
     p->nliterals = get_v(r);
     p->literals = get_array(r, p->nliterals, sizeof *p->literals, 3);
@@ -514,7 +516,8 @@ static void get_tables(reader *r, gv_program *p, gv_error *err)
 static void get_rules(reader *r, gv_program *p)
 {
     p->nrules = get_v(r);
-    p->rules = get_array(r, p->nrules, sizeof *p->rules, 9);
+    p->rules = get_array(r, p->nrules, sizeof *p->rules, 25);
+    p->rule_keys = get_array(r, p->nrules, sizeof *p->rule_keys, 0);
     for (uint32_t i = 0; !r->bad && i < p->nrules; i++) {
         gv_rule_decl *d = &p->rules[i];
         d->name = get_v(r);
@@ -525,6 +528,8 @@ static void get_rules(reader *r, gv_program *p)
         d->is_default = get_u8(r);
         d->message = get_v(r);
         d->loc = get_loc(r);
+        p->rule_keys[i].lo = get_u64(r);
+        p->rule_keys[i].hi = get_u64(r);
     }
     p->nrefs = get_v(r);
     p->refs = get_array(r, p->nrefs, sizeof *p->refs, 3);
@@ -560,7 +565,7 @@ static gv_program *get_program(reader *r, const char *name, gv_bundle_blob *blob
     get_tables(r, p, err);
     get_rules(r, p);
     blob->data = get_bytes(r, &blob->len);
-    if (r->bad || gv_program_verify(p, name, err) < 0 || !gv_program_key_rules(p, r->arena)) {
+    if (r->bad || gv_program_verify(p, name, err) < 0) {
         gv_program_free(p);
         return NULL;
     }
