@@ -368,9 +368,11 @@ void gv_clause_texts_free(gv_clause_texts *t)
 {
     if (!t)
         return;
-    free(t->items);
-    free(t->steps);
-    free(t->qs);
+    if (!t->in_arena) {
+        free(t->items);
+        free(t->steps);
+        free(t->qs);
+    }
     gv_buf_free(&t->scratch);
     gv_arena_free(&t->arena);
     gv_blob_release(t->backing);
@@ -502,6 +504,7 @@ void gv_clause_texts_write(const gv_clause_texts *t, gv_buf *out)
 
 typedef struct blob_reader {
     const char *p, *end;
+    gv_arena *a;       /* where the tables go: the texts' own, or their bundle's */
     int bad;
     const char **strs;
     uint32_t nstrs;
@@ -537,7 +540,7 @@ static const char *str_ref(blob_reader *r)
 static void read_strings(blob_reader *r, gv_clause_texts *t)
 {
     r->nstrs = get_count(r, 2);
-    r->strs = gv_arena_alloc(&t->arena, (r->nstrs ? r->nstrs : 1) * sizeof *r->strs);
+    r->strs = gv_arena_alloc(r->a, (r->nstrs ? r->nstrs : 1) * sizeof *r->strs);
     if (!r->strs)
         r->bad = 1;
     for (uint32_t i = 0; !r->bad && i < r->nstrs; i++) {
@@ -554,15 +557,15 @@ static void read_strings(blob_reader *r, gv_clause_texts *t)
 static void read_queries(blob_reader *r, gv_clause_texts *t)
 {
     t->nqs = t->cap_qs = get_count(r, 1);
-    t->qs = malloc((t->nqs ? t->nqs : 1) * sizeof *t->qs);
-    gv_qtext *q = gv_arena_alloc(&t->arena, (t->nqs ? t->nqs : 1) * sizeof *q);
+    t->qs = gv_arena_alloc(r->a, (t->nqs ? t->nqs : 1) * sizeof *t->qs);
+    gv_qtext *q = gv_arena_alloc(r->a, (t->nqs ? t->nqs : 1) * sizeof *q);
     if (!t->qs || !q) {
         r->bad = 1;
         return;
     }
     for (uint32_t i = 0; !r->bad && i < t->nqs; i++) {
         uint32_t n = get_count(r, 2);
-        gv_qpart *parts = gv_arena_alloc(&t->arena, (n ? n : 1) * sizeof *parts);
+        gv_qpart *parts = gv_arena_alloc(r->a, (n ? n : 1) * sizeof *parts);
         if (!parts)
             r->bad = 1;
         for (uint32_t j = 0; !r->bad && j < n; j++) {
@@ -589,7 +592,7 @@ static gv_qtext query_ref(blob_reader *r, const gv_clause_texts *t)
 static void read_items(blob_reader *r, gv_clause_texts *t)
 {
     t->n = t->cap = get_count(r, 5);
-    t->items = malloc((t->n ? t->n : 1) * sizeof *t->items);
+    t->items = gv_arena_alloc(r->a, (t->n ? t->n : 1) * sizeof *t->items);
     if (!t->items)
         r->bad = 1;
     for (uint32_t i = 0; !r->bad && i < t->n; i++) {
@@ -605,7 +608,7 @@ static void read_items(blob_reader *r, gv_clause_texts *t)
 static void read_steps(blob_reader *r, gv_clause_texts *t)
 {
     t->nsteps = t->cap_steps = get_count(r, 4);
-    t->steps = malloc((t->nsteps ? t->nsteps : 1) * sizeof *t->steps);
+    t->steps = gv_arena_alloc(r->a, (t->nsteps ? t->nsteps : 1) * sizeof *t->steps);
     if (!t->steps)
         r->bad = 1;
     for (uint32_t i = 0; !r->bad && i < t->nsteps; i++) {
@@ -622,19 +625,18 @@ static void read_steps(blob_reader *r, gv_clause_texts *t)
     }
 }
 
-/* Fills t from a blob whose bytes outlive t; 0, or -1 with t emptied. */
-static int decode(gv_clause_texts *t, const char *data, size_t len)
+/* Fills t from a blob whose bytes outlive t, its tables in arena a (which
+ * outlives t too: they are not freed with it); 0, or -1 with t emptied. */
+static int decode(gv_clause_texts *t, gv_arena *a, const char *data, size_t len)
 {
-    blob_reader r = { data, data + len, data == NULL, NULL, 0 };
+    blob_reader r = { data, data + len, a, data == NULL, NULL, 0 };
+    t->in_arena = 1;
     read_strings(&r, t);
     read_queries(&r, t);
     read_items(&r, t);
     read_steps(&r, t);
     if (!r.bad && r.p == r.end)
         return 0;
-    free(t->items);
-    free(t->steps);
-    free(t->qs);
     t->items = NULL;
     t->steps = NULL;
     t->qs = NULL;
@@ -651,7 +653,7 @@ gv_clause_texts *gv_clause_texts_read(const char *data, size_t len)
     char *copy = gv_arena_alloc_bytes(&t->arena, len ? len : 1);
     if (copy && len)
         memcpy(copy, data, len);
-    if (!copy || decode(t, copy, len) < 0) {
+    if (!copy || decode(t, &t->arena, copy, len) < 0) {
         gv_clause_texts_free(t);
         return NULL;
     }
@@ -663,7 +665,7 @@ gv_clause_texts *gv_clause_texts_read_lazily(const char *data, size_t len, gv_bl
     gv_clause_texts *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    gv_arena_init(&t->arena, 4096);
+    gv_arena_init(&t->arena, 4096); /* nothing allocated unless it has no backing */
     t->pending = data;
     t->pending_len = len;
     t->backing = gv_blob_retain(keep);
@@ -680,7 +682,9 @@ static const gv_clause_texts *ready(const gv_clause_texts *t)
         gv_clause_texts *w = (gv_clause_texts *)t;
         const char *data = w->pending;
         w->pending = NULL;
-        decode(w, data, w->pending_len);
+        /* decoded into the bundle's arena, shared by all its programs'
+         * texts: a chunk of its own would be a fresh page or two each */
+        decode(w, w->backing ? gv_blob_arena(w->backing) : &w->arena, data, w->pending_len);
     }
     return t;
 }

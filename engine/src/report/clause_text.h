@@ -52,6 +52,7 @@ typedef struct gv_clause_texts {
     const char *pending;   /* read lazily: the blob, decoded by the first lookup */
     size_t pending_len;
     struct gv_blob *backing; /* what pending and the strings lie in */
+    int in_arena;          /* items, steps, qs read from a blob: in an arena, not malloc'd */
 } gv_clause_texts;
 
 /* NULL when memory runs out. */

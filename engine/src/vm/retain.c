@@ -55,7 +55,7 @@ static void *lookup(const retain *r, const void *p)
 
 static int grow(retain *r)
 {
-    size_t cap = r->cap ? r->cap * 2 : 1024;
+    size_t cap = r->cap ? r->cap * 2 : 64; /* most results copy a few dozen objects */
     ptr_slot *old = r->slots, *s = calloc(cap, sizeof *s);
     if (!s)
         return -1;
