@@ -214,6 +214,60 @@ START_TEST(buf_json_string_escapes)
 }
 END_TEST
 
+/* The obvious byte-at-a-time escaping, to hold the vectorised scan to. */
+static void json_string_ref(gv_buf *b, const unsigned char *s, size_t n)
+{
+    gv_buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (c == '"' || c == '\\')
+            gv_buf_printf(b, "\\%c", c);
+        else if (c == '\n')
+            gv_buf_puts(b, "\\n");
+        else if (c == '\r')
+            gv_buf_puts(b, "\\r");
+        else if (c == '\t')
+            gv_buf_puts(b, "\\t");
+        else if (c == '\b')
+            gv_buf_puts(b, "\\b");
+        else if (c == '\f')
+            gv_buf_puts(b, "\\f");
+        else if (c < 0x20)
+            gv_buf_printf(b, "\\u%04x", c);
+        else
+            gv_buf_putc(b, (char)c);
+    }
+    gv_buf_putc(b, '"');
+}
+
+START_TEST(buf_json_string_every_byte_everywhere)
+{
+    /* each byte value at each position of strings of 1..40 bytes (the
+     * scan goes 16 or 8 bytes at a time, then byte by byte), alone and
+     * with a second escape right after it */
+    unsigned char s[41];
+    gv_buf got, want;
+    gv_buf_init(&got);
+    gv_buf_init(&want);
+    for (size_t n = 1; n <= 40; n++)
+        for (size_t at = 0; at < n; at++)
+            for (int c = 0; c < 256; c++) {
+                memset(s, 'x', n);
+                s[at] = (unsigned char)c;
+                if (at + 1 < n && c % 3 == 0)
+                    s[at + 1] = '"';
+                gv_buf_clear(&got);
+                gv_buf_clear(&want);
+                gv_buf_json_string(&got, (const char *)s, n);
+                json_string_ref(&want, s, n);
+                ck_assert_uint_eq(got.len, want.len);
+                ck_assert_msg(memcmp(got.data, want.data, got.len) == 0, "byte %d at %zu of %zu", c, at, n);
+            }
+    gv_buf_free(&got);
+    gv_buf_free(&want);
+}
+END_TEST
+
 START_TEST(spans_hold_exactly_the_arena)
 {
     gv_arena a, tmp;
@@ -306,6 +360,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, limit_makes_alloc_fail);
     tcase_add_test(tc, huge_size_fails_cleanly);
     tcase_add_test(tc, buf_json_string_escapes);
+    tcase_add_test(tc, buf_json_string_every_byte_everywhere);
     tcase_add_test(tc, spans_hold_exactly_the_arena);
     tcase_add_test(tc, buf_spills_when_it_would_grow);
     suite_add_tcase(s, tc);

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 void gv_buf_init(gv_buf *b)
 {
@@ -108,6 +111,7 @@ void gv_buf_printf(gv_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+#if !defined(__SSE2__)
 /* Whether any of the 8 bytes in x needs escaping in a JSON string: below
  * 0x20, '"' or '\\' (the bit tricks are exact: a borrow only starts at a
  * byte that is below the bound). */
@@ -117,20 +121,61 @@ static int needs_escape8(uint64_t x)
     uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
     return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & high ? 1 : 0;
 }
+#endif
 
-void gv_buf_json_string(gv_buf *b, const char *s, size_t n)
+static int plain_byte(unsigned char c)
 {
-    static const char hex[] = "0123456789abcdef";
-    if (b->len + n + 3 > b->cap && !gv_buf_reserve(b, n + 2))
-        return;
-    size_t i = 0;
+    return c >= 0x20 && c != '"' && c != '\\';
+}
+
+/* The first index from i on of a byte to escape in s[0..n), or n. Error
+ * messages quote JSON values, so escapes come every few dozen bytes: the
+ * scan restarts often and must be cheap to start. */
+static size_t next_escape(const char *s, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i low = _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl); /* v <= 0x1f, unsigned */
+        __m128i hit = _mm_or_si128(low, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#else
     uint64_t x;
     while (i + 8 <= n && (memcpy(&x, s + i, 8), !needs_escape8(x)))
         i += 8;
-    if (i < n && n >= 8 && n - i < 8 && (memcpy(&x, s + n - 8, 8), !needs_escape8(x)))
-        i = n; /* the tail, read as the last 8 bytes (overlapping) */
-    while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+#endif
+    while (i < n && plain_byte((unsigned char)s[i]))
         i++;
+    return i;
+}
+
+static void put_escape(gv_buf *b, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    switch (c) {
+    case '"': gv_buf_append(b, "\\\"", 2); break;
+    case '\\': gv_buf_append(b, "\\\\", 2); break;
+    case '\n': gv_buf_append(b, "\\n", 2); break;
+    case '\r': gv_buf_append(b, "\\r", 2); break;
+    case '\t': gv_buf_append(b, "\\t", 2); break;
+    case '\b': gv_buf_append(b, "\\b", 2); break;
+    case '\f': gv_buf_append(b, "\\f", 2); break;
+    default: {
+        char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+        gv_buf_append(b, u, 6);
+    }
+    }
+}
+
+void gv_buf_json_string(gv_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 3 > b->cap && !gv_buf_reserve(b, n + 2))
+        return;
+    size_t i = next_escape(s, 0, n);
     if (i == n) { /* nothing to escape (keys, most values): one copy */
         char *d = b->data + b->len;
         d[0] = '"';
@@ -142,29 +187,11 @@ void gv_buf_json_string(gv_buf *b, const char *s, size_t n)
     }
     gv_buf_putc(b, '"');
     size_t run = 0; /* start of the current run of bytes needing no escape */
-    for (; i < n; i++) { /* from the first byte to escape */
-        while (i + 8 <= n && (memcpy(&x, s + i, 8), !needs_escape8(x)))
-            i += 8; /* most text has nothing to escape: 8 bytes a step */
-        if (i >= n)
-            break;
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
+    while (i < n) {
         gv_buf_append(b, s + run, i - run);
+        put_escape(b, (unsigned char)s[i]);
         run = i + 1;
-        switch (c) {
-        case '"': gv_buf_append(b, "\\\"", 2); break;
-        case '\\': gv_buf_append(b, "\\\\", 2); break;
-        case '\n': gv_buf_append(b, "\\n", 2); break;
-        case '\r': gv_buf_append(b, "\\r", 2); break;
-        case '\t': gv_buf_append(b, "\\t", 2); break;
-        case '\b': gv_buf_append(b, "\\b", 2); break;
-        case '\f': gv_buf_append(b, "\\f", 2); break;
-        default: {
-            char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-            gv_buf_append(b, u, 6);
-        }
-        }
+        i = next_escape(s, run, n);
     }
     gv_buf_append(b, s + run, n - run);
     gv_buf_putc(b, '"');
