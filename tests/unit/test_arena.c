@@ -242,15 +242,16 @@ static void json_string_ref(gv_buf *b, const unsigned char *s, size_t n)
 
 START_TEST(buf_json_string_every_byte_everywhere)
 {
-    /* each byte value at each position of strings of 1..40 bytes (the
-     * scan goes 16 or 8 bytes at a time, then byte by byte), alone and
-     * with a second escape right after it */
+    /* each byte value at each position of strings of the lengths around
+     * the scan's steps (16 or 8 bytes at a time, then byte by byte), alone
+     * and with a second escape right after it */
+    static const size_t lens[] = { 1, 2, 7, 8, 9, 15, 16, 17, 23, 24, 31, 32, 33, 40 };
     unsigned char s[41];
     gv_buf got, want;
     gv_buf_init(&got);
     gv_buf_init(&want);
-    for (size_t n = 1; n <= 40; n++)
-        for (size_t at = 0; at < n; at++)
+    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++)
+        for (size_t n = lens[li], at = 0; at < n; at++)
             for (int c = 0; c < 256; c++) {
                 memset(s, 'x', n);
                 s[at] = (unsigned char)c;
@@ -347,6 +348,7 @@ Suite *gv_test_suite(void)
 {
     Suite *s = suite_create("arena");
     TCase *tc = tcase_create("arena");
+    tcase_set_timeout(tc, 30); /* the exhaustive escaping test, under the sanitizers on a busy machine */
     tcase_add_test(tc, alloc_is_aligned_for_any_type);
     tcase_add_test(tc, allocations_do_not_overlap);
     tcase_add_test(tc, zalloc_zeroes_reused_memory);

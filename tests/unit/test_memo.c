@@ -9,7 +9,9 @@
 
 #include "doc/doc.h"
 #include "run/ruleset.h"
+#include "util/hash.h"
 #include "vm/eval.h"
+#include "vm/keyindex.h"
 
 static gv_program *load(const char *name, const char *text)
 {
@@ -214,6 +216,43 @@ START_TEST(captures_are_not_keyed)
 }
 END_TEST
 
+START_TEST(key_index_groups_members_in_order)
+{
+    /* regular: a map holding Type exactly, as a string; the rest (no Type,
+     * `type`, a list, a number, not a map) is left to the general path */
+    static const char text[] =
+        "{\"b1\": {\"Type\": \"B\"}, \"x\": {}, \"k1\": {\"Type\": \"K\"}, \"l\": {\"Type\": [\"B\"]},"
+        " \"b2\": {\"type\": \"B\"}, \"n\": 5, \"b3\": {\"Type\": \"B\"}, \"k2\": {\"Type\": \"K\"}}";
+    gv_error err;
+    gv_error_clear(&err);
+    gv_load_opts o;
+    gv_load_opts_default(&o);
+    gv_doc *d = gv_doc_load_mem("d.json", text, strlen(text), &o, &err);
+    ck_assert_ptr_nonnull(d);
+    gv_arena a;
+    gv_arena_init(&a, 0);
+    gv_kconst key = { "Type", 4, gv_hash("Type", 4) };
+    gv_key_index *x = gv_key_index_build(&a, gv_doc_root(d), &key);
+    ck_assert_ptr_nonnull(x);
+    ck_assert_uint_eq(gv_key_index_first_regular(x), 0);
+    uint32_t n;
+    const uint32_t *irr = gv_key_index_irregular(x, &n);
+    ck_assert_uint_eq(n, 4);
+    ck_assert(irr[0] == 1 && irr[1] == 3 && irr[2] == 4 && irr[3] == 5);
+    ck_assert(gv_key_index_is_irregular(x, 5) && !gv_key_index_is_irregular(x, 6));
+    const uint32_t *b = gv_key_index_find(x, "B", 1, &n);
+    ck_assert_uint_eq(n, 2);
+    ck_assert(b[0] == 0 && b[1] == 6);
+    const uint32_t *k = gv_key_index_find(x, "K", 1, &n);
+    ck_assert_uint_eq(n, 2);
+    ck_assert(k[0] == 2 && k[1] == 7);
+    ck_assert_ptr_null(gv_key_index_find(x, "Q", 1, &n));
+    ck_assert_uint_eq(n, 0);
+    gv_arena_free(&a);
+    gv_doc_free(d);
+}
+END_TEST
+
 Suite *gv_test_suite(void)
 {
     Suite *s = suite_create("memo");
@@ -223,6 +262,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, recorded_calls_keep_their_checks);
     tcase_add_test(tc, other_document_is_not_answered);
     tcase_add_test(tc, captures_are_not_keyed);
+    tcase_add_test(tc, key_index_groups_members_in_order);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -312,6 +312,13 @@ static stop_at stop_of(const gv_report_item *it, const gv_check *c)
         s.part = s.q ? guess_part(s.q, c) : 0;
     }
     const gv_node *at = c->lhs.reached;
+    /* `.*[ f ]` is one instruction standing at the `*`; a scalar among the
+     * values stops at the filter in cfn-guard ("Filter on value type that
+     * was not a struct or array", remaining " (filter-clauses)"; probed) */
+    if (st && s.part + 1 < s.q->n && s.q->parts[s.part].kind == GV_STEP_ALL_VALUES &&
+        s.q->parts[s.part + 1].kind == GV_STEP_FILTER && it->prog->code[c->lhs.stop - 1].op == GV_I_Q_ALL_FILTER &&
+        !c->lhs.missing && at && at->kind != GV_LIST && at->kind != GV_MAP)
+        s.part++;
     s.index_oob = s.q && s.part < s.q->n && s.q->parts[s.part].kind == GV_STEP_INDEX && !c->lhs.missing && at &&
                   at->kind == GV_LIST;
     return s;

@@ -13,6 +13,8 @@
  * outside conditions and filters the checks of the call are needed. */
 #include "vm/memo.h"
 
+#include "vm/keyindex.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -233,8 +235,19 @@ typedef struct memo_entry {
     uint8_t status;
 } memo_entry;
 
+/* A map and key a filter asked about: indexed when asked a second time
+ * (the first ask visits the members anyway). */
+typedef struct kx_entry {
+    const gv_node *map;
+    gv_kconst key;          /* copied: the memo may outlive the asking program */
+    gv_key_index *index;    /* NULL until built */
+    uint32_t asks;
+} kx_entry;
+
 struct gv_memo {
     const gv_node *root;
+    kx_entry kx[GV_MEMO_KEY_INDEXES];
+    uint32_t nkx;
     gv_arena arena;       /* the keys */
     gv_arena_span *spans; /* the document's memory: its nodes stay put while the memo lives */
     size_t nspans;
@@ -356,6 +369,27 @@ int gv_memo_find(gv_memo *m, const gv_node *root, const gv_rule_key *rk, const g
     key->len = len;
     key->keep = 1;
     return -2;
+}
+
+const gv_key_index *gv_memo_key_index(gv_memo *m, const gv_node *map, const gv_kconst *key)
+{
+    if (map->len < GV_MEMO_KEY_INDEX_MIN ||
+        (map != m->root && !gv_arena_spans_hold(m->spans, m->nspans, map)))
+        return NULL; /* only the document's maps stay put while the memo lives */
+    kx_entry *e = NULL;
+    for (uint32_t i = 0; i < m->nkx && !e; i++)
+        if (m->kx[i].map == map && m->kx[i].key.len == key->len && memcmp(m->kx[i].key.s, key->s, key->len) == 0)
+            e = &m->kx[i];
+    if (!e) {
+        char *s = m->nkx < GV_MEMO_KEY_INDEXES ? gv_arena_strndup(&m->arena, key->s, key->len) : NULL;
+        if (!s)
+            return NULL;
+        e = &m->kx[m->nkx++];
+        *e = (kx_entry){ map, { s, key->len, key->hash }, NULL, 0 };
+    }
+    if (!e->index && ++e->asks >= 2)
+        e->index = gv_key_index_build(&m->arena, map, &e->key);
+    return e->index;
 }
 
 void gv_memo_put(gv_memo *m, const gv_memo_key *key, int status)

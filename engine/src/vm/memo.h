@@ -27,4 +27,13 @@ int gv_memo_find(gv_memo *m, const gv_node *root, const gv_rule_key *rk, const g
                  const gv_valset *args, uint32_t nargs, gv_memo_key *key);
 void gv_memo_put(gv_memo *m, const gv_memo_key *key, int status);
 
+/* The index of a document map's members by key (vm/keyindex.h), built
+ * the second time it is asked for; NULL while not built, for maps too
+ * small to gain from one or not of the document, and past
+ * GV_MEMO_KEY_INDEXES (map, key) pairs. */
+#define GV_MEMO_KEY_INDEXES 32
+#define GV_MEMO_KEY_INDEX_MIN 8
+struct gv_key_index;
+const struct gv_key_index *gv_memo_key_index(gv_memo *m, const gv_node *map, const gv_kconst *key);
+
 #endif

@@ -12,6 +12,8 @@
 #include "util/hash.h"
 #include "vm/compare.h"
 #include "vm/keycase.h"
+#include "vm/keyindex.h"
+#include "vm/memo.h"
 #include "vm/vm.h"
 
 static int nomem(gv_vm *vm)
@@ -406,6 +408,61 @@ static int all_filter_eq(gv_vm *vm, const gv_val *self, const gv_val *v, uint32_
     return 0;
 }
 
+/* all_filter_eq with the map's members indexed by key (vm/keyindex.h):
+ * the same visits in the same order, minus the regular members whose
+ * value differs from q, which all_filter_eq only compares and skips. q is
+ * evaluated at the first regular member, as there; when it is not a
+ * string, the members from there on take the general path, as there. */
+static int all_filter_indexed(gv_vm *vm, const gv_val *self, const gv_val *v, uint32_t block,
+                              const gv_key_index *x, const gv_frame *f, gv_valset *out)
+{
+    const gv_node *n = v->node;
+    uint32_t nirr, first = gv_key_index_first_regular(x);
+    const uint32_t *irr = gv_key_index_irregular(x, &nirr);
+    uint32_t j = 0;
+    for (; j < nirr && irr[j] < first; j++) {
+        gv_val cv = child_at(vm, v, irr[j]);
+        if (filter_item(vm, self, &cv, 1, 0, block, f, out) < 0)
+            return -1;
+    }
+    if (first == n->len)
+        return 0;
+    gv_valset rhs = { 0 };
+    int ok = eq_filter_rhs(vm, block, vm->recording, v, f, &rhs);
+    if (ok < 0)
+        return -1;
+    if (!ok) {
+        for (uint32_t i = first; i < n->len; i++) {
+            gv_val cv = child_at(vm, v, i);
+            if (filter_item(vm, self, &cv, 1, 0, block, f, out) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    const gv_node *s = rhs.v[0].node;
+    uint32_t nhit, h = 0;
+    const uint32_t *hit = gv_key_index_find(x, s->u.s, s->len, &nhit);
+    uint32_t start = vm->p->blocks[block];
+    vm->ip = start; /* as all_filter_eq leaves it after a regular member */
+    while (h < nhit || j < nirr) {
+        if (j == nirr || (h < nhit && hit[h] < irr[j])) {
+            vm->ip = start;
+            if (push(vm, out, child_at(vm, v, hit[h++])) < 0)
+                return -1;
+            continue;
+        }
+        uint32_t i = irr[j++];
+        if (i > 0 && !gv_key_index_is_irregular(x, i - 1))
+            vm->ip = start;
+        gv_val cv = child_at(vm, v, i);
+        if (filter_item(vm, self, &cv, 1, 0, block, f, out) < 0)
+            return -1;
+    }
+    if (!gv_key_index_is_irregular(x, n->len - 1))
+        vm->ip = start;
+    return 0;
+}
+
 static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int indices, uint32_t block,
                            const gv_frame *f, gv_valset *out)
 {
@@ -419,8 +476,10 @@ static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int i
     const gv_kconst *key = NULL;
     /* traced, every item's filter shows: no shortcut */
     if (n->kind == GV_MAP && !vm->recording && !vm->trace && eq_filter_operand(vm->p, block, &key) != GV_NONE &&
-        key)
-        return all_filter_eq(vm, self, v, block, key, f, out);
+        key) {
+        const gv_key_index *x = vm->memo ? gv_memo_key_index(vm->memo, n, key) : NULL;
+        return x ? all_filter_indexed(vm, self, v, block, x, f, out) : all_filter_eq(vm, self, v, block, key, f, out);
+    }
     for (uint32_t i = 0; i < n->len; i++) {
         gv_val c = child_at(vm, v, i);
         if (filter_item(vm, self, &c, n->kind == GV_MAP, indices, block, f, out) < 0)
