@@ -17,6 +17,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+/* inlined, as in util/hash.c */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "vm/vm.h"
