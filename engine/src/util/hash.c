@@ -1,8 +1,8 @@
 #include "hash.h"
 
-/* compiled in, not called through the shared library: its generic build
- * hashed a bundle at 1.1 instructions a byte, the inlined SSE2 path at 0.35,
- * and short keys skip the PLT */
+/* compiled in, not called through the shared library: short keys (most
+ * calls) skip the PLT and the dispatch, and a bundle's checksum takes
+ * about a tenth fewer instructions */
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
