@@ -131,8 +131,14 @@ static gv_val child_at(gv_vm *vm, const gv_val *v, uint32_t i)
 static int step_all(gv_vm *vm, const gv_val *v, int indices, gv_valset *out)
 {
     const gv_node *n = v->node;
-    if ((n->kind != GV_LIST && n->kind != GV_MAP) || (indices && n->kind == GV_MAP))
-        return push(vm, out, *v);
+    if ((n->kind != GV_LIST && n->kind != GV_MAP) || (indices && n->kind == GV_MAP)) {
+        /* `.*` on a variable's literal scalar yields it as a value of the
+         * data: it then compares like one (probed: `let g = "x"`,
+         * `%g.* NOT IN count(q)` passes where `%g NOT IN count(q)` fails) */
+        gv_val same = *v;
+        same.literal &= (uint8_t)(indices != 0);
+        return push(vm, out, same);
+    }
     if (n->len == 0)
         return unresolved(vm, out, v, NULL);
     for (uint32_t i = 0; i < n->len; i++)
