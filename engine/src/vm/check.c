@@ -497,8 +497,10 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         rhs_missing += !r.v[j].node;
     if (rhs_missing) { /* the right-hand query stopped short */
         /* `some x != missing`, `some x NOT IN missing`: one resolved
-         * left-hand value is enough when nothing on the right resolved */
-        if (some && opnot && rhs_missing == r.n && any_resolved(&l))
+         * left-hand value is enough when nothing on the right resolved;
+         * not when x is a variable bound to a literal, which fails
+         * (probed: `let g = "P"`, `some %g NOT IN missing`) */
+        if (some && opnot && rhs_missing == r.n && any_resolved(&l) && !is_literal(&l))
             return GV_PASS;
         /* an ordering spreads over left-hand lists: with only empty lists
          * there, nothing is compared and nothing fails (probed) */
