@@ -321,10 +321,14 @@ static gv_cmp_result some_element(gv_cmp_op op, const gv_node *l, const gv_node 
 {
     if (is_order(op))
         return gv_compare_some_order(op, l, r);
-    if (l->kind != GV_LIST || r->kind == GV_LIST || op == GV_OP_IN)
+    /* IN spreads a list only over a string, each element a substring of
+     * it (probed: `some ["T", "U"] IN "T"` passes, `some [1, 2] IN 1`
+     * fails); an element that is not a string holds neither way */
+    if (l->kind != GV_LIST || r->kind == GV_LIST || (op == GV_OP_IN && r->kind != GV_STRING))
         return gv_compare(op, l, r, err);
     for (uint32_t i = 0; i < l->len; i++) {
-        gv_cmp_result c = gv_compare(op, l->u.items[i], r, err);
+        const gv_node *e = l->u.items[i];
+        gv_cmp_result c = op == GV_OP_IN && e->kind != GV_STRING ? GV_CMP_INCOMPARABLE : gv_compare(op, e, r, err);
         if (c == GV_CMP_ERROR)
             return c;
         if (gv_cmp_holds(c, opnot))
