@@ -456,6 +456,62 @@ static int any_unresolved(const gv_valset *s)
 typedef int compare_fn(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int some);
 static compare_fn compare_some;
 
+/* A map key against one value v of the q of `[ keys OP q ]` (q not a
+ * literal): a string (or a regex argument) compares as usual, IN being a
+ * substring search; IN also searches a list that holds only strings;
+ * anything else is not comparable, so both OP and its negation fail
+ * (probed: `keys NOT IN q` keeps no key when q is 1, {}, ["a", 1] or
+ * [["a"]]). */
+static gv_cmp_result key_against(gv_cmp_op op, const gv_node *key, const gv_node *v, gv_error *err)
+{
+    if (v->kind == GV_STRING || v->kind == GV_REGEX)
+        return gv_compare(op, key, v, err);
+    if (op != GV_OP_IN || v->kind != GV_LIST)
+        return GV_CMP_INCOMPARABLE;
+    for (uint32_t i = 0; i < v->len; i++)
+        if (v->u.items[i]->kind != GV_STRING)
+            return GV_CMP_INCOMPARABLE;
+    return gv_compare(GV_OP_IN, key, v, err);
+}
+
+/* The key test of `[ keys OP q ]`, q not a literal: cfn-guard keeps a key
+ * that holds against one of q's resolved values, never compares q as a
+ * set, and with two values or more in q (the unresolved ones count) reads
+ * == as IN and != as NOT IN (probed: with q "xa", "zz", `keys == q` keeps
+ * the key "a"; with q "a", `keys != q` keeps "b"). Each failing key is
+ * recorded against the last value it was compared with. */
+static int eval_keys_test(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r)
+{
+    const gv_insn *in = &vm->p->code[ip];
+    gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
+    int opnot = (in->flags & GV_FLAG_OPNOT) != 0, any_pass = 0, any_fail = 0;
+    if (r->n > 1 && op == GV_OP_EQ)
+        op = GV_OP_IN;
+    if (!any_resolved(r))
+        return record_unresolved_rhs(vm, ip, l, r) < 0 ? -1 : GV_FAIL;
+    for (uint32_t i = 0; i < l->n; i++) {
+        int ok = 0, incomparable = 0;
+        uint32_t at = 0;
+        for (uint32_t j = 0; !ok && l->v[i].node && j < r->n; j++) {
+            if (!r->v[j].node)
+                continue;
+            gv_cmp_result c = key_against(op, l->v[i].node, r->v[j].node, vm->err);
+            if (c == GV_CMP_ERROR)
+                return -1;
+            at = j;
+            incomparable = c == GV_CMP_INCOMPARABLE;
+            ok = gv_cmp_holds(c, opnot);
+        }
+        any_pass |= ok;
+        any_fail |= !ok;
+        if (vm->trace && ok)
+            gv_trace_pass(vm->trace, ip, &l->v[i]);
+        if (!ok && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[at], r, incomparable) < 0)
+            return -1;
+    }
+    return finish_values(any_pass, any_fail, 0);
+}
+
 /* fn evaluated without recording or tracing anything: when it fails, the
  * caller reports the clause its own way. A pass is evaluated again when
  * tracing, for the passes to show, after the unresolved values in
@@ -503,6 +559,11 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         return -1;
     if (l.n == 0 || r.n == 0)
         return GV_SKIP;
+    /* a key filter's test against a query (== against one string decides
+     * as any == against a query does, and is reported so) */
+    if (in->c == GV_BINARY_KEYS && !is_literal(&r) &&
+        (op != GV_OP_EQ || opnot || r.n > 1 || !r.v[0].node || r.v[0].node->kind != GV_STRING))
+        return eval_keys_test(vm, ip, &l, &r);
     uint32_t rhs_missing = 0;
     for (uint32_t j = 0; j < r.n; j++)
         rhs_missing += !r.v[j].node;

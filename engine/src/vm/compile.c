@@ -411,7 +411,7 @@ static uint32_t compile_keys_filter(compiler *c, const gv_step *s)
     uint32_t rhs = compile_value(c, s->keys.rhs);
     emit_buf b = { 0 };
     uint8_t flags = (uint8_t)(s->keys.op | (s->keys.op_negated ? GV_FLAG_OPNOT : 0));
-    emit(c, &b, insn(GV_I_C_BINARY, flags, qb, rhs, 0), s->loc, GV_NONE);
+    emit(c, &b, insn(GV_I_C_BINARY, flags, qb, rhs, GV_BINARY_KEYS), s->loc, GV_NONE);
     return finish_block(c, &b, s->loc);
 }
 

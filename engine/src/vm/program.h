@@ -59,6 +59,9 @@ typedef struct gv_operand {
 #define GV_FLAG_OPNOT 0x10  /* operator negated: !=, not exists, not IN */
 #define GV_FLAG_SOME 0x20   /* `some`: one passing value is enough */
 #define GV_FLAG_NOT 0x40    /* the whole clause negated: `not x == 1` */
+/* C_BINARY c: the key test of a `[ keys OP q ]` filter, which cfn-guard
+ * compares otherwise when q is not a literal (vm/check.c); else 0. */
+#define GV_BINARY_KEYS 1
 /* C_BLOCK: a type block; c names its type (a string constant). cfn-guard
  * aborts the run when the resources cannot be searched (no Resources map). */
 #define GV_FLAG_TYPE_BLOCK 0x01
