@@ -142,14 +142,16 @@ static gv_node *rhs_as_list(gv_vm *vm, const gv_valset *r)
 
 /* Values of two queries are compared structurally: no list against its
  * elements, no int against a float (probed). */
-static int in_set(const gv_node *n, const gv_valset *s)
+static int in_set(const gv_node *n, const gv_valset *s, int n_left)
 {
     for (uint32_t i = 0; i < s->n; i++) {
         const gv_node *o = s->v[i].node;
         if (!o)
             continue;
-        /* a regex (a parameter's literal argument) still matches */
-        if (n->kind == GV_REGEX || o->kind == GV_REGEX ? gv_cmp_holds(gv_compare(GV_OP_EQ, n, o, NULL), 0)
+        /* a regex (a parameter's literal argument) still matches, compared
+         * the way round the clause has it (n_left: n is the left side's) */
+        const gv_node *a = n_left ? n : o, *b = n_left ? o : n;
+        if (n->kind == GV_REGEX || o->kind == GV_REGEX ? gv_cmp_holds(gv_compare(GV_OP_EQ, a, b, NULL), 0)
                                                        : gv_node_equal(n, o))
             return 1;
     }
@@ -166,7 +168,7 @@ static int record_unmatched_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, cons
     for (uint32_t i = 0; i < l->n; i++)
         nl += l->v[i].node != NULL;
     for (uint32_t i = 0; opnot && (vm->recording || vm->trace) && i < l->n; i++) {
-        if (!l->v[i].node || (nl > r->n && !in_set(l->v[i].node, r)))
+        if (!l->v[i].node || (nl > r->n && !in_set(l->v[i].node, r, 1)))
             continue;
         gv_check c = { 0 };
         c.ip = ip;
@@ -179,7 +181,7 @@ static int record_unmatched_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, cons
             return -1;
     }
     for (uint32_t j = 0; !opnot && (vm->recording || vm->trace) && j < r->n; j++) {
-        if (in_set(r->v[j].node, l))
+        if (in_set(r->v[j].node, l, 0))
             continue;
         gv_check c = { 0 };
         c.ip = ip;
@@ -206,12 +208,12 @@ static int record_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_
     /* == fails for the values of the larger side (the right-hand one if
      * they are as many) missing on the other: those are reported (probed) */
     for (uint32_t i = 0; !opnot && l->n > r->n && i < l->n; i++)
-        if (!in_set(l->v[i].node, r) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
+        if (!in_set(l->v[i].node, r, 1) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
             return -1;
     if ((opnot || l->n <= r->n) && record_unmatched_rhs(vm, ip, l, r, opnot) < 0)
         return -1;
     for (uint32_t i = 0; vm->nfailures == before && i < l->n; i++)
-        if (!in_set(l->v[i].node, r) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
+        if (!in_set(l->v[i].node, r, 1) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
             return -1;
     if (vm->nfailures == before)
         return gv_vm_record_compare(vm, ip, &l->v[0], &r->v[0], r, 0);
@@ -304,12 +306,12 @@ static int eval_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_va
     if (opnot) {
         ok = l->n > r->n;
         for (uint32_t i = 0; ok && i < l->n; i++)
-            ok = !in_set(l->v[i].node, r);
+            ok = !in_set(l->v[i].node, r, 1);
     } else {
         const gv_valset *larger = l->n > r->n ? l : r, *other = larger == l ? r : l;
         ok = 1;
         for (uint32_t j = 0; ok && j < larger->n; j++)
-            ok = in_set(larger->v[j].node, other);
+            ok = in_set(larger->v[j].node, other, larger == l);
     }
     /* cfn-guard's tree shows a passing != once per left-hand value, a
      * passing == once per value of the larger side (probed) */
@@ -684,7 +686,7 @@ static int compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, in
         } else {
             /* IN over several values of a query: they act as one list,
              * of which a left-hand list must be one item as a whole */
-            gv_cmp_result c = l.v[i].node->kind == GV_LIST ? (in_set(l.v[i].node, &r) ? GV_CMP_TRUE : GV_CMP_FALSE)
+            gv_cmp_result c = l.v[i].node->kind == GV_LIST ? (in_set(l.v[i].node, &r, 1) ? GV_CMP_TRUE : GV_CMP_FALSE)
                                                            : gv_compare(GV_OP_IN, l.v[i].node, set, vm->err);
             if (c == GV_CMP_ERROR)
                 return -1;

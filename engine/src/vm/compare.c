@@ -152,8 +152,10 @@ void gv_compare_incomparable_pair(const gv_node **l, const gv_node **r)
 
 static gv_cmp_result compare_eq(const gv_node *l, const gv_node *r, gv_error *err)
 {
-    if (r->kind == GV_REGEX && l->kind != GV_LIST)
+    if (r->kind == GV_REGEX && l->kind != GV_LIST && l->kind != GV_REGEX)
         return regex_search(l, r, err);
+    if (l->kind == GV_REGEX && r->kind == GV_STRING)
+        return regex_search(r, l, err); /* a parameter's regex argument (probed) */
     if (r->kind == GV_LIST && l->kind != GV_LIST) {
         if (r->len != 1)
             return GV_CMP_INCOMPARABLE;
@@ -244,11 +246,15 @@ static gv_cmp_result in_range(const gv_node *l, const gv_range_node *rg)
     return from_bool(lo && hi);
 }
 
+/* Regex items search a string; a regex on the left (a parameter's literal
+ * argument) searches the string items too (probed). */
 static gv_cmp_result member_of(const gv_node *l, const gv_node *list, gv_error *err)
 {
     for (uint32_t i = 0; i < list->len; i++) {
         const gv_node *e = list->u.items[i];
-        gv_cmp_result r = e->kind == GV_REGEX ? regex_search(l, e, err) : from_bool(gv_node_equal(l, e));
+        gv_cmp_result r = l->kind == GV_REGEX && e->kind == GV_STRING ? regex_search(e, l, err)
+                          : e->kind == GV_REGEX && l->kind != GV_REGEX  ? regex_search(l, e, err)
+                                                                          : from_bool(gv_node_equal(l, e));
         if (r == GV_CMP_ERROR || r == GV_CMP_TRUE)
             return r;
     }
@@ -305,6 +311,8 @@ static gv_cmp_result compare_in(const gv_node *l, const gv_node *r, gv_error *er
         return GV_CMP_INCOMPARABLE; /* a list IN a regex fails both ways (probed) */
     if (r->kind == GV_RANGE)
         return in_range(l, (const gv_range_node *)r);
+    if (l->kind == GV_REGEX && r->kind == GV_STRING)
+        return GV_CMP_INCOMPARABLE; /* a parameter's regex argument: `in` and `not in` fail (probed) */
     if (r->kind == GV_STRING && l->kind == GV_STRING)
         return from_bool(contains(r->u.s, r->len, l->u.s, l->len));
     if (l->kind == GV_LIST && r->kind == GV_STRING)
@@ -337,9 +345,33 @@ static gv_cmp_result literal_vs_elements(const gv_node *lit, const gv_node *list
     return equal == list->len ? GV_CMP_TRUE : equal == 0 ? GV_CMP_FALSE : GV_CMP_INCOMPARABLE;
 }
 
+/* A regex bound to a variable, IN r: it searches a string, equals a regex,
+ * and is in a list when it is so with one of its items (other items are
+ * not); against anything else it is not comparable (probed: `let g =
+ * /./`, `%g IN "p"` and `%g IN [1, "p"]` hold, `%g IN 1` and `%g NOT IN 1`
+ * both fail). */
+static gv_cmp_result regex_in(const gv_node *re, const gv_node *r, gv_error *err)
+{
+    if (r->kind == GV_STRING)
+        return regex_search(r, re, err);
+    if (r->kind == GV_REGEX)
+        return from_bool(gv_node_equal(re, r));
+    if (r->kind != GV_LIST)
+        return GV_CMP_INCOMPARABLE;
+    for (uint32_t i = 0; i < r->len; i++) {
+        const gv_node *e = r->u.items[i];
+        gv_cmp_result c = e->kind == GV_STRING || e->kind == GV_REGEX ? regex_in(re, e, err) : GV_CMP_FALSE;
+        if (c == GV_CMP_ERROR || c == GV_CMP_TRUE)
+            return c;
+    }
+    return GV_CMP_FALSE;
+}
+
 gv_cmp_result gv_compare_literal_lhs(gv_cmp_op op, const gv_node *lit, const gv_node *r, int rhs_literal,
                                      gv_error *err)
 {
+    if (op == GV_OP_IN && lit->kind == GV_REGEX)
+        return regex_in(lit, r, err);
     if (op == GV_OP_IN && !rhs_literal && r->kind != GV_LIST) {
         if (r->kind == GV_MAP && lit->kind != GV_MAP)
             return GV_CMP_INCOMPARABLE; /* `in` and `not in` a map both fail */
