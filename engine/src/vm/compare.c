@@ -150,8 +150,14 @@ void gv_compare_incomparable_pair(const gv_node **l, const gv_node **r)
     }
 }
 
+static gv_cmp_result in_range(const gv_node *l, const gv_range_node *rg);
+
 static gv_cmp_result compare_eq(const gv_node *l, const gv_node *r, gv_error *err)
 {
+    /* == against a range is IN it, != NOT IN (probed: `x != r(3, 4)`
+     * holds for 100; a list on the left is taken item by item below) */
+    if (r->kind == GV_RANGE && l->kind != GV_LIST)
+        return in_range(l, (const gv_range_node *)r);
     if (r->kind == GV_REGEX && l->kind != GV_LIST && l->kind != GV_REGEX)
         return regex_search(l, r, err);
     if (l->kind == GV_REGEX && r->kind == GV_STRING)
