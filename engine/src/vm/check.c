@@ -406,9 +406,12 @@ static int holds_against(gv_vm *vm, gv_cmp_op op, int opnot, int some, int item,
     uint32_t j = 0;
     for (; ok == !any && j < r->n; j++) {
         const gv_node *w = r->v[j].node;
-        gv_cmp_result c = item && (v->kind == GV_LIST || v->kind == GV_MAP) ? GV_CMP_INCOMPARABLE
-                          : some && !item                                  ? some_element(op, v, w, opnot, vm->err)
-                                                                           : gv_compare(op, v, w, vm->err);
+        /* an item that is a map compares with a map only (probed: `x !=
+         * {}` holds for x [{"Ref": "R"}]) */
+        int nested = v->kind == GV_LIST || (v->kind == GV_MAP && w->kind != GV_MAP);
+        gv_cmp_result c = item && nested  ? GV_CMP_INCOMPARABLE
+                          : some && !item ? some_element(op, v, w, opnot, vm->err)
+                                          : gv_compare(op, v, w, vm->err);
         if (c == GV_CMP_ERROR)
             return -1;
         *incomparable = c == GV_CMP_INCOMPARABLE;
