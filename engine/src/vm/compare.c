@@ -214,19 +214,25 @@ static gv_cmp_result order_scalars(gv_cmp_op op, const gv_node *l, const gv_node
 }
 
 /* Ordering distributes over lists on either side: every pair must hold. */
+static uint32_t items_of(const gv_node *v, const gv_node *const **items);
+
+/* Every item of the left side (a list's elements, else the value) against
+ * every item of the right side, one level deep on each: an item that is a
+ * list is not comparable (probed: `[1] <= [1]` holds, `[[]] <= [[]]` and
+ * `1 <= [[1]]` fail). No items on a side: it holds. */
 static gv_cmp_result compare_order(gv_cmp_op op, const gv_node *l, const gv_node *r)
 {
-    const gv_node *list = l->kind == GV_LIST ? l : r->kind == GV_LIST ? r : NULL;
-    if (!list)
-        return order_scalars(op, l, r);
+    const gv_node *const *li, *const *ri;
+    uint32_t nl = items_of(l, &li), nr = items_of(r, &ri);
     gv_cmp_result all = GV_CMP_TRUE;
-    for (uint32_t i = 0; i < list->len; i++) {
-        gv_cmp_result e = list == l ? compare_order(op, l->u.items[i], r)
-                                    : compare_order(op, l, r->u.items[i]);
-        if (e == GV_CMP_INCOMPARABLE)
-            return e;
-        if (e == GV_CMP_FALSE)
-            all = GV_CMP_FALSE;
+    for (uint32_t i = 0; i < nl; i++) {
+        for (uint32_t j = 0; j < nr; j++) {
+            gv_cmp_result e = order_scalars(op, li ? li[i] : l, ri ? ri[j] : r);
+            if (e == GV_CMP_INCOMPARABLE)
+                return e;
+            if (e == GV_CMP_FALSE)
+                all = GV_CMP_FALSE;
+        }
     }
     return all;
 }
