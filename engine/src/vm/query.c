@@ -88,11 +88,16 @@ static const gv_node *lookup_key(const gv_node *map, const char *key, uint32_t l
     return child;
 }
 
-static int step_key(gv_vm *vm, const gv_val *v, const char *key, uint32_t len, uint64_t hash,
+/* respell: a key written in the rule is looked up in its other spellings
+ * too, a %variable key is not (probed: `let g = "a"`, `Resources.%g` does
+ * not find `A`, `Resources.a` does). */
+static int step_key(gv_vm *vm, const gv_val *v, const char *key, uint32_t len, uint64_t hash, int respell,
                     gv_valset *out)
 {
     const gv_node *n = v->node;
-    const gv_node *child = n && n->kind == GV_MAP ? lookup_key(n, key, len, hash) : NULL;
+    const gv_node *child = !n || n->kind != GV_MAP ? NULL
+                           : respell              ? lookup_key(n, key, len, hash)
+                                                  : gv_map_get(n, key, len, hash);
     if (!child)
         return unresolved(vm, out, v, key);
     gv_val r = { child, gv_path_key(vm->scratch, v->path, key, len), NULL, NULL, 0, 0 };
@@ -593,7 +598,7 @@ static int step_var_key_node(gv_vm *vm, const gv_insn *in, const gv_val *v, cons
     }
     if (!key || key->kind != GV_STRING)
         return unresolved(vm, out, v, NULL);
-    return step_key(vm, v, key->u.s, key->len, gv_hash(key->u.s, key->len), out);
+    return step_key(vm, v, key->u.s, key->len, gv_hash(key->u.s, key->len), 0, out);
 }
 
 static int step_var_key(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_valset *keys, gv_valset *out)
@@ -611,7 +616,7 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
     switch (in->op) {
     case GV_I_Q_KEY: {
         const gv_kconst *k = &p->strings[in->b];
-        return step_key(vm, v, k->s, k->len, k->hash, out);
+        return step_key(vm, v, k->s, k->len, k->hash, 1, out);
     }
     case GV_I_Q_INDEX: return step_index(vm, v, (int32_t)in->b, out);
     case GV_I_Q_ALL: return step_all(vm, v, in->flags & GV_FLAG_ALL_INDICES, out);
