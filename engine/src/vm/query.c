@@ -137,11 +137,13 @@ static int step_all(gv_vm *vm, const gv_val *v, int indices, gv_valset *out)
 {
     const gv_node *n = v->node;
     if ((n->kind != GV_LIST && n->kind != GV_MAP) || (indices && n->kind == GV_MAP)) {
-        /* `.*` on a variable's literal scalar yields it as a value of the
-         * data: it then compares like one (probed: `let g = "x"`,
-         * `%g.* NOT IN count(q)` passes where `%g NOT IN count(q)` fails) */
+        /* `.*` or `[*]` on a variable's literal scalar (or `[*]` on its
+         * map) yields it as a value of the data: it then compares like one
+         * (probed: `let g = "x"`, `%g.* NOT IN count(q)` and `%g[*][*] NOT
+         * IN count(q)` pass where `%g NOT IN count(q)` fails; the first
+         * `[*]` after a variable is no step, see compile.c) */
         gv_val same = *v;
-        same.literal &= (uint8_t)(indices != 0);
+        same.literal = 0;
         return push(vm, out, same);
     }
     if (n->len == 0)
