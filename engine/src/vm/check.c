@@ -687,10 +687,8 @@ static int compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, in
                 incomparable = 0;
             }
         } else {
-            /* IN over several values of a query: they act as one list,
-             * of which a left-hand list must be one item as a whole */
-            gv_cmp_result c = l.v[i].node->kind == GV_LIST ? (in_set(l.v[i].node, &r, 1) ? GV_CMP_TRUE : GV_CMP_FALSE)
-                                                           : gv_compare(GV_OP_IN, l.v[i].node, set, vm->err);
+            /* IN the values of a query taken together */
+            gv_cmp_result c = gv_compare_in_values(l.v[i].node, set, vm->err);
             if (c == GV_CMP_ERROR)
                 return -1;
             incomparable = c == GV_CMP_INCOMPARABLE;
