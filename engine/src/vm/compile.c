@@ -353,7 +353,7 @@ static uint32_t compile_query(compiler *c, const gv_query *q)
             /* cfn-guard reads a quoted key that spells an integer as an
              * index: m.'0' and m['0'] are m[0] (probed) */
             if (s->quoted && parse_index(s->name.s, s->name.len, &idx))
-                emit(c, &b, insn(GV_I_Q_INDEX, 0, 0, (uint32_t)(int32_t)idx, 0), s->loc, GV_NONE);
+                emit(c, &b, insn(GV_I_Q_INDEX, GV_FLAG_INDEX_KEY, 0, (uint32_t)(int32_t)idx, 0), s->loc, GV_NONE);
             else
                 emit(c, &b, insn(GV_I_Q_KEY, 0, 0, add_string(c, s->name.s, s->name.len), 0), s->loc,
                      GV_NONE);

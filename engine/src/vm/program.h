@@ -71,6 +71,9 @@ typedef struct gv_operand {
 /* Q_ALL flag: written `[*]`, which on a map yields the map itself (`.*`
  * yields its values). */
 #define GV_FLAG_ALL_INDICES 0x01
+/* Q_INDEX flag: written as a quoted key (`m["0"]`), which cfn-guard reads
+ * as an index but treats as a key before a filter (vm/query.c). */
+#define GV_FLAG_INDEX_KEY 0x01
 /* Q_VAR / Q_VAR_KEY flags: where variable a lives. */
 #define GV_VAR_LOCAL 0      /* slot a of the current activation */
 #define GV_VAR_GLOBAL 1     /* file-level let a, computed once per document */

@@ -623,10 +623,12 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
     case GV_I_Q_INDEX: return step_index(vm, v, (int32_t)in->b, out);
     case GV_I_Q_ALL: return step_all(vm, v, in->flags & GV_FLAG_ALL_INDICES, out);
     case GV_I_Q_FILTER:
-        /* cfn-guard 3.1.1 filters a map only right after a key step; after
-         * an index, another filter or `this` it panics (probed; only maps:
-         * lists and scalars are fine) */
-        if (v->node->kind == GV_MAP && in[-1].op != GV_I_Q_KEY && in[-1].op != GV_I_Q_VAR_KEY) {
+        /* cfn-guard 3.1.1 filters a map only right after a key step (a
+         * quoted key that spells an index is one); after an index, another
+         * filter or `this` it panics (probed; only maps: lists and scalars
+         * are fine) */
+        if (v->node->kind == GV_MAP && in[-1].op != GV_I_Q_KEY && in[-1].op != GV_I_Q_VAR_KEY &&
+            !(in[-1].op == GV_I_Q_INDEX && (in[-1].flags & GV_FLAG_INDEX_KEY))) {
             gv_error_set(vm->err, GV_E_PANIC, p->source, p->locs[in - p->code],
                          "cfn-guard 3.1.1 panics on a filter applied to a map right after %s; "
                          "stopping with its exit code 101",
