@@ -407,6 +407,8 @@ gv_cmp_result gv_compare_literal_lhs(gv_cmp_op op, const gv_node *lit, const gv_
 {
     if (op == GV_OP_IN && lit->kind == GV_REGEX)
         return regex_in(lit, r, err);
+    if (op == GV_OP_EQ && lit->kind == GV_REGEX && r->kind == GV_REGEX)
+        return from_bool(gv_node_equal(lit, r)); /* `%re == %re` holds (probed) */
     if (op == GV_OP_IN && !rhs_literal && r->kind != GV_LIST) {
         if (r->kind == GV_MAP && lit->kind != GV_MAP)
             return GV_CMP_INCOMPARABLE; /* `in` and `not in` a map both fail */

@@ -424,10 +424,14 @@ static int step_select(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fram
 {
     if (v->node->kind == GV_LIST)
         return step_filter(vm, v, block, f, out);
-    int st = filter_block(vm, block, v, f, 1);
+    /* a literal's value tested, and kept, is a value of the data (probed:
+     * `let g = "a"`, `%g[ this == "a" ] NOT IN count(q)` passes) */
+    gv_val d = *v;
+    d.literal = 0;
+    int st = filter_block(vm, block, &d, f, 1);
     if (st < 0)
         return -1;
-    return st == GV_PASS ? push(vm, out, *v) : 0;
+    return st == GV_PASS ? push(vm, out, d) : 0;
 }
 
 /* [ keys == /re/ ]: the block sees each key (a string) as this. */
