@@ -2139,6 +2139,13 @@ def promote_to_probe(oracle, d, fid):
     lines.append('exit %d' % p.returncode)
     with open(os.path.join(dst, 'expected'), 'w') as f:
         f.write('\n'.join(lines) + '\n')
+    # the probes suite also runs -z; cfn-guard's exit there can differ (it
+    # panics in a text reporter only)
+    z = subprocess.run([oracle, 'validate', '-r', 'rules.guard', '-d', 'data.json', '-z', '-S', 'none',
+                        '-o', 'json'], cwd=dst, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    if z.returncode != p.returncode:
+        with open(os.path.join(dst, 'z-exit'), 'w') as f:
+            f.write('exit %d\n' % z.returncode)
     return name
 
 

@@ -84,13 +84,20 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
             switch (op) {
             case GV_OP_EXISTS: ok = n != NULL; break;
             case GV_OP_EMPTY:
-                /* a bool is never empty; numbers and null abort the run */
-                if (n && (n->kind == GV_INT || n->kind == GV_FLOAT || n->kind == GV_NULL))
+                /* a bool is never empty; numbers and null abort the run,
+                 * except after a filter, where only whether it kept any
+                 * value counts (probed: `x[ keys == "a" ] empty` with x.a
+                 * an int FAILs) */
+                if (n && !l.filtered && (n->kind == GV_INT || n->kind == GV_FLOAT || n->kind == GV_NULL))
                     return gv_vm_fail_at(vm, ip, "`empty` applied to a %s value (cfn-guard aborts here too)",
                                    gv_kind_name((gv_kind)n->kind));
                 /* after a filter, `empty` asks whether it kept anything,
-                 * not whether what it kept is empty (probed) */
-                ok = !n || (n->kind != GV_BOOL && n->kind != GV_CHAR && n->len == 0 && !l.filtered);
+                 * not whether what it kept is empty, but a null it kept
+                 * counts as nothing (probed) */
+                if (l.filtered)
+                    ok = !n || n->kind == GV_NULL;
+                else
+                    ok = !n || (n->kind != GV_BOOL && n->kind != GV_CHAR && n->len == 0);
                 break;
             case GV_OP_IS_STRING: ok = n && n->kind == GV_STRING; break;
             case GV_OP_IS_LIST: ok = n && n->kind == GV_LIST; break;
@@ -135,14 +142,16 @@ static gv_node *rhs_as_list(gv_vm *vm, const gv_valset *r)
 
 /* Values of two queries are compared structurally: no list against its
  * elements, no int against a float (probed). */
-static int in_set(const gv_node *n, const gv_valset *s)
+static int in_set(const gv_node *n, const gv_valset *s, int n_left)
 {
     for (uint32_t i = 0; i < s->n; i++) {
         const gv_node *o = s->v[i].node;
         if (!o)
             continue;
-        /* a regex (a parameter's literal argument) still matches */
-        if (n->kind == GV_REGEX || o->kind == GV_REGEX ? gv_cmp_holds(gv_compare(GV_OP_EQ, n, o, NULL), 0)
+        /* a regex (a parameter's literal argument) still matches, compared
+         * the way round the clause has it (n_left: n is the left side's) */
+        const gv_node *a = n_left ? n : o, *b = n_left ? o : n;
+        if (n->kind == GV_REGEX || o->kind == GV_REGEX ? gv_cmp_holds(gv_compare(GV_OP_EQ, a, b, NULL), 0)
                                                        : gv_node_equal(n, o))
             return 1;
     }
@@ -159,7 +168,7 @@ static int record_unmatched_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, cons
     for (uint32_t i = 0; i < l->n; i++)
         nl += l->v[i].node != NULL;
     for (uint32_t i = 0; opnot && (vm->recording || vm->trace) && i < l->n; i++) {
-        if (!l->v[i].node || (nl > r->n && !in_set(l->v[i].node, r)))
+        if (!l->v[i].node || (nl > r->n && !in_set(l->v[i].node, r, 1)))
             continue;
         gv_check c = { 0 };
         c.ip = ip;
@@ -172,7 +181,7 @@ static int record_unmatched_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, cons
             return -1;
     }
     for (uint32_t j = 0; !opnot && (vm->recording || vm->trace) && j < r->n; j++) {
-        if (in_set(r->v[j].node, l))
+        if (in_set(r->v[j].node, l, 0))
             continue;
         gv_check c = { 0 };
         c.ip = ip;
@@ -199,12 +208,12 @@ static int record_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_
     /* == fails for the values of the larger side (the right-hand one if
      * they are as many) missing on the other: those are reported (probed) */
     for (uint32_t i = 0; !opnot && l->n > r->n && i < l->n; i++)
-        if (!in_set(l->v[i].node, r) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
+        if (!in_set(l->v[i].node, r, 1) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
             return -1;
     if ((opnot || l->n <= r->n) && record_unmatched_rhs(vm, ip, l, r, opnot) < 0)
         return -1;
     for (uint32_t i = 0; vm->nfailures == before && i < l->n; i++)
-        if (!in_set(l->v[i].node, r) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
+        if (!in_set(l->v[i].node, r, 1) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
             return -1;
     if (vm->nfailures == before)
         return gv_vm_record_compare(vm, ip, &l->v[0], &r->v[0], r, 0);
@@ -297,12 +306,12 @@ static int eval_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_va
     if (opnot) {
         ok = l->n > r->n;
         for (uint32_t i = 0; ok && i < l->n; i++)
-            ok = !in_set(l->v[i].node, r);
+            ok = !in_set(l->v[i].node, r, 1);
     } else {
         const gv_valset *larger = l->n > r->n ? l : r, *other = larger == l ? r : l;
         ok = 1;
         for (uint32_t j = 0; ok && j < larger->n; j++)
-            ok = in_set(larger->v[j].node, other);
+            ok = in_set(larger->v[j].node, other, larger == l);
     }
     /* cfn-guard's tree shows a passing != once per left-hand value, a
      * passing == once per value of the larger side (probed) */
@@ -321,10 +330,14 @@ static gv_cmp_result some_element(gv_cmp_op op, const gv_node *l, const gv_node 
 {
     if (is_order(op))
         return gv_compare_some_order(op, l, r);
-    if (l->kind != GV_LIST || r->kind == GV_LIST || op == GV_OP_IN)
+    /* IN spreads a list only over a string, each element a substring of
+     * it (probed: `some ["T", "U"] IN "T"` passes, `some [1, 2] IN 1`
+     * fails); an element that is not a string holds neither way */
+    if (l->kind != GV_LIST || r->kind == GV_LIST || (op == GV_OP_IN && r->kind != GV_STRING))
         return gv_compare(op, l, r, err);
     for (uint32_t i = 0; i < l->len; i++) {
-        gv_cmp_result c = gv_compare(op, l->u.items[i], r, err);
+        const gv_node *e = l->u.items[i];
+        gv_cmp_result c = op == GV_OP_IN && e->kind != GV_STRING ? GV_CMP_INCOMPARABLE : gv_compare(op, e, r, err);
         if (c == GV_CMP_ERROR)
             return c;
         if (gv_cmp_holds(c, opnot))
@@ -393,9 +406,12 @@ static int holds_against(gv_vm *vm, gv_cmp_op op, int opnot, int some, int item,
     uint32_t j = 0;
     for (; ok == !any && j < r->n; j++) {
         const gv_node *w = r->v[j].node;
-        gv_cmp_result c = item && (v->kind == GV_LIST || v->kind == GV_MAP) ? GV_CMP_INCOMPARABLE
-                          : some && !item                                  ? some_element(op, v, w, opnot, vm->err)
-                                                                           : gv_compare(op, v, w, vm->err);
+        /* an item that is a map compares with a map only (probed: `x !=
+         * {}` holds for x [{"Ref": "R"}]) */
+        int nested = v->kind == GV_LIST || (v->kind == GV_MAP && w->kind != GV_MAP);
+        gv_cmp_result c = item && nested  ? GV_CMP_INCOMPARABLE
+                          : some && !item ? some_element(op, v, w, opnot, vm->err)
+                                          : gv_compare(op, v, w, vm->err);
         if (c == GV_CMP_ERROR)
             return -1;
         *incomparable = c == GV_CMP_INCOMPARABLE;
@@ -445,6 +461,62 @@ static int any_unresolved(const gv_valset *s)
 typedef int compare_fn(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int some);
 static compare_fn compare_some;
 
+/* A map key against one value v of the q of `[ keys OP q ]` (q not a
+ * literal): a string (or a regex argument) compares as usual, IN being a
+ * substring search; IN also searches a list that holds only strings;
+ * anything else is not comparable, so both OP and its negation fail
+ * (probed: `keys NOT IN q` keeps no key when q is 1, {}, ["a", 1] or
+ * [["a"]]). */
+static gv_cmp_result key_against(gv_cmp_op op, const gv_node *key, const gv_node *v, gv_error *err)
+{
+    if (v->kind == GV_STRING || v->kind == GV_REGEX)
+        return gv_compare(op, key, v, err);
+    if (op != GV_OP_IN || v->kind != GV_LIST)
+        return GV_CMP_INCOMPARABLE;
+    for (uint32_t i = 0; i < v->len; i++)
+        if (v->u.items[i]->kind != GV_STRING)
+            return GV_CMP_INCOMPARABLE;
+    return gv_compare(GV_OP_IN, key, v, err);
+}
+
+/* The key test of `[ keys OP q ]`, q not a literal: cfn-guard keeps a key
+ * that holds against one of q's resolved values, never compares q as a
+ * set, and with two values or more in q (the unresolved ones count) reads
+ * == as IN and != as NOT IN (probed: with q "xa", "zz", `keys == q` keeps
+ * the key "a"; with q "a", `keys != q` keeps "b"). Each failing key is
+ * recorded against the last value it was compared with. */
+static int eval_keys_test(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r)
+{
+    const gv_insn *in = &vm->p->code[ip];
+    gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
+    int opnot = (in->flags & GV_FLAG_OPNOT) != 0, any_pass = 0, any_fail = 0;
+    if (r->n > 1 && op == GV_OP_EQ)
+        op = GV_OP_IN;
+    if (!any_resolved(r))
+        return record_unresolved_rhs(vm, ip, l, r) < 0 ? -1 : GV_FAIL;
+    for (uint32_t i = 0; i < l->n; i++) {
+        int ok = 0, incomparable = 0;
+        uint32_t at = 0;
+        for (uint32_t j = 0; !ok && l->v[i].node && j < r->n; j++) {
+            if (!r->v[j].node)
+                continue;
+            gv_cmp_result c = key_against(op, l->v[i].node, r->v[j].node, vm->err);
+            if (c == GV_CMP_ERROR)
+                return -1;
+            at = j;
+            incomparable = c == GV_CMP_INCOMPARABLE;
+            ok = gv_cmp_holds(c, opnot);
+        }
+        any_pass |= ok;
+        any_fail |= !ok;
+        if (vm->trace && ok)
+            gv_trace_pass(vm->trace, ip, &l->v[i]);
+        if (!ok && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[at], r, incomparable) < 0)
+            return -1;
+    }
+    return finish_values(any_pass, any_fail, 0);
+}
+
 /* fn evaluated without recording or tracing anything: when it fails, the
  * caller reports the clause its own way. A pass is evaluated again when
  * tracing, for the passes to show, after the unresolved values in
@@ -492,13 +564,20 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         return -1;
     if (l.n == 0 || r.n == 0)
         return GV_SKIP;
+    /* a key filter's test against a query (== against one string decides
+     * as any == against a query does, and is reported so) */
+    if (in->c == GV_BINARY_KEYS && !is_literal(&r) &&
+        (op != GV_OP_EQ || opnot || r.n > 1 || !r.v[0].node || r.v[0].node->kind != GV_STRING))
+        return eval_keys_test(vm, ip, &l, &r);
     uint32_t rhs_missing = 0;
     for (uint32_t j = 0; j < r.n; j++)
         rhs_missing += !r.v[j].node;
     if (rhs_missing) { /* the right-hand query stopped short */
         /* `some x != missing`, `some x NOT IN missing`: one resolved
-         * left-hand value is enough when nothing on the right resolved */
-        if (some && opnot && rhs_missing == r.n && any_resolved(&l))
+         * left-hand value is enough when nothing on the right resolved;
+         * not when x is a variable bound to a literal, which fails
+         * (probed: `let g = "P"`, `some %g NOT IN missing`) */
+        if (some && opnot && rhs_missing == r.n && any_resolved(&l) && !is_literal(&l))
             return GV_PASS;
         /* an ordering spreads over left-hand lists: with only empty lists
          * there, nothing is compared and nothing fails (probed) */
@@ -608,10 +687,8 @@ static int compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, in
                 incomparable = 0;
             }
         } else {
-            /* IN over several values of a query: they act as one list,
-             * of which a left-hand list must be one item as a whole */
-            gv_cmp_result c = l.v[i].node->kind == GV_LIST ? (in_set(l.v[i].node, &r) ? GV_CMP_TRUE : GV_CMP_FALSE)
-                                                           : gv_compare(GV_OP_IN, l.v[i].node, set, vm->err);
+            /* IN the values of a query taken together */
+            gv_cmp_result c = gv_compare_in_values(l.v[i].node, set, vm->err);
             if (c == GV_CMP_ERROR)
                 return -1;
             incomparable = c == GV_CMP_INCOMPARABLE;

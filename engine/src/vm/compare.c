@@ -150,10 +150,18 @@ void gv_compare_incomparable_pair(const gv_node **l, const gv_node **r)
     }
 }
 
+static gv_cmp_result in_range(const gv_node *l, const gv_range_node *rg);
+
 static gv_cmp_result compare_eq(const gv_node *l, const gv_node *r, gv_error *err)
 {
-    if (r->kind == GV_REGEX && l->kind != GV_LIST)
+    /* == against a range is IN it, != NOT IN (probed: `x != r(3, 4)`
+     * holds for 100; a list on the left is taken item by item below) */
+    if (r->kind == GV_RANGE && l->kind != GV_LIST)
+        return in_range(l, (const gv_range_node *)r);
+    if (r->kind == GV_REGEX && l->kind != GV_LIST && l->kind != GV_REGEX)
         return regex_search(l, r, err);
+    if (l->kind == GV_REGEX && r->kind == GV_STRING)
+        return regex_search(r, l, err); /* a parameter's regex argument (probed) */
     if (r->kind == GV_LIST && l->kind != GV_LIST) {
         if (r->len != 1)
             return GV_CMP_INCOMPARABLE;
@@ -206,19 +214,25 @@ static gv_cmp_result order_scalars(gv_cmp_op op, const gv_node *l, const gv_node
 }
 
 /* Ordering distributes over lists on either side: every pair must hold. */
+static uint32_t items_of(const gv_node *v, const gv_node *const **items);
+
+/* Every item of the left side (a list's elements, else the value) against
+ * every item of the right side, one level deep on each: an item that is a
+ * list is not comparable (probed: `[1] <= [1]` holds, `[[]] <= [[]]` and
+ * `1 <= [[1]]` fail). No items on a side: it holds. */
 static gv_cmp_result compare_order(gv_cmp_op op, const gv_node *l, const gv_node *r)
 {
-    const gv_node *list = l->kind == GV_LIST ? l : r->kind == GV_LIST ? r : NULL;
-    if (!list)
-        return order_scalars(op, l, r);
+    const gv_node *const *li, *const *ri;
+    uint32_t nl = items_of(l, &li), nr = items_of(r, &ri);
     gv_cmp_result all = GV_CMP_TRUE;
-    for (uint32_t i = 0; i < list->len; i++) {
-        gv_cmp_result e = list == l ? compare_order(op, l->u.items[i], r)
-                                    : compare_order(op, l, r->u.items[i]);
-        if (e == GV_CMP_INCOMPARABLE)
-            return e;
-        if (e == GV_CMP_FALSE)
-            all = GV_CMP_FALSE;
+    for (uint32_t i = 0; i < nl; i++) {
+        for (uint32_t j = 0; j < nr; j++) {
+            gv_cmp_result e = order_scalars(op, li ? li[i] : l, ri ? ri[j] : r);
+            if (e == GV_CMP_INCOMPARABLE)
+                return e;
+            if (e == GV_CMP_FALSE)
+                all = GV_CMP_FALSE;
+        }
     }
     return all;
 }
@@ -244,11 +258,15 @@ static gv_cmp_result in_range(const gv_node *l, const gv_range_node *rg)
     return from_bool(lo && hi);
 }
 
+/* Regex items search a string; a regex on the left (a parameter's literal
+ * argument) searches the string items too (probed). */
 static gv_cmp_result member_of(const gv_node *l, const gv_node *list, gv_error *err)
 {
     for (uint32_t i = 0; i < list->len; i++) {
         const gv_node *e = list->u.items[i];
-        gv_cmp_result r = e->kind == GV_REGEX ? regex_search(l, e, err) : from_bool(gv_node_equal(l, e));
+        gv_cmp_result r = l->kind == GV_REGEX && e->kind == GV_STRING ? regex_search(e, l, err)
+                          : e->kind == GV_REGEX && l->kind != GV_REGEX  ? regex_search(l, e, err)
+                                                                          : from_bool(gv_node_equal(l, e));
         if (r == GV_CMP_ERROR || r == GV_CMP_TRUE)
             return r;
     }
@@ -305,6 +323,8 @@ static gv_cmp_result compare_in(const gv_node *l, const gv_node *r, gv_error *er
         return GV_CMP_INCOMPARABLE; /* a list IN a regex fails both ways (probed) */
     if (r->kind == GV_RANGE)
         return in_range(l, (const gv_range_node *)r);
+    if (l->kind == GV_REGEX && r->kind == GV_STRING)
+        return GV_CMP_INCOMPARABLE; /* a parameter's regex argument: `in` and `not in` fail (probed) */
     if (r->kind == GV_STRING && l->kind == GV_STRING)
         return from_bool(contains(r->u.s, r->len, l->u.s, l->len));
     if (l->kind == GV_LIST && r->kind == GV_STRING)
@@ -316,6 +336,29 @@ static gv_cmp_result compare_in(const gv_node *l, const gv_node *r, gv_error *er
     if (l->kind != GV_LIST)
         return member_of(l, r, err);
     return list_in_list(l, r, err);
+}
+
+gv_cmp_result gv_compare_in_values(const gv_node *x, const gv_node *set, gv_error *err)
+{
+    /* x is in when it equals one of the values, or is in one that is a
+     * list as it would be in a literal list, but no substring search and
+     * no list spread over several values (probed: "a" IN {"b", ["a"]} and
+     * [1] IN {[1, 2], [3]} hold, "a" IN {"ab", "c"} and [1, 3] IN {[1, 2],
+     * [3]} do not) */
+    for (uint32_t i = 0; i < set->len; i++) {
+        const gv_node *v = set->u.items[i];
+        if (!v)
+            continue;
+        gv_cmp_result c = v->kind == GV_REGEX && x->kind != GV_REGEX   ? regex_search(x, v, err)
+                          : x->kind == GV_REGEX && v->kind == GV_STRING ? regex_search(v, x, err)
+                          : gv_node_equal(x, v)                         ? GV_CMP_TRUE
+                          : v->kind != GV_LIST                        ? GV_CMP_FALSE
+                          : x->kind == GV_LIST                        ? list_in_list(x, v, err)
+                                                                      : member_of(x, v, err);
+        if (c == GV_CMP_ERROR || c == GV_CMP_TRUE)
+            return c;
+    }
+    return GV_CMP_FALSE;
 }
 
 /* A scalar literal against a list value: every element (all: TRUE, none:
@@ -337,9 +380,35 @@ static gv_cmp_result literal_vs_elements(const gv_node *lit, const gv_node *list
     return equal == list->len ? GV_CMP_TRUE : equal == 0 ? GV_CMP_FALSE : GV_CMP_INCOMPARABLE;
 }
 
+/* A regex bound to a variable, IN r: it searches a string, equals a regex,
+ * and is in a list when it is so with one of its items (other items are
+ * not); against anything else it is not comparable (probed: `let g =
+ * /./`, `%g IN "p"` and `%g IN [1, "p"]` hold, `%g IN 1` and `%g NOT IN 1`
+ * both fail). */
+static gv_cmp_result regex_in(const gv_node *re, const gv_node *r, gv_error *err)
+{
+    if (r->kind == GV_STRING)
+        return regex_search(r, re, err);
+    if (r->kind == GV_REGEX)
+        return from_bool(gv_node_equal(re, r));
+    if (r->kind != GV_LIST)
+        return GV_CMP_INCOMPARABLE;
+    for (uint32_t i = 0; i < r->len; i++) {
+        const gv_node *e = r->u.items[i];
+        gv_cmp_result c = e->kind == GV_STRING || e->kind == GV_REGEX ? regex_in(re, e, err) : GV_CMP_FALSE;
+        if (c == GV_CMP_ERROR || c == GV_CMP_TRUE)
+            return c;
+    }
+    return GV_CMP_FALSE;
+}
+
 gv_cmp_result gv_compare_literal_lhs(gv_cmp_op op, const gv_node *lit, const gv_node *r, int rhs_literal,
                                      gv_error *err)
 {
+    if (op == GV_OP_IN && lit->kind == GV_REGEX)
+        return regex_in(lit, r, err);
+    if (op == GV_OP_EQ && lit->kind == GV_REGEX && r->kind == GV_REGEX)
+        return from_bool(gv_node_equal(lit, r)); /* `%re == %re` holds (probed) */
     if (op == GV_OP_IN && !rhs_literal && r->kind != GV_LIST) {
         if (r->kind == GV_MAP && lit->kind != GV_MAP)
             return GV_CMP_INCOMPARABLE; /* `in` and `not in` a map both fail */

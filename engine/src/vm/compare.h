@@ -35,6 +35,9 @@ gv_cmp_result gv_compare_literal_lhs(gv_cmp_op op, const gv_node *lit, const gv_
  * level deep, nested lists never ordered) is enough; no pair (an empty
  * list) fails (probed). Returns VACUOUS (holds) or INCOMPARABLE (fails). */
 gv_cmp_result gv_compare_some_order(gv_cmp_op op, const gv_node *l, const gv_node *r);
+/* x IN the values of a query taken together (set: a list of them, NULL
+ * items skipped): TRUE or FALSE, never INCOMPARABLE. */
+gv_cmp_result gv_compare_in_values(const gv_node *x, const gv_node *set, gv_error *err);
 /* l and r, lists or maps that compared INCOMPARABLE, become the first pair
  * inside them that did: cfn-guard's message names those types. Unchanged
  * otherwise. */

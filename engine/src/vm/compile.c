@@ -354,7 +354,7 @@ static uint32_t compile_query(compiler *c, const gv_query *q)
             /* cfn-guard reads a quoted key that spells an integer as an
              * index: m.'0' and m['0'] are m[0] (probed) */
             if (s->quoted && parse_index(s->name.s, s->name.len, &idx))
-                emit(c, &b, insn(GV_I_Q_INDEX, 0, 0, (uint32_t)(int32_t)idx, 0), s->loc, GV_NONE);
+                emit(c, &b, insn(GV_I_Q_INDEX, GV_FLAG_INDEX_KEY, 0, (uint32_t)(int32_t)idx, 0), s->loc, GV_NONE);
             else
                 emit(c, &b, insn(GV_I_Q_KEY, 0, 0, add_string(c, s->name.s, s->name.len), 0), s->loc,
                      GV_NONE);
@@ -412,7 +412,7 @@ static uint32_t compile_keys_filter(compiler *c, const gv_step *s)
     uint32_t rhs = compile_value(c, s->keys.rhs);
     emit_buf b = { 0 };
     uint8_t flags = (uint8_t)(s->keys.op | (s->keys.op_negated ? GV_FLAG_OPNOT : 0));
-    emit(c, &b, insn(GV_I_C_BINARY, flags, qb, rhs, 0), s->loc, GV_NONE);
+    emit(c, &b, insn(GV_I_C_BINARY, flags, qb, rhs, GV_BINARY_KEYS), s->loc, GV_NONE);
     return finish_block(c, &b, s->loc);
 }
 

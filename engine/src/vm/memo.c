@@ -166,6 +166,7 @@ static void put_insn(keybuf *k, const gv_program *p, const gv_insn *in, int dept
     case GV_I_C_BINARY:
         put_block(k, p, in->a, depth);
         put_operand(k, p, in->b, depth);
+        put_u32(k, in->c);
         return;
     case GV_I_C_BLOCK:
         put_block(k, p, in->a, depth);

@@ -59,6 +59,9 @@ typedef struct gv_operand {
 #define GV_FLAG_OPNOT 0x10  /* operator negated: !=, not exists, not IN */
 #define GV_FLAG_SOME 0x20   /* `some`: one passing value is enough */
 #define GV_FLAG_NOT 0x40    /* the whole clause negated: `not x == 1` */
+/* C_BINARY c: the key test of a `[ keys OP q ]` filter, which cfn-guard
+ * compares otherwise when q is not a literal (vm/check.c); else 0. */
+#define GV_BINARY_KEYS 1
 /* C_BLOCK: a type block; c names its type (a string constant). cfn-guard
  * aborts the run when the resources cannot be searched (no Resources map). */
 #define GV_FLAG_TYPE_BLOCK 0x01
@@ -68,6 +71,9 @@ typedef struct gv_operand {
 /* Q_ALL flag: written `[*]`, which on a map yields the map itself (`.*`
  * yields its values). */
 #define GV_FLAG_ALL_INDICES 0x01
+/* Q_INDEX flag: written as a quoted key (`m["0"]`), which cfn-guard reads
+ * as an index but treats as a key before a filter (vm/query.c). */
+#define GV_FLAG_INDEX_KEY 0x01
 /* Q_VAR / Q_VAR_KEY flags: where variable a lives. */
 #define GV_VAR_LOCAL 0      /* slot a of the current activation */
 #define GV_VAR_GLOBAL 1     /* file-level let a, computed once per document */

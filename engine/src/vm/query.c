@@ -90,11 +90,16 @@ static const gv_node *lookup_key(const gv_node *map, const char *key, uint32_t l
     return child;
 }
 
-static int step_key(gv_vm *vm, const gv_val *v, const char *key, uint32_t len, uint64_t hash,
+/* respell: a key written in the rule is looked up in its other spellings
+ * too, a %variable key is not (probed: `let g = "a"`, `Resources.%g` does
+ * not find `A`, `Resources.a` does). */
+static int step_key(gv_vm *vm, const gv_val *v, const char *key, uint32_t len, uint64_t hash, int respell,
                     gv_valset *out)
 {
     const gv_node *n = v->node;
-    const gv_node *child = n && n->kind == GV_MAP ? lookup_key(n, key, len, hash) : NULL;
+    const gv_node *child = !n || n->kind != GV_MAP ? NULL
+                           : respell              ? lookup_key(n, key, len, hash)
+                                                  : gv_map_get(n, key, len, hash);
     if (!child)
         return unresolved(vm, out, v, key);
     gv_val r = { child, gv_path_key(vm->scratch, v->path, key, len), NULL, NULL, 0, 0 };
@@ -133,8 +138,16 @@ static gv_val child_at(gv_vm *vm, const gv_val *v, uint32_t i)
 static int step_all(gv_vm *vm, const gv_val *v, int indices, gv_valset *out)
 {
     const gv_node *n = v->node;
-    if ((n->kind != GV_LIST && n->kind != GV_MAP) || (indices && n->kind == GV_MAP))
-        return push(vm, out, *v);
+    if ((n->kind != GV_LIST && n->kind != GV_MAP) || (indices && n->kind == GV_MAP)) {
+        /* `.*` or `[*]` on a variable's literal scalar (or `[*]` on its
+         * map) yields it as a value of the data: it then compares like one
+         * (probed: `let g = "x"`, `%g.* NOT IN count(q)` and `%g[*][*] NOT
+         * IN count(q)` pass where `%g NOT IN count(q)` fails; the first
+         * `[*]` after a variable is no step, see compile.c) */
+        gv_val same = *v;
+        same.literal = 0;
+        return push(vm, out, same);
+    }
     if (n->len == 0)
         return unresolved(vm, out, v, NULL);
     for (uint32_t i = 0; i < n->len; i++)
@@ -224,61 +237,6 @@ static int filter_item(gv_vm *vm, const gv_val *self, const gv_val *c, int in_ma
     case GV_MAP: return in_map ? test_one(vm, c, block, f, out, 1) : test_outer(vm, self, c, block, f, out);
     default: return indices ? test_one(vm, c, block, f, out, 0) : unresolved(vm, out, c, NULL);
     }
-}
-
-/* The key of member m as a string node located where the key stands
- * (reports show it there). */
-static gv_node *key_node(gv_arena *a, const gv_member *m)
-{
-    gv_node *key = gv_make_string(a, m->key->str, m->key->len);
-    if (key) {
-        key->line = m->line;
-        key->col = m->col;
-        key->located = m->line != 0;
-    }
-    return key;
-}
-
-/* ---- [ name ]: cfn-guard's hidden %name ----
- * Each time cfn-guard evaluates `[ name ]` on a non-empty map it appends
- * the map's keys to a list %name that every clause evaluated later in the
- * same (rules file, data file) evaluation can read (probed: the list grows,
- * starts empty per document, is not shared between rules files). The keys
- * carry the map's path and their own location, as in its reports. */
-
-static gv_capture *capture_of(const gv_vm *vm, const gv_kconst *name)
-{
-    for (uint32_t i = 0; i < vm->ncaps; i++) {
-        const gv_kconst *c = vm->caps[i].name;
-        if (c->hash == name->hash && c->len == name->len && memcmp(c->s, name->s, name->len) == 0)
-            return &vm->caps[i];
-    }
-    return NULL;
-}
-
-const gv_valset *gv_vm_captured(const gv_vm *vm, const gv_kconst *name)
-{
-    const gv_capture *c = vm->caps ? capture_of(vm, name) : NULL;
-    return c && c->keys.n ? &c->keys : NULL;
-}
-
-int gv_vm_capture(gv_vm *vm, const gv_insn *in, const gv_val *v)
-{
-    const gv_node *n = v->node;
-    if (!n || n->kind != GV_MAP || n->len == 0)
-        return 0;
-    const gv_kconst *name = &vm->p->strings[in->b];
-    gv_capture *c = capture_of(vm, name);
-    if (!c) { /* at most one per Q_CAPTURE instruction: caps has room */
-        c = &vm->caps[vm->ncaps++];
-        c->name = name;
-    }
-    for (uint32_t i = 0; i < n->len; i++) {
-        gv_node *key = key_node(vm->scratch, &n->u.members[i]);
-        if (!key || push(vm, &c->keys, (gv_val){ key, v->path, NULL, NULL, 0, 0 }) < 0)
-            return nomem(vm);
-    }
-    return 0;
 }
 
 /* ---- [ keys == %x ] in one lookup ----
@@ -488,22 +446,31 @@ static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int i
     return 0;
 }
 
-/* `.*[*][f]` differs from `key[*][f]` (filter_item) for the values of
- * the `.*`: a map is tested itself, and a map inside a list is tested
- * with that list as `this` (not the clause's own), and kept when it
- * passes (probed). The rest as step_all_filter. */
-static int step_star_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, uint32_t block,
+/* `.*[*][f]`, which cfn-guard evaluates as neither `*` then `[*][f]` nor
+ * `[*][f]` alone: for each value v of the `.*`, a map is kept when f
+ * passes with ctx as `this`; a list has its elements taken, a map element
+ * kept likewise, a list element having its own elements tested
+ * themselves, a scalar element tested itself; a scalar v is tested
+ * itself. ctx is the
+ * value the query last took from a map by `.*` (v itself when the `.*`
+ * took v from a map), or the variable's value it started from, or else
+ * the clause's own `this` (see gv_vm_query; probed: with `rootkey` in the
+ * document, `z.*[*][ rootkey exists ]` keeps every map in the list z and
+ * in its lists, `W.*.*[*][ this is_list ]` every map in W's lists,
+ * `this.*.L.*[*][ L exists ]` every map of W.L). */
+static int step_star_all_filter(gv_vm *vm, const gv_val *self, const gv_val *ctx, const gv_val *v, uint32_t block,
                                 const gv_frame *f, gv_valset *out)
 {
     const gv_node *n = v->node;
     if (n->kind == GV_MAP)
-        return test_one(vm, v, block, f, out, 1);
+        return test_outer(vm, ctx, v, block, f, out);
     if (n->kind != GV_LIST || n->len == 0)
         return step_all_filter(vm, self, v, 1, block, f, out);
     for (uint32_t i = 0; i < n->len; i++) {
         gv_val c = child_at(vm, v, i);
-        int rc = c.node->kind == GV_MAP ? test_outer(vm, v, &c, block, f, out)
-                                        : filter_item(vm, self, &c, 0, 1, block, f, out);
+        int rc = c.node->kind == GV_MAP    ? test_outer(vm, ctx, &c, block, f, out)
+                 : c.node->kind == GV_LIST ? test_elements(vm, &c, block, f, out)
+                                           : test_one(vm, &c, block, f, out, 0);
         if (rc < 0)
             return -1;
     }
@@ -516,79 +483,14 @@ static int step_select(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fram
 {
     if (v->node->kind == GV_LIST)
         return step_filter(vm, v, block, f, out);
-    int st = filter_block(vm, block, v, f, 1);
+    /* a literal's value tested, and kept, is a value of the data (probed:
+     * `let g = "a"`, `%g[ this == "a" ] NOT IN count(q)` passes) */
+    gv_val d = *v;
+    d.literal = 0;
+    int st = filter_block(vm, block, &d, f, 1);
     if (st < 0)
         return -1;
-    return st == GV_PASS ? push(vm, out, *v) : 0;
-}
-
-/* The keys of map as string nodes, made once per map (a document's
- * Resources map is expanded for every dangling reference: thousands of
- * times per rule in a large template). The bytes stay the document's. */
-static const gv_node *map_keys(gv_arena *a, gv_keys_cache *kc, const gv_node *map)
-{
-    if (kc->map == map)
-        return kc->keys;
-    gv_node *keys = gv_arena_alloc(a, (map->len ? map->len : 1) * sizeof *keys);
-    if (!keys)
-        return NULL;
-    for (uint32_t i = 0; i < map->len; i++) {
-        const gv_member *m = &map->u.members[i];
-        keys[i] = (gv_node){ .kind = GV_STRING, .located = m->line != 0, .len = m->key->len,
-                             .line = m->line, .col = m->col };
-        keys[i].u.s = m->key->str;
-    }
-    kc->map = map;
-    kc->keys = keys;
-    return keys;
-}
-
-int gv_expand_key_checks(gv_arena *a, gv_keys_cache *kc, gv_check **checks, uint32_t *n)
-{
-    uint32_t total = 0, bulk = 0;
-    for (uint32_t i = 0; i < *n; i++) {
-        const gv_check *c = &(*checks)[i];
-        if (c->kind != GV_CHECK_KEYS_BULK) {
-            total++;
-            continue;
-        }
-        bulk = 1;
-        total += c->lhs.node->len - (c->lhs.stop ? 1 : 0);
-    }
-    if (!bulk)
-        return 0;
-    gv_check *out = gv_arena_alloc(a, (total ? total : 1) * sizeof *out);
-    if (!out)
-        return -1;
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < *n; i++) {
-        const gv_check *c = &(*checks)[i];
-        if (c->kind != GV_CHECK_KEYS_BULK) {
-            out[k++] = *c;
-            continue;
-        }
-        const gv_node *map = c->lhs.node, *keys = map_keys(a, kc, map);
-        if (!keys)
-            return -1;
-        for (uint32_t m = 0; m < map->len; m++) {
-            if (m + 1 == c->lhs.stop)
-                continue;
-            out[k] = *c;
-            out[k].kind = GV_CHECK_COMPARE;
-            out[k].lhs = (gv_val){ &keys[m], c->lhs.path, NULL, NULL, 0, 0 };
-            k++;
-        }
-    }
-    *checks = out;
-    *n = k;
-    return 0;
-}
-
-int gv_rule_expand_checks(gv_arena *a, const gv_rule_result *r, gv_rule_result *view)
-{
-    gv_keys_cache kc = { NULL, NULL };
-    *view = *r;
-    return gv_expand_key_checks(a, &kc, &view->checks, &view->nchecks);
+    return st == GV_PASS ? push(vm, out, d) : 0;
 }
 
 /* [ keys == /re/ ]: the block sees each key (a string) as this. */
@@ -608,7 +510,7 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
             return keys_eq_fast(vm, v, vm->p->blocks[block], &rhs, out);
     }
     for (uint32_t i = 0; i < n->len; i++) {
-        gv_node *key = key_node(vm->scratch, &n->u.members[i]);
+        gv_node *key = gv_key_node(vm->scratch, &n->u.members[i]);
         if (!key)
             return nomem(vm);
         gv_val k = { key, v->path, NULL, NULL, 0, 0 };
@@ -646,7 +548,7 @@ static int step_var_key_node(gv_vm *vm, const gv_insn *in, const gv_val *v, cons
     }
     if (!key || key->kind != GV_STRING)
         return unresolved(vm, out, v, NULL);
-    return step_key(vm, v, key->u.s, key->len, gv_hash(key->u.s, key->len), out);
+    return step_key(vm, v, key->u.s, key->len, gv_hash(key->u.s, key->len), 0, out);
 }
 
 static int step_var_key(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_valset *keys, gv_valset *out)
@@ -657,22 +559,31 @@ static int step_var_key(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_
     return 0;
 }
 
-static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv_val *v, const gv_frame *f,
-                      gv_valset *out)
+static int star_all_filter_at(const gv_insn *in)
+{
+    return in->op == GV_I_Q_ALL_FILTER && (in->flags & GV_FLAG_ALL_INDICES) && in[-1].op == GV_I_Q_ALL &&
+           !(in[-1].flags & GV_FLAG_ALL_INDICES);
+}
+
+/* ctx: the context of v for `.*[*][f]` (see gv_vm_query). */
+static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv_val *ctx, const gv_val *v,
+                      const gv_frame *f, gv_valset *out)
 {
     const gv_program *p = vm->p;
     switch (in->op) {
     case GV_I_Q_KEY: {
         const gv_kconst *k = &p->strings[in->b];
-        return step_key(vm, v, k->s, k->len, k->hash, out);
+        return step_key(vm, v, k->s, k->len, k->hash, 1, out);
     }
     case GV_I_Q_INDEX: return step_index(vm, v, (int32_t)in->b, out);
     case GV_I_Q_ALL: return step_all(vm, v, in->flags & GV_FLAG_ALL_INDICES, out);
     case GV_I_Q_FILTER:
-        /* cfn-guard 3.1.1 filters a map only right after a key step; after
-         * an index, another filter or `this` it panics (probed; only maps:
-         * lists and scalars are fine) */
-        if (v->node->kind == GV_MAP && in[-1].op != GV_I_Q_KEY && in[-1].op != GV_I_Q_VAR_KEY) {
+        /* cfn-guard 3.1.1 filters a map only right after a key step (a
+         * quoted key that spells an index is one); after an index, another
+         * filter or `this` it panics (probed; only maps: lists and scalars
+         * are fine) */
+        if (v->node->kind == GV_MAP && in[-1].op != GV_I_Q_KEY && in[-1].op != GV_I_Q_VAR_KEY &&
+            !(in[-1].op == GV_I_Q_INDEX && (in[-1].flags & GV_FLAG_INDEX_KEY))) {
             gv_error_set(vm->err, GV_E_PANIC, p->source, p->locs[in - p->code],
                          "cfn-guard 3.1.1 panics on a filter applied to a map right after %s; "
                          "stopping with its exit code 101",
@@ -683,8 +594,8 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
         }
         return step_filter(vm, v, in->b, f, out);
     case GV_I_Q_ALL_FILTER:
-        if ((in->flags & GV_FLAG_ALL_INDICES) && in[-1].op == GV_I_Q_ALL && !(in[-1].flags & GV_FLAG_ALL_INDICES))
-            return step_star_all_filter(vm, self, v, in->b, f, out);
+        if (star_all_filter_at(in))
+            return step_star_all_filter(vm, self, ctx, v, in->b, f, out);
         return step_all_filter(vm, self, v, in->flags & GV_FLAG_ALL_INDICES, in->b, f, out);
     case GV_I_Q_SELECT: return step_select(vm, v, in->b, f, out);
     case GV_I_Q_KEYS_FILTER: return step_keys_filter(vm, v, in->b, f, out);
@@ -733,6 +644,44 @@ static int give(gv_vm *vm, gv_valset *out, const gv_valset *cur)
     return 0;
 }
 
+/* ---- contexts of `.*[*][f]` ----
+ * cfn-guard tests a map met by `.*[*][f]` with a `this` that is the value
+ * the query last took from a map by `.*`, or else the variable's value it
+ * started from, or else the clause's own (step_star_all_filter). Only
+ * queries with that step track it: one context per value of the current
+ * set (node NULL: none yet). */
+typedef struct ctx_track {
+    int on;
+    gv_valset cur, next;
+} ctx_track;
+
+static void ctx_init(ctx_track *t, const gv_insn *first, const gv_valset *cur)
+{
+    memset(t, 0, sizeof *t);
+    for (const gv_insn *in = first + 1; !t->on && in->op != GV_I_END; in++)
+        t->on = star_all_filter_at(in);
+    if (t->on && first->op == GV_I_Q_VAR)
+        t->cur = *cur; /* read-only, as cur */
+}
+
+static const gv_val *ctx_of(const ctx_track *t, uint32_t i, const gv_val *self)
+{
+    return t->on && i < t->cur.n && t->cur.v[i].node ? &t->cur.v[i] : self;
+}
+
+/* The contexts of to->v[before..] made from value v (the i-th) by step in:
+ * `.*` on a map gives each value its own, any other step passes v's on. */
+static int ctx_step(gv_vm *vm, ctx_track *t, const gv_insn *in, const gv_val *v, uint32_t i, const gv_valset *to,
+                    uint32_t before)
+{
+    int binds = in->op == GV_I_Q_ALL && !(in->flags & GV_FLAG_ALL_INDICES) && v->node && v->node->kind == GV_MAP;
+    gv_val none = { 0 };
+    for (uint32_t k = before; k < to->n; k++)
+        if (push(vm, &t->next, binds ? to->v[k] : i < t->cur.n ? t->cur.v[i] : none) < 0)
+            return -1;
+    return 0;
+}
+
 int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f, gv_valset *out)
 {
     const gv_program *p = vm->p;
@@ -760,6 +709,8 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
         return -1;
     }
     int steps = in[1].op != GV_I_END;
+    ctx_track ctx;
+    ctx_init(&ctx, in, &cur);
     for (in++; in->op != GV_I_END; in++) {
         which ^= 1; /* the other buffer: cur may be in this one */
         gv_valset next = { local[which], 0, LOCAL_VALS, 0, 0 };
@@ -767,19 +718,22 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
         gv_valset *to = in[1].op == GV_I_END ? out : &next;
         for (uint32_t i = 0; i < cur.n; i++) {
             const gv_val *v = &cur.v[i];
+            uint32_t before = to->n;
             if (!v->node) { /* once unresolved, always unresolved */
                 if (push(vm, to, *v) < 0)
                     return -1;
-                continue;
-            }
-            uint32_t before = to->n;
-            if (apply_step(vm, in, self, v, f, to) < 0)
+            } else if (apply_step(vm, in, self, ctx_of(&ctx, i, self), v, f, to) < 0) {
                 return -1;
+            }
             for (uint32_t k = before; k < to->n; k++) /* where it stopped, for reports */
-                if (!to->v[k].node)
+                if (!to->v[k].node && v->node)
                     to->v[k].stop = (uint32_t)(in - p->code) + 1;
+            if (ctx.on && to != out && ctx_step(vm, &ctx, in, v, i, to, before) < 0)
+                return -1;
         }
         cur = next;
+        ctx.cur = ctx.next;
+        ctx.next = (gv_valset){ 0 };
         if (cur.n == 0 && in[1].op != GV_I_END)
             out->cut = 1;
         out->filtered = in->op == GV_I_Q_FILTER || in->op == GV_I_Q_ALL_FILTER ||

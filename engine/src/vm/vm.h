@@ -116,9 +116,12 @@ static inline int gv_vm_quiet_query(gv_vm *vm, uint32_t block, const gv_val *sel
 }
 
 /* Q_CAPTURE on one value: appends the keys of a non-empty map to %name
- * (query.c). Returns 0, or -1 when memory ran out. */
+ * (keys.c). Returns 0, or -1 when memory ran out. */
 int gv_vm_capture(gv_vm *vm, const gv_insn *in, const gv_val *v);
-/* The keys captured into %name, or NULL when none were (query.c). */
+/* The key of member m as a string node located where the key stands
+ * (reports show it there), in a. NULL when memory ran out. */
+gv_node *gv_key_node(gv_arena *a, const gv_member *m);
+/* The keys captured into %name, or NULL when none were (keys.c). */
 const gv_valset *gv_vm_captured(const gv_vm *vm, const gv_kconst *name);
 
 /* Unary and binary clauses (check.c): push nothing, return the status or -1. */
