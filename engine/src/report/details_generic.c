@@ -72,7 +72,12 @@ static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_re
         gv_fmt_path(out, &c->lhs);
         gv_buf_printf(out, "] in data [%s] is not compliant with [%s] due to retrieval error. Error Message [",
                       it->data_name, rn);
-        gv_msg_reason(out, it, c);
+        /* a block names its query (probed: "Query a.l[*] did not resolve
+         * to correct value, reason ...") */
+        if (shape == GV_SHAPE_BLOCK_MISSING)
+            gv_msg_block_missing(out, it, c);
+        else
+            gv_msg_reason(out, it, c);
         gv_buf_puts(out, "]\n");
         break;
     case GV_SHAPE_NO_VALUES:

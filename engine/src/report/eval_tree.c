@@ -117,20 +117,6 @@ static void comparison_word(gv_buf *out, const gv_report_item *it, uint32_t ip)
     gv_buf_puts(out, gv_clause_op_word((gv_cmp_op)(in->flags & GV_FLAG_OP_MASK)));
 }
 
-/* "Query q did not resolve to correct value, reason ...": a block clause
- * whose query stopped short. */
-static void block_missing_message(gv_buf *out, const gv_report_item *it, const gv_check *c)
-{
-    const gv_clause_text *t = gv_clause_texts_find(it->texts, it->prog->locs[c->ip]);
-    gv_buf_puts(out, "Query ");
-    if (t && t->lhs.n)
-        gv_qtext_print(out, &t->lhs, 0);
-    else
-        gv_msg_remaining(out, it, c);
-    gv_buf_puts(out, " did not resolve to correct value, reason ");
-    gv_msg_reason(out, it, c);
-}
-
 static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
 {
     const gv_check *c = &n->check;
@@ -141,7 +127,7 @@ static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         gv_buf_puts(out, "GuardClause(Status=FAIL, Empty, )");
     } else if (shape == GV_SHAPE_BLOCK_MISSING) {
         gv_buf_puts(out, "GuardBlockValueMissing(Status=FAIL, Reason=");
-        block_missing_message(out, it, c);
+        gv_msg_block_missing(out, it, c);
         gv_buf_puts(out, ", ");
         gv_fmt_path(out, &c->lhs);
         gv_buf_putc(out, ')');
@@ -365,7 +351,7 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
     } else if (shape == GV_SHAPE_BLOCK_MISSING) {
         gv_jt_set(kind, "from", from_of(b, it, c));
         gv_buf_clear(&b->tmp);
-        block_missing_message(&b->tmp, it, c);
+        gv_msg_block_missing(&b->tmp, it, c);
         gv_jt_set(kind, "message", gv_jt_buf(b, &b->tmp));
         const char *custom = gv_msg_custom(it, c);
         gv_jt_set(kind, "custom_message", custom ? gv_jt_str(b, custom) : gv_jt_null(b));

@@ -416,6 +416,20 @@ void gv_msg_reason(gv_buf *out, const gv_report_item *it, const gv_check *c)
     gv_buf_printf(out, " on type = %s ", at ? (at->kind == GV_MAP ? "map" : "array") : "array");
 }
 
+/* "Query q did not resolve to correct value, reason ...": a block clause
+ * whose query stopped short. */
+void gv_msg_block_missing(gv_buf *out, const gv_report_item *it, const gv_check *c)
+{
+    const gv_clause_text *t = gv_clause_texts_find(it->texts, it->prog->locs[c->ip]);
+    gv_buf_puts(out, "Query ");
+    if (t && t->lhs.n)
+        gv_qtext_print(out, &t->lhs, 0);
+    else
+        gv_msg_remaining(out, it, c);
+    gv_buf_puts(out, " did not resolve to correct value, reason ");
+    gv_msg_reason(out, it, c);
+}
+
 const char *gv_msg_custom(const gv_report_item *it, const gv_check *c)
 {
     uint32_t m = it->prog->messages[c->ip];

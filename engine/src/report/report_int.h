@@ -36,6 +36,9 @@ void gv_msg_error(gv_buf *out, const gv_report_item *it, const gv_check *c);
 /* Unresolved checks: the query left to resolve, and why it stopped. */
 void gv_msg_remaining(gv_buf *out, const gv_report_item *it, const gv_check *c);
 void gv_msg_reason(gv_buf *out, const gv_report_item *it, const gv_check *c);
+/* "Query q did not resolve to correct value, reason ...": a block clause
+ * whose query stopped short (the evaluation tree, the generic reporter). */
+void gv_msg_block_missing(gv_buf *out, const gv_report_item *it, const gv_check *c);
 /* The << >> message of the clause, or NULL. */
 const char *gv_msg_custom(const gv_report_item *it, const gv_check *c);
 /* Operator as the CFN reporter names it: EQUAL, NOT IN, IS INT ... */
