@@ -352,7 +352,11 @@ static void reason_no_key(gv_buf *out, const gv_report_item *it, const gv_check 
                       var ? "Could not locate key = %s inside struct at path = "
                           : "Could not find key %s inside struct at path ",
                       c->lhs.missing);
-        path_loc(out, it, &c->lhs);
+        const gv_key_item *ki = gv_val_key_item(&c->lhs);
+        gv_val item = { 0 };
+        if (ki) /* a key from a list a variable holds: where the item is (probed) */
+            item = (gv_val){ .node = ki->node, .path = ki->path, .literal = ki->literal };
+        path_loc(out, it, ki ? &item : &c->lhs);
         return;
     }
     gv_buf_printf(out, "Attempting to retrieve from key %s but type is not an struct type at path ",

@@ -265,7 +265,7 @@ static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, con
         if (opnot)
             return gv_vm_record_compare(vm, ip, v, &none, &found, 0) < 0 ? -1 : 0;
         for (uint32_t k = 0; k < v->node->len; k++) {
-            gv_val item = { v->node->u.items[k], gv_path_index(vm->scratch, v->path, k), NULL, NULL, 1, 0 };
+            gv_val item = { v->node->u.items[k], gv_path_index(vm->scratch, v->path, k), NULL, NULL, 1, 0, 0 };
             if (!item.path)
                 return gv_vm_nomem(vm);
             if (gv_vm_record_compare(vm, ip, &item, &none, &found, 0) < 0)
@@ -423,7 +423,7 @@ static int64_t compare_items(gv_vm *vm, uint32_t ip, gv_cmp_op op, int opnot, in
         nfail += !ok;
         if (ok ? !vm->trace : !vm->recording && !vm->trace)
             continue; /* nothing to show: no path to build */
-        gv_val iv = { item, gv_path_index(vm->scratch, v->path, k), NULL, NULL, 0, 0 };
+        gv_val iv = { item, gv_path_index(vm->scratch, v->path, k), NULL, NULL, 0, 0, 0 };
         if (!iv.path)
             return gv_vm_nomem(vm);
         if (ok)

@@ -109,7 +109,7 @@ int gv_vm_operand(gv_vm *vm, uint32_t operand, const gv_val *self, const gv_fram
     const gv_operand *o = &vm->p->operands[operand];
     switch (o->kind) {
     case GV_OPND_LITERAL: {
-        gv_val v = { vm->p->literals[o->idx], NULL, NULL, NULL, 1, 0 };
+        gv_val v = { vm->p->literals[o->idx], NULL, NULL, NULL, 1, 0, 0 };
         return gv_valset_push(vm->scratch, out, v) ? 0 : gv_vm_nomem(vm);
     }
     case GV_OPND_QUERY: {
