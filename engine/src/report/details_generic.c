@@ -57,7 +57,7 @@ static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_re
         gv_buf_puts(out, "Property [");
         gv_fmt_path(out, &c->rhs);
         gv_buf_printf(out, "] in data [%s] is not compliant with [%s] because provided value [", it->data_name, rn);
-        gv_fmt_value(out, c->rhs.node);
+        gv_fmt_value_generic(out, c->rhs.node);
         gv_buf_printf(out, "] %s expected value %s[", neg ? "did match" : "did not match",
                       strcmp(cmp, "In") ? "" : "in ");
         value_or_empty(out, c->lhs.reached);

@@ -190,9 +190,54 @@ void gv_fmt_value(gv_buf *out, const gv_node *n)
     value_as(out, n, "\"NULL\"");
 }
 
+void gv_fmt_scalar_json(gv_buf *out, const gv_node *n)
+{
+    gv_buf t;
+    switch (n->kind) {
+    case GV_NULL: gv_buf_puts(out, "null"); break;
+    case GV_BOOL: gv_buf_puts(out, n->u.b ? "true" : "false"); break;
+    case GV_INT: gv_buf_int(out, (long long)n->u.i); break;
+    case GV_FLOAT: gv_fmt_float_ryu(out, n->u.f); break;
+    case GV_STRING:
+    case GV_CHAR: gv_buf_json_string(out, n->u.s, n->len); break; /* cfn-guard prints a char as a string */
+    case GV_LIST:
+    case GV_MAP: break;
+    default:
+        gv_buf_init(&t);
+        gv_fmt_value(&t, n);
+        if (n->kind == GV_REGEX && t.len >= 2) /* drop the quotes gv_fmt_value adds */
+            gv_buf_json_string(out, t.data + 1, t.len - 2);
+        else
+            gv_buf_json_string(out, t.data ? t.data : "", t.len);
+        if (t.oom)
+            out->oom = 1;
+        gv_buf_free(&t);
+    }
+}
+
 void gv_fmt_value_generic(gv_buf *out, const gv_node *n)
 {
-    value_as(out, n, "null");
+    if (n->kind == GV_LIST) {
+        gv_buf_putc(out, '[');
+        for (uint32_t i = 0; i < n->len; i++) {
+            if (i)
+                gv_buf_putc(out, ',');
+            gv_fmt_value_generic(out, n->u.items[i]);
+        }
+        gv_buf_putc(out, ']');
+    } else if (n->kind == GV_MAP) {
+        gv_buf_putc(out, '{');
+        for (uint32_t i = 0; i < n->len; i++) {
+            if (i)
+                gv_buf_putc(out, ',');
+            gv_buf_json_string(out, n->u.members[i].key->str, n->u.members[i].key->len);
+            gv_buf_putc(out, ':');
+            gv_fmt_value_generic(out, n->u.members[i].value);
+        }
+        gv_buf_putc(out, '}');
+    } else {
+        gv_fmt_scalar_json(out, n);
+    }
 }
 
 void gv_fmt_loc(gv_buf *out, const gv_node *n)
@@ -223,7 +268,12 @@ const char *gv_fmt_type_name(const gv_node *n)
     case GV_LIST: return "array";
     case GV_MAP: return "map";
     case GV_REGEX: return "Regex";
-    default: return "range";
+    default: { /* cfn-guard names a range by its bounds' type (probed) */
+        const gv_range_node *r = (const gv_range_node *)n;
+        return r->kind == GV_RANGE_RT_FLOAT ? "range(float, float)"
+               : r->kind == GV_RANGE_RT_CHAR ? "range(char, char)"
+                                             : "range(int, int)";
+    }
     }
 }
 
