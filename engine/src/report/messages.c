@@ -198,6 +198,36 @@ static void in_items(gv_buf *out, const gv_report_item *it, const gv_check *c)
     }
 }
 
+/* "Path=/a[L:0,C:5] Value=1": a value as cfn-guard displays it. */
+static void path_value_bare(gv_buf *out, const gv_report_item *it, const gv_val *v)
+{
+    gv_buf_puts(out, "Path=");
+    path_loc(out, it, v);
+    gv_buf_puts(out, " Value=");
+    const gv_node *n = v->node ? v->node : v->reached;
+    if (n)
+        gv_fmt_value_display(out, n);
+}
+
+void gv_msg_incomparable(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_val *rhs)
+{
+    const gv_node *l = c->lhs.node, *r = rhs->node;
+    if (!l || !r)
+        return;
+    if (check_op(&it->prog->code[c->ip]) == GV_OP_IN && r->kind != GV_LIST &&
+        (l->kind == GV_LIST || (r->kind == GV_STRING && l->kind != GV_STRING))) {
+        /* a list item against a string is not a list IN it (see spreads in
+         * vm/check.c): "Type not comparable" */
+        gv_buf_puts(out, r->kind == GV_STRING ? "Type not comparable, " : "Can not compare type ");
+        path_value_bare(out, it, &c->lhs);
+        gv_buf_puts(out, ", ");
+        path_value_bare(out, it, rhs);
+        return;
+    }
+    gv_compare_incomparable_pair(&l, &r);
+    gv_buf_printf(out, "PathAwareValues are not comparable %s, %s", gv_fmt_type_name(l), gv_fmt_type_name(r));
+}
+
 static void error_binary(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_insn *in)
 {
     gv_buf_puts(out, "Check was not compliant as property value ");
@@ -208,10 +238,9 @@ static void error_binary(gv_buf *out, const gv_report_item *it, const gv_check *
     path_value(out, it, &rhs);
     gv_buf_putc(out, '.');
     if (c->incomparable && c->lhs.node && rhs.node) {
-        const gv_node *l = c->lhs.node, *r = rhs.node;
-        gv_compare_incomparable_pair(&l, &r);
-        gv_buf_printf(out, " Error = [PathAwareValues are not comparable %s, %s]", gv_fmt_type_name(l),
-                      gv_fmt_type_name(r));
+        gv_buf_puts(out, " Error = [");
+        gv_msg_incomparable(out, it, c, &rhs);
+        gv_buf_putc(out, ']');
     }
 }
 

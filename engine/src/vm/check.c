@@ -368,11 +368,16 @@ static int eval_literal_lhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv
  * each item of a list the query reached with a right-hand value that is
  * not a list, for ==, != and the orderings, with or without `some`, and
  * reports each item that fails at its own path (probed: `X == "a"` on
- * ["a", "b"] reports X/1; on [["a"]] reports X/0, not comparable). One
+ * ["a", "b"] reports X/1; on [["a"]] reports X/0, not comparable), and
+ * for IN against a single string. One
  * level only: an item that is itself a list or a map is not comparable
  * with the value. */
 static int spreads(gv_cmp_op op, const gv_node *l, const gv_valset *r)
 {
+    /* a list IN one string: each item is a substring, or not comparable
+     * (probed: `some l IN "abc"` holds on ["a", "y", 3], fails on []) */
+    if (l->kind == GV_LIST && op == GV_OP_IN && r->n == 1 && r->v[0].node->kind == GV_STRING)
+        return 1;
     if (l->kind != GV_LIST || (op != GV_OP_EQ && !is_order(op)))
         return 0;
     for (uint32_t j = 0; j < r->n; j++)
