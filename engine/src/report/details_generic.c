@@ -279,11 +279,12 @@ static int named(gv_buf *out, const gv_report_item *it, gv_rstatus want, const c
     return n;
 }
 
-static void section(gv_buf *out, gv_buf *body, int lines)
+static void section(gv_buf *out, gv_buf *body, int shown)
 {
-    if (!lines)
+    if (!shown)
         return;
-    gv_buf_append(out, body->data, body->len);
+    if (body->len)
+        gv_buf_append(out, body->data, body->len);
     gv_buf_puts(out, "--\n");
 }
 
@@ -293,7 +294,9 @@ void gv_report_generic(gv_buf *out, const gv_report_item *it, unsigned show)
     gv_buf_init(&f);
     gv_buf_init(&p);
     gv_buf_init(&s);
-    int nf = (show & GV_SHOW_FAIL) ? failures(&f, it) : 0;
+    /* a failing rule may have no line (`some e IN "abc"` on []): the
+     * section still shows, empty (probed) */
+    int nf = (show & GV_SHOW_FAIL) ? failures(&f, it) || it->res->status == GV_RS_FAIL : 0;
     int np = (show & GV_SHOW_PASS) ? named(&p, it, GV_RS_PASS, "Rule [%s] is compliant for template [%s]\n") : 0;
     int ns = (show & GV_SHOW_SKIP) ? named(&s, it, GV_RS_SKIP, "Rule [%s] is not applicable for template [%s]\n")
                                    : 0;
