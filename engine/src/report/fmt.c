@@ -306,30 +306,50 @@ static void debug_path(gv_buf *out, const char *path, size_t plen, unsigned line
     gv_buf_printf(out, ", Location { line: %u, col: %u })", line, col);
 }
 
+/* A node made at run time has no location of its own: cfn-guard shows
+ * the one of the value it was made from (from; probed on json_parse and
+ * parse_char results), for its items too. */
+static const gv_node *loc_of(const gv_node *n, const gv_node *from)
+{
+    return n->located || !from ? n : from;
+}
+
 static void debug_node_path(gv_buf *out, const gv_node *n, const char *path, size_t plen)
 {
     debug_path(out, path, plen, n->located && n->line ? n->line - 1 : 0, n->located && n->col ? n->col - 1 : 0);
 }
 
+static void debug_at(gv_buf *out, const gv_node *n, const char *path, size_t plen, const gv_node *from);
+
 static void debug_child(gv_buf *out, const gv_node *n, const char *path, size_t plen, const char *step,
-                        size_t slen)
+                        size_t slen, const gv_node *from)
 {
     gv_buf p;
     gv_buf_init(&p);
     gv_buf_append(&p, path, plen);
     gv_buf_putc(&p, '/');
     gv_buf_append(&p, step, slen);
-    gv_fmt_debug(out, n, p.data ? p.data : "", p.len);
+    debug_at(out, n, p.data ? p.data : "", p.len, from);
     gv_buf_free(&p);
 }
 
-static void debug_map(gv_buf *out, const gv_node *n, const char *path, size_t plen)
+static void debug_map(gv_buf *out, const gv_node *n, const char *path, size_t plen, const gv_node *from)
 {
     gv_buf_puts(out, "MapValue { keys: [");
     for (uint32_t i = 0; i < n->len; i++) {
         const gv_member *m = &n->u.members[i];
         gv_buf_puts(out, i ? ", String((" : "String((");
-        debug_path(out, path, plen, m->line ? m->line - 1 : 0, m->col ? m->col - 1 : 0);
+        if (!n->located && from) { /* a map made at run time: its key at path/key (probed) */
+            gv_buf k;
+            gv_buf_init(&k);
+            gv_buf_append(&k, path, plen);
+            gv_buf_putc(&k, '/');
+            gv_buf_append(&k, m->key->str, m->key->len);
+            debug_node_path(out, from, k.data ? k.data : "", k.len);
+            gv_buf_free(&k);
+        } else {
+            debug_path(out, path, plen, m->line ? m->line - 1 : 0, m->col ? m->col - 1 : 0);
+        }
         gv_buf_puts(out, ", ");
         debug_str(out, m->key->str, m->key->len);
         gv_buf_puts(out, "))");
@@ -341,22 +361,22 @@ static void debug_map(gv_buf *out, const gv_node *n, const char *path, size_t pl
             gv_buf_puts(out, ", ");
         debug_str(out, m->key->str, m->key->len);
         gv_buf_puts(out, ": ");
-        debug_child(out, m->value, path, plen, m->key->str, m->key->len);
+        debug_child(out, m->value, path, plen, m->key->str, m->key->len, from);
     }
     gv_buf_puts(out, "} }");
 }
 
-void gv_fmt_debug(gv_buf *out, const gv_node *n, const char *path, size_t plen)
+static void debug_at(gv_buf *out, const gv_node *n, const char *path, size_t plen, const gv_node *from)
 {
     static const char *const names[] = { "Null", "Bool", "Int", "Float", "String", "List", "Map", "Regex", "RangeInt", "Char" };
     gv_buf_printf(out, "%s(", n->kind < 10 ? names[n->kind] : "Null");
     if (n->kind == GV_NULL) {
-        debug_node_path(out, n, path, plen);
+        debug_node_path(out, loc_of(n, from), path, plen);
         gv_buf_putc(out, ')');
         return;
     }
     gv_buf_putc(out, '(');
-    debug_node_path(out, n, path, plen);
+    debug_node_path(out, loc_of(n, from), path, plen);
     gv_buf_puts(out, ", ");
     switch (n->kind) {
     case GV_BOOL: gv_buf_puts(out, n->u.b ? "true" : "false"); break;
@@ -372,12 +392,22 @@ void gv_fmt_debug(gv_buf *out, const gv_node *n, const char *path, size_t plen)
             int k = snprintf(idx, sizeof idx, "%u", i);
             if (i)
                 gv_buf_puts(out, ", ");
-            debug_child(out, n->u.items[i], path, plen, idx, (size_t)k);
+            debug_child(out, n->u.items[i], path, plen, idx, (size_t)k, from);
         }
         gv_buf_putc(out, ']');
         break;
-    case GV_MAP: debug_map(out, n, path, plen); break;
+    case GV_MAP: debug_map(out, n, path, plen, from); break;
     default: break;
     }
     gv_buf_puts(out, "))");
+}
+
+void gv_fmt_debug(gv_buf *out, const gv_node *n, const char *path, size_t plen)
+{
+    debug_at(out, n, path, plen, NULL);
+}
+
+void gv_fmt_debug_from(gv_buf *out, const gv_node *n, const char *path, size_t plen, const gv_node *from)
+{
+    debug_at(out, n, path, plen, from);
 }

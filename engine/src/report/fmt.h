@@ -36,5 +36,8 @@ void gv_fmt_loc(gv_buf *out, const gv_node *n);
 const char *gv_fmt_type_name(const gv_node *n);
 /* The Rust debug form of cfn-guard's value at path (text of the path). */
 void gv_fmt_debug(gv_buf *out, const gv_node *n, const char *path, size_t plen);
+/* The same, nodes made at run time (without a location) shown at the
+ * location of from (the value they were made from). */
+void gv_fmt_debug_from(gv_buf *out, const gv_node *n, const char *path, size_t plen, const gv_node *from);
 
 #endif

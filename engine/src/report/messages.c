@@ -9,7 +9,9 @@
 #include "vm/compare.h"
 
 /* Function results carry the path of what they were computed from but no
- * location of their own: cfn-guard shows that path's location. */
+ * location of their own: cfn-guard shows that path's location; below a
+ * json_parse result (whose path goes on past the string parsed), the
+ * string's (probed). */
 const gv_node *gv_msg_located(const gv_report_item *it, const gv_val *v)
 {
     const gv_node *n = v->node ? v->node : v->reached;
@@ -19,15 +21,17 @@ const gv_node *gv_msg_located(const gv_report_item *it, const gv_val *v)
     uint32_t depth = 0;
     for (const gv_path *p = v->path; p && depth < 256; p = p->parent)
         steps[depth++] = p;
-    const gv_node *at = it->root;
+    const gv_node *at = it->root, *last = NULL;
     while (depth-- > 0 && at) {
         const gv_path *p = steps[depth];
         if (p->key)
             at = at->kind == GV_MAP ? gv_map_get_str(at, p->key) : NULL;
         else
             at = at->kind == GV_LIST && p->index < at->len ? at->u.items[p->index] : NULL;
+        if (at && at->located)
+            last = at;
     }
-    return at && at->located ? at : n;
+    return at && at->located ? at : last ? last : n;
 }
 
 static void path_loc(gv_buf *out, const gv_report_item *it, const gv_val *v)
@@ -353,12 +357,12 @@ void gv_msg_remaining(gv_buf *out, const gv_report_item *it, const gv_check *c)
         gv_qtext_print(out, s.q, s.index_oob ? 0 : s.part);
 }
 
-static void debug_of(gv_buf *out, const gv_val *v, const gv_node *n)
+static void debug_of(gv_buf *out, const gv_report_item *it, const gv_val *v, const gv_node *n)
 {
     gv_buf p;
     gv_buf_init(&p);
     gv_fmt_path(&p, v);
-    gv_fmt_debug(out, n, p.data ? p.data : "", p.len);
+    gv_fmt_debug_from(out, n, p.data ? p.data : "", p.len, it->unlocated ? NULL : gv_msg_located(it, v));
     gv_buf_free(&p);
 }
 
@@ -393,7 +397,7 @@ static void reason_no_key(gv_buf *out, const gv_report_item *it, const gv_check 
     path_loc(out, it, &c->lhs);
     if (at) {
         gv_buf_printf(out, ", Type = %s, Value = ", gv_fmt_type_name(at));
-        debug_of(out, &c->lhs, at);
+        debug_of(out, it, &c->lhs, at);
     }
 }
 
@@ -412,7 +416,7 @@ static void reason_index(gv_buf *out, const gv_report_item *it, const gv_check *
             gv_buf_printf(&p, "/%u", i);
             if (i)
                 gv_buf_puts(out, ", ");
-            gv_fmt_debug(out, at->u.items[i], p.data, p.len);
+            gv_fmt_debug_from(out, at->u.items[i], p.data, p.len, it->unlocated ? NULL : gv_msg_located(it, &c->lhs));
             p.len = mark;
         }
         gv_buf_free(&p);
