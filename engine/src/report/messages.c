@@ -442,9 +442,18 @@ void gv_msg_reason(gv_buf *out, const gv_report_item *it, const gv_check *c)
             gv_qtext_print(out, s.q, 0);
         return;
     }
-    if (s.q && s.part < s.q->n && s.q->parts[s.part].kind == GV_STEP_FILTER && at && at->kind != GV_LIST &&
-        at->kind != GV_MAP) {
+    /* a filter, or `.*[ f ]` (one step in the VM) on a value of the `.*` */
+    int filter = s.q && s.part < s.q->n &&
+                 (s.q->parts[s.part].kind == GV_STEP_FILTER ||
+                  (s.q->parts[s.part].kind == GV_STEP_ALL_VALUES && s.part + 1 < s.q->n &&
+                   s.q->parts[s.part + 1].kind == GV_STEP_FILTER));
+    if (filter && at && at->kind != GV_LIST && at->kind != GV_MAP) {
         gv_buf_printf(out, "Filter on value type that was not a struct or array %s ", gv_fmt_type_name(at));
+        path_loc(out, it, &c->lhs);
+        return;
+    }
+    if (s.q && s.part < s.q->n && s.q->parts[s.part].kind == GV_STEP_KEYS_FILTER && at && at->kind != GV_MAP) {
+        gv_buf_printf(out, "Map Filter for keys was not a struct %s ", gv_fmt_type_name(at));
         path_loc(out, it, &c->lhs);
         return;
     }

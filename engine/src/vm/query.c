@@ -143,11 +143,14 @@ static int step_all(gv_vm *vm, const gv_val *v, int indices, gv_valset *out)
 
 /* A filter's block on one item c; traced, as one node per item (in_map:
  * the items filtered are a map's values). */
+/* in_map: 1 what is filtered is a map's member, 0 a list's item, -1 a
+ * scalar `[*][ f ]` tests itself: cfn-guard's tree shows no filter node
+ * for that one, only its clauses (probed). */
 static int filter_block(gv_vm *vm, uint32_t block, const gv_val *c, const gv_frame *f, int in_map)
 {
     int st;
     vm->in_filter++; /* what fails in here is not the rule's (see gv_vm_unary) */
-    if (!vm->trace) {
+    if (!vm->trace || in_map < 0) {
         st = gv_vm_block(vm, block, c, f);
     } else {
         gv_trace_open(vm->trace, GV_T_FILTER, block);
@@ -220,7 +223,7 @@ static int filter_item(gv_vm *vm, const gv_val *self, const gv_val *c, int in_ma
     switch (c->node->kind) {
     case GV_LIST: return test_elements(vm, c, block, f, out);
     case GV_MAP: return in_map ? test_one(vm, c, block, f, out, 1) : test_outer(vm, self, c, block, f, out);
-    default: return indices ? test_one(vm, c, block, f, out, 0) : unresolved(vm, out, c, NULL);
+    default: return indices ? test_one(vm, c, block, f, out, -1) : unresolved(vm, out, c, NULL);
     }
 }
 
@@ -411,7 +414,7 @@ static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int i
 {
     const gv_node *n = v->node;
     if (n->kind != GV_LIST && n->kind != GV_MAP)
-        return indices ? test_one(vm, v, block, f, out, 0) : unresolved(vm, out, v, NULL);
+        return indices ? test_one(vm, v, block, f, out, -1) : unresolved(vm, out, v, NULL);
     if (n->kind == GV_MAP && indices)
         return test_outer(vm, self, v, block, f, out);
     if (n->len == 0)
