@@ -386,6 +386,17 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
     return w;
 }
 
+/* Whether clause n was an `empty` check on a query that yielded nothing:
+ * its value node then holds no value at all. */
+static int no_values(const gv_tnode *n)
+{
+    for (const gv_tnode *c = n->first; c; c = c->next)
+        if (c->kind == GV_T_VALUE && c->check.ip == n->ip && !c->check.lhs.node && !c->check.lhs.reached &&
+            (!c->failed || c->check.kind == GV_CHECK_NO_VALUES))
+            return 1;
+    return 0;
+}
+
 static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
 {
     switch ((gv_tkind)n->kind) {
@@ -400,7 +411,7 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
     }
     case GV_T_CLAUSE: {
         /* true for `some`, and when the query yielded nothing (probed) */
-        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0 || n->status == GV_RS_SKIP;
+        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0 || n->status == GV_RS_SKIP || no_values(n);
         return checked(b, "GuardClauseBlockCheck", "at_least_one_matches", gv_jt_bool(b, some), n->status);
     }
     case GV_T_VALUE: return value_container(b, it, n);
