@@ -220,9 +220,11 @@ void gv_msg_incomparable(gv_buf *out, const gv_report_item *it, const gv_check *
         return;
     if (check_op(&it->prog->code[c->ip]) == GV_OP_IN && r->kind != GV_LIST &&
         (l->kind == GV_LIST || (r->kind == GV_STRING && l->kind != GV_STRING))) {
-        /* a list item against a string is not a list IN it (see spreads in
-         * vm/check.c): "Type not comparable" */
-        gv_buf_puts(out, r->kind == GV_STRING ? "Type not comparable, " : "Can not compare type ");
+        /* a list from the data against a string is compared item by item
+         * (see spreads in vm/check.c): an item that is a list is "not
+         * comparable"; a variable bound to a literal list is compared whole */
+        int whole = l->kind == GV_LIST && (r->kind != GV_STRING || c->lhs.literal);
+        gv_buf_puts(out, whole ? "Can not compare type " : "Type not comparable, ");
         path_value_bare(out, it, &c->lhs);
         gv_buf_puts(out, ", ");
         path_value_bare(out, it, rhs);

@@ -40,9 +40,10 @@ void gv_msg_reason(gv_buf *out, const gv_report_item *it, const gv_check *c);
  * compared, as cfn-guard words it: "PathAwareValues
  * are not comparable int, String"; IN against one value that is not a list
  * has words of its own (probed): "Type not comparable, Path=.. Value=..,
- * Path=.. Value=.." for anything but a string against a string (a list's
- * items are compared one by one with it), "Can not compare type ..." for
- * a list against anything else. Nothing when a side has no value. */
+ * Path=.. Value=.." for anything but a string against a string (a list
+ * from the data is compared item by item with it), "Can not compare type
+ * ..." for a list against anything else, and for a variable bound to a
+ * literal list against a string. Nothing when a side has no value. */
 void gv_msg_incomparable(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_val *rhs);
 /* "Query q did not resolve to correct value, reason ...": a block clause
  * whose query stopped short (the evaluation tree, the generic reporter). */
