@@ -84,13 +84,19 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
             switch (op) {
             case GV_OP_EXISTS: ok = n != NULL; break;
             case GV_OP_EMPTY:
+                /* after a filter, or on a bare `%v`, `empty` asks whether
+                 * anything was kept, whatever it is, a null counting as
+                 * nothing (probed: `X[ this == 1 ] not empty` holds on [1],
+                 * `X[ this == null ] empty` on [null]) */
+                if (l.filtered) {
+                    ok = !n || n->kind == GV_NULL;
+                    break;
+                }
                 /* a bool is never empty; numbers and null abort the run */
                 if (n && (n->kind == GV_INT || n->kind == GV_FLOAT || n->kind == GV_NULL))
                     return gv_vm_fail_at(vm, ip, "`empty` applied to a %s value (cfn-guard aborts here too)",
                                    gv_kind_name((gv_kind)n->kind));
-                /* after a filter, `empty` asks whether it kept anything,
-                 * not whether what it kept is empty (probed) */
-                ok = !n || (n->kind != GV_BOOL && n->kind != GV_CHAR && n->len == 0 && !l.filtered);
+                ok = !n || (n->kind != GV_BOOL && n->kind != GV_CHAR && n->len == 0);
                 break;
             case GV_OP_IS_STRING: ok = n && n->kind == GV_STRING; break;
             case GV_OP_IS_LIST: ok = n && n->kind == GV_LIST; break;
