@@ -143,9 +143,10 @@ static int step_all(gv_vm *vm, const gv_val *v, int indices, gv_valset *out)
 
 /* A filter's block on one item c; traced, as one node per item (in_map:
  * the items filtered are a map's values). */
-/* in_map: 1 what is filtered is a map's member, 0 a list's item, -1 a
- * scalar `[*][ f ]` tests itself: cfn-guard's tree shows no filter node
- * for that one, only its clauses (probed). */
+/* in_map: 1 what is filtered is a map's member, 2 a map's key (`[ keys
+ * == x ]`: the trace marks it, reports list its failures), 0 a list's
+ * item, -1 a scalar `[*][ f ]` tests itself: cfn-guard's tree shows no
+ * filter node for that one, only its clauses (probed). */
 static int filter_block(gv_vm *vm, uint32_t block, const gv_val *c, const gv_frame *f, int in_map)
 {
     int st;
@@ -558,7 +559,7 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
         gv_val k = { key, v->path, NULL, NULL, 0, 0, 0 };
         int saved = vm->recording;
         vm->recording = vm->keys_recording; /* cfn-guard reports failed key tests (probed) */
-        int st = filter_block(vm, block, &k, f, 1);
+        int st = filter_block(vm, block, &k, f, 2);
         vm->recording = saved;
         if (st < 0)
             return -1;

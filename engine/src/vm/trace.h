@@ -27,7 +27,7 @@ typedef struct gv_tnode {
     uint8_t kind;      /* gv_tkind */
     uint8_t status;    /* gv_rstatus */
     uint8_t failed;    /* GV_T_VALUE: check holds the failure (else lhs passed) */
-    uint8_t aux;       /* GV_T_FILTER: what was filtered is a map; GV_T_RULE: 1 for a
+    uint8_t aux;       /* GV_T_FILTER: what was filtered is a map (2: its keys, `[ keys == x ]`); GV_T_RULE: 1 for a
                           parameterised call, whose C_CALL instruction is check.ip */
     uint32_t lost;     /* opens under this node that memory ran out for */
     uint32_t ip;
