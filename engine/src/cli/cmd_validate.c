@@ -124,6 +124,21 @@ static int check_reportable(const gv_eval_result *res, const char *data_name)
     return 0;
 }
 
+/* The generic reporter's trace of a failing evaluation (see
+ * gv_report_item): the rules evaluated again with tracing on, only for
+ * the reports that need it, so that evaluation without reports stays
+ * untraced. NULL when it cannot be made (memory ran out). */
+static const gv_trace *retrace(const gv_report_item *it, gv_arena *a)
+{
+    gv_trace *t = gv_trace_new(a);
+    gv_eval_result res;
+    gv_error err;
+    gv_error_clear(&err);
+    if (!t || gv_eval_traced(it->prog, it->root, a, &res, t, &err) < 0 || gv_trace_oom(t))
+        return NULL;
+    return t;
+}
+
 /* 0; -1 when the rules could not be evaluated (said); -2 when cfn-guard
  * panics on them (said). */
 static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, gv_memo *memo, gv_arena *scratch,
@@ -141,7 +156,7 @@ static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, g
     if (trace && res->nrules && r->prog->rules[res->rules[0].rule].is_default)
         gv_trace_move_first(trace, res->rules[0].rule);
     *it = (gv_report_item){ d->name, d->text, d->len, d->line_starts, d->nlines, d->root, r->name, r->prog,
-                            r->texts, res, 0, 0 };
+                            r->texts, res, 0, 0, trace, retrace };
     return 0;
 }
 

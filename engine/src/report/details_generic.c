@@ -11,6 +11,7 @@
 #include "report/details.h"
 #include "report/fmt.h"
 #include "vm/compare.h"
+#include "vm/trace.h"
 
 static void value_or_empty(gv_buf *out, const gv_node *n)
 {
@@ -56,7 +57,7 @@ static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_re
         gv_buf_puts(out, "Property [");
         gv_fmt_path(out, &c->rhs);
         gv_buf_printf(out, "] in data [%s] is not compliant with [%s] because provided value [", it->data_name, rn);
-        gv_fmt_value(out, c->rhs.node);
+        gv_fmt_value_generic(out, c->rhs.node);
         gv_buf_printf(out, "] %s expected value %s[", neg ? "did match" : "did not match",
                       strcmp(cmp, "In") ? "" : "in ");
         value_or_empty(out, c->lhs.reached);
@@ -72,7 +73,12 @@ static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_re
         gv_fmt_path(out, &c->lhs);
         gv_buf_printf(out, "] in data [%s] is not compliant with [%s] due to retrieval error. Error Message [",
                       it->data_name, rn);
-        gv_msg_reason(out, it, c);
+        /* a block names its query (probed: "Query a.l[*] did not resolve
+         * to correct value, reason ...") */
+        if (shape == GV_SHAPE_BLOCK_MISSING)
+            gv_msg_block_missing(out, it, c);
+        else
+            gv_msg_reason(out, it, c);
         gv_buf_puts(out, "]\n");
         break;
     case GV_SHAPE_NO_VALUES:
@@ -108,13 +114,12 @@ static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_re
         if (c->incomparable && c->lhs.node && rhs.node) {
             /* cfn-guard words values it cannot compare as a retrieval
              * error, without the custom message (probed) */
-            const gv_node *il = c->lhs.node, *ir = rhs.node;
-            gv_compare_incomparable_pair(&il, &ir);
             gv_buf_puts(out, "Property traversed until [");
             gv_fmt_path(out, &c->lhs);
-            gv_buf_printf(out, "] in data [%s] is not compliant with [%s] due to retrieval error. Error Message "
-                               "[PathAwareValues are not comparable %s, %s]\n",
-                          it->data_name, rn, gv_fmt_type_name(il), gv_fmt_type_name(ir));
+            gv_buf_printf(out, "] in data [%s] is not compliant with [%s] due to retrieval error. Error Message [",
+                          it->data_name, rn);
+            gv_msg_incomparable(out, it, c, &rhs);
+            gv_buf_puts(out, "]\n");
             break;
         }
         gv_buf_puts(out, "Property [");
@@ -160,16 +165,94 @@ static int tree_lines(gv_buf *out, const gv_report_item *it, const gv_rule_resul
     return lines;
 }
 
+/* The lines of a failing rule from its evaluation trace, as cfn-guard
+ * finds them in its event tree: every failed value check at any depth, in
+ * evaluation order, whatever the status of the clauses around it (a
+ * passing `or`, a when condition). Filters are not searched (but for
+ * the key tests of `[ keys == x ]`); a rule
+ * reference is one line when it failed (its rule reports its own checks)
+ * and none when it passed; a called rule that failed is one line when the
+ * call has a message, else its checks are listed (probed). */
+static int trace_lines(gv_buf *out, const gv_report_item *it, const gv_rule_result *r, const gv_tnode *n)
+{
+    int lines = 0;
+    for (const gv_tnode *c = n->first; c; c = c->next) {
+        switch ((gv_tkind)c->kind) {
+        case GV_T_FILTER: /* but the failed key tests of `[ keys == x ]` are listed (probed) */
+            if (c->aux == 2)
+                lines += trace_lines(out, it, r, c);
+            break;
+        case GV_T_HIDDEN: break;
+        case GV_T_VALUE:
+            if (c->failed && !gv_check_hidden(it, &c->check)) {
+                failure_line(out, it, r, &c->check);
+                lines++;
+            }
+            break;
+        case GV_T_RULE_REF:
+            if (c->status == GV_RS_FAIL) {
+                rule_line(out, it, r->rule, c->ip);
+                lines++;
+            }
+            break;
+        case GV_T_RULE:
+            if (c->aux && c->status == GV_RS_FAIL && it->prog->messages[c->check.ip] != GV_NONE) {
+                rule_line(out, it, c->ip, c->check.ip);
+                lines++;
+                break;
+            }
+            lines += trace_lines(out, it, r, c);
+            break;
+        default: lines += trace_lines(out, it, r, c); break;
+        }
+    }
+    return lines;
+}
+
+/* The trace node of rule declaration d: the rules at the top of the
+ * trace, from *at on (results and trace are mostly in the same order). */
+static const gv_tnode *traced_rule(const gv_trace *t, uint32_t d, const gv_tnode **at)
+{
+    const gv_tnode *first = gv_trace_root(t)->first;
+    for (int pass = 0; pass < 2; pass++) {
+        for (const gv_tnode *c = pass ? first : *at; c; c = c->next)
+            if (c->kind == GV_T_RULE && c->ip == d) {
+                *at = c->next;
+                return c;
+            }
+    }
+    return NULL;
+}
+
+static int traced_failures(gv_buf *out, const gv_report_item *it, const gv_trace *t)
+{
+    int n = 0;
+    const gv_tnode *at = gv_trace_root(t)->first;
+    for (uint32_t i = 0; i < it->res->nrules; i++) {
+        const gv_rule_result *r = &it->res->rules[i];
+        const gv_tnode *node = r->status == GV_RS_FAIL ? traced_rule(t, r->rule, &at) : NULL;
+        if (node)
+            n += trace_lines(out, it, r, node);
+    }
+    return n;
+}
+
 static int failures(gv_buf *out, const gv_report_item *it)
 {
     gv_arena a;
     gv_arena_init(&a, 16 * 1024);
     int n = 0, oom = 0;
+    const gv_trace *t = it->trace ? it->trace : it->retrace ? it->retrace(it, &a) : NULL;
+    if (t && !gv_trace_oom(t)) {
+        n = traced_failures(out, it, t);
+        gv_arena_free(&a);
+        return n;
+    }
     for (uint32_t i = 0; i < it->res->nrules; i++) {
         const gv_rule_result *r = &it->res->rules[i];
-        const gv_cnode *t = r->status == GV_RS_FAIL ? gv_check_tree(&a, it, r, NULL, 0, &oom) : NULL;
-        if (t)
-            n += tree_lines(out, it, r, t);
+        const gv_cnode *c = r->status == GV_RS_FAIL ? gv_check_tree(&a, it, r, NULL, 0, &oom) : NULL;
+        if (c)
+            n += tree_lines(out, it, r, c);
     }
     if (oom)
         out->oom = 1;
@@ -200,11 +283,12 @@ static int named(gv_buf *out, const gv_report_item *it, gv_rstatus want, const c
     return n;
 }
 
-static void section(gv_buf *out, gv_buf *body, int lines)
+static void section(gv_buf *out, gv_buf *body, int shown)
 {
-    if (!lines)
+    if (!shown)
         return;
-    gv_buf_append(out, body->data, body->len);
+    if (body->len)
+        gv_buf_append(out, body->data, body->len);
     gv_buf_puts(out, "--\n");
 }
 
@@ -214,7 +298,9 @@ void gv_report_generic(gv_buf *out, const gv_report_item *it, unsigned show)
     gv_buf_init(&f);
     gv_buf_init(&p);
     gv_buf_init(&s);
-    int nf = (show & GV_SHOW_FAIL) ? failures(&f, it) : 0;
+    /* a failing rule may have no line (`some e IN "abc"` on []): the
+     * section still shows, empty (probed) */
+    int nf = (show & GV_SHOW_FAIL) ? failures(&f, it) || it->res->status == GV_RS_FAIL : 0;
     int np = (show & GV_SHOW_PASS) ? named(&p, it, GV_RS_PASS, "Rule [%s] is compliant for template [%s]\n") : 0;
     int ns = (show & GV_SHOW_SKIP) ? named(&s, it, GV_RS_SKIP, "Rule [%s] is not applicable for template [%s]\n")
                                    : 0;

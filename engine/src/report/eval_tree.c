@@ -117,20 +117,6 @@ static void comparison_word(gv_buf *out, const gv_report_item *it, uint32_t ip)
     gv_buf_puts(out, gv_clause_op_word((gv_cmp_op)(in->flags & GV_FLAG_OP_MASK)));
 }
 
-/* "Query q did not resolve to correct value, reason ...": a block clause
- * whose query stopped short. */
-static void block_missing_message(gv_buf *out, const gv_report_item *it, const gv_check *c)
-{
-    const gv_clause_text *t = gv_clause_texts_find(it->texts, it->prog->locs[c->ip]);
-    gv_buf_puts(out, "Query ");
-    if (t && t->lhs.n)
-        gv_qtext_print(out, &t->lhs, 0);
-    else
-        gv_msg_remaining(out, it, c);
-    gv_buf_puts(out, " did not resolve to correct value, reason ");
-    gv_msg_reason(out, it, c);
-}
-
 static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
 {
     const gv_check *c = &n->check;
@@ -141,7 +127,7 @@ static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         gv_buf_puts(out, "GuardClause(Status=FAIL, Empty, )");
     } else if (shape == GV_SHAPE_BLOCK_MISSING) {
         gv_buf_puts(out, "GuardBlockValueMissing(Status=FAIL, Reason=");
-        block_missing_message(out, it, c);
+        gv_msg_block_missing(out, it, c);
         gv_buf_puts(out, ", ");
         gv_fmt_path(out, &c->lhs);
         gv_buf_putc(out, ')');
@@ -316,14 +302,15 @@ static gv_jt *unresolved(gv_jb *b, const gv_report_item *it, const gv_check *c)
 }
 
 /* cfn-guard's message for values of types it cannot compare. */
-static gv_jt *incomparable_message(gv_jb *b, const gv_check *c)
+static gv_jt *incomparable_message(gv_jb *b, const gv_report_item *it, const gv_check *c)
 {
     gv_buf_clear(&b->tmp);
-    const gv_node *l = c->lhs.node, *r = c->rhs.node;
-    if (l && r)
-        gv_compare_incomparable_pair(&l, &r);
-    gv_buf_printf(&b->tmp, "PathAwareValues are not comparable %s, %s", l ? gv_fmt_type_name(l) : "null",
-                  r ? gv_fmt_type_name(r) : "null");
+    if (c->lhs.node && c->rhs.node)
+        gv_msg_incomparable(&b->tmp, it, c, &c->rhs);
+    else
+        gv_buf_printf(&b->tmp, "PathAwareValues are not comparable %s, %s",
+                      c->lhs.node ? gv_fmt_type_name(c->lhs.node) : "null",
+                      c->rhs.node ? gv_fmt_type_name(c->rhs.node) : "null");
     return gv_jt_buf(b, &b->tmp);
 }
 
@@ -343,7 +330,7 @@ static gv_jt *comparison(gv_jb *b, const gv_report_item *it, const gv_check *c)
 
 static gv_jt *failure_fields(gv_jb *b, gv_jt *o, const gv_report_item *it, const gv_check *c)
 {
-    gv_jt_set(o, "message", c->incomparable ? incomparable_message(b, c) : gv_jt_null(b));
+    gv_jt_set(o, "message", c->incomparable ? incomparable_message(b, it, c) : gv_jt_null(b));
     const char *custom = gv_msg_custom(it, c);
     gv_jt_set(o, "custom_message", custom ? gv_jt_str(b, custom) : gv_jt_null(b));
     gv_jt_set(o, "status", gv_jt_str(b, "FAIL"));
@@ -365,7 +352,7 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
     } else if (shape == GV_SHAPE_BLOCK_MISSING) {
         gv_jt_set(kind, "from", from_of(b, it, c));
         gv_buf_clear(&b->tmp);
-        block_missing_message(&b->tmp, it, c);
+        gv_msg_block_missing(&b->tmp, it, c);
         gv_jt_set(kind, "message", gv_jt_buf(b, &b->tmp));
         const char *custom = gv_msg_custom(it, c);
         gv_jt_set(kind, "custom_message", custom ? gv_jt_str(b, custom) : gv_jt_null(b));
@@ -399,6 +386,17 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
     return w;
 }
 
+/* Whether clause n was an `empty` check on a query that yielded nothing:
+ * its value node then holds no value at all. */
+static int no_values(const gv_tnode *n)
+{
+    for (const gv_tnode *c = n->first; c; c = c->next)
+        if (c->kind == GV_T_VALUE && c->check.ip == n->ip && !c->check.lhs.node && !c->check.lhs.reached &&
+            (!c->failed || c->check.kind == GV_CHECK_NO_VALUES))
+            return 1;
+    return 0;
+}
+
 static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
 {
     switch ((gv_tkind)n->kind) {
@@ -413,7 +411,7 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
     }
     case GV_T_CLAUSE: {
         /* true for `some`, and when the query yielded nothing (probed) */
-        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0 || n->status == GV_RS_SKIP;
+        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0 || n->status == GV_RS_SKIP || no_values(n);
         return checked(b, "GuardClauseBlockCheck", "at_least_one_matches", gv_jt_bool(b, some), n->status);
     }
     case GV_T_VALUE: return value_container(b, it, n);

@@ -190,9 +190,54 @@ void gv_fmt_value(gv_buf *out, const gv_node *n)
     value_as(out, n, "\"NULL\"");
 }
 
+void gv_fmt_scalar_json(gv_buf *out, const gv_node *n)
+{
+    gv_buf t;
+    switch (n->kind) {
+    case GV_NULL: gv_buf_puts(out, "null"); break;
+    case GV_BOOL: gv_buf_puts(out, n->u.b ? "true" : "false"); break;
+    case GV_INT: gv_buf_int(out, (long long)n->u.i); break;
+    case GV_FLOAT: gv_fmt_float_ryu(out, n->u.f); break;
+    case GV_STRING:
+    case GV_CHAR: gv_buf_json_string(out, n->u.s, n->len); break; /* cfn-guard prints a char as a string */
+    case GV_LIST:
+    case GV_MAP: break;
+    default:
+        gv_buf_init(&t);
+        gv_fmt_value(&t, n);
+        if (n->kind == GV_REGEX && t.len >= 2) /* drop the quotes gv_fmt_value adds */
+            gv_buf_json_string(out, t.data + 1, t.len - 2);
+        else
+            gv_buf_json_string(out, t.data ? t.data : "", t.len);
+        if (t.oom)
+            out->oom = 1;
+        gv_buf_free(&t);
+    }
+}
+
 void gv_fmt_value_generic(gv_buf *out, const gv_node *n)
 {
-    value_as(out, n, "null");
+    if (n->kind == GV_LIST) {
+        gv_buf_putc(out, '[');
+        for (uint32_t i = 0; i < n->len; i++) {
+            if (i)
+                gv_buf_putc(out, ',');
+            gv_fmt_value_generic(out, n->u.items[i]);
+        }
+        gv_buf_putc(out, ']');
+    } else if (n->kind == GV_MAP) {
+        gv_buf_putc(out, '{');
+        for (uint32_t i = 0; i < n->len; i++) {
+            if (i)
+                gv_buf_putc(out, ',');
+            gv_buf_json_string(out, n->u.members[i].key->str, n->u.members[i].key->len);
+            gv_buf_putc(out, ':');
+            gv_fmt_value_generic(out, n->u.members[i].value);
+        }
+        gv_buf_putc(out, '}');
+    } else {
+        gv_fmt_scalar_json(out, n);
+    }
 }
 
 void gv_fmt_loc(gv_buf *out, const gv_node *n)
@@ -223,7 +268,12 @@ const char *gv_fmt_type_name(const gv_node *n)
     case GV_LIST: return "array";
     case GV_MAP: return "map";
     case GV_REGEX: return "Regex";
-    default: return "range";
+    default: { /* cfn-guard names a range by its bounds' type (probed) */
+        const gv_range_node *r = (const gv_range_node *)n;
+        return r->kind == GV_RANGE_RT_FLOAT ? "range(float, float)"
+               : r->kind == GV_RANGE_RT_CHAR ? "range(char, char)"
+                                             : "range(int, int)";
+    }
     }
 }
 
@@ -256,30 +306,50 @@ static void debug_path(gv_buf *out, const char *path, size_t plen, unsigned line
     gv_buf_printf(out, ", Location { line: %u, col: %u })", line, col);
 }
 
+/* A node made at run time has no location of its own: cfn-guard shows
+ * the one of the value it was made from (from; probed on json_parse and
+ * parse_char results), for its items too. */
+static const gv_node *loc_of(const gv_node *n, const gv_node *from)
+{
+    return n->located || !from ? n : from;
+}
+
 static void debug_node_path(gv_buf *out, const gv_node *n, const char *path, size_t plen)
 {
     debug_path(out, path, plen, n->located && n->line ? n->line - 1 : 0, n->located && n->col ? n->col - 1 : 0);
 }
 
+static void debug_at(gv_buf *out, const gv_node *n, const char *path, size_t plen, const gv_node *from);
+
 static void debug_child(gv_buf *out, const gv_node *n, const char *path, size_t plen, const char *step,
-                        size_t slen)
+                        size_t slen, const gv_node *from)
 {
     gv_buf p;
     gv_buf_init(&p);
     gv_buf_append(&p, path, plen);
     gv_buf_putc(&p, '/');
     gv_buf_append(&p, step, slen);
-    gv_fmt_debug(out, n, p.data ? p.data : "", p.len);
+    debug_at(out, n, p.data ? p.data : "", p.len, from);
     gv_buf_free(&p);
 }
 
-static void debug_map(gv_buf *out, const gv_node *n, const char *path, size_t plen)
+static void debug_map(gv_buf *out, const gv_node *n, const char *path, size_t plen, const gv_node *from)
 {
     gv_buf_puts(out, "MapValue { keys: [");
     for (uint32_t i = 0; i < n->len; i++) {
         const gv_member *m = &n->u.members[i];
         gv_buf_puts(out, i ? ", String((" : "String((");
-        debug_path(out, path, plen, m->line ? m->line - 1 : 0, m->col ? m->col - 1 : 0);
+        if (!n->located && from) { /* a map made at run time: its key at path/key (probed) */
+            gv_buf k;
+            gv_buf_init(&k);
+            gv_buf_append(&k, path, plen);
+            gv_buf_putc(&k, '/');
+            gv_buf_append(&k, m->key->str, m->key->len);
+            debug_node_path(out, from, k.data ? k.data : "", k.len);
+            gv_buf_free(&k);
+        } else {
+            debug_path(out, path, plen, m->line ? m->line - 1 : 0, m->col ? m->col - 1 : 0);
+        }
         gv_buf_puts(out, ", ");
         debug_str(out, m->key->str, m->key->len);
         gv_buf_puts(out, "))");
@@ -291,22 +361,22 @@ static void debug_map(gv_buf *out, const gv_node *n, const char *path, size_t pl
             gv_buf_puts(out, ", ");
         debug_str(out, m->key->str, m->key->len);
         gv_buf_puts(out, ": ");
-        debug_child(out, m->value, path, plen, m->key->str, m->key->len);
+        debug_child(out, m->value, path, plen, m->key->str, m->key->len, from);
     }
     gv_buf_puts(out, "} }");
 }
 
-void gv_fmt_debug(gv_buf *out, const gv_node *n, const char *path, size_t plen)
+static void debug_at(gv_buf *out, const gv_node *n, const char *path, size_t plen, const gv_node *from)
 {
     static const char *const names[] = { "Null", "Bool", "Int", "Float", "String", "List", "Map", "Regex", "RangeInt", "Char" };
     gv_buf_printf(out, "%s(", n->kind < 10 ? names[n->kind] : "Null");
     if (n->kind == GV_NULL) {
-        debug_node_path(out, n, path, plen);
+        debug_node_path(out, loc_of(n, from), path, plen);
         gv_buf_putc(out, ')');
         return;
     }
     gv_buf_putc(out, '(');
-    debug_node_path(out, n, path, plen);
+    debug_node_path(out, loc_of(n, from), path, plen);
     gv_buf_puts(out, ", ");
     switch (n->kind) {
     case GV_BOOL: gv_buf_puts(out, n->u.b ? "true" : "false"); break;
@@ -322,12 +392,22 @@ void gv_fmt_debug(gv_buf *out, const gv_node *n, const char *path, size_t plen)
             int k = snprintf(idx, sizeof idx, "%u", i);
             if (i)
                 gv_buf_puts(out, ", ");
-            debug_child(out, n->u.items[i], path, plen, idx, (size_t)k);
+            debug_child(out, n->u.items[i], path, plen, idx, (size_t)k, from);
         }
         gv_buf_putc(out, ']');
         break;
-    case GV_MAP: debug_map(out, n, path, plen); break;
+    case GV_MAP: debug_map(out, n, path, plen, from); break;
     default: break;
     }
     gv_buf_puts(out, "))");
+}
+
+void gv_fmt_debug(gv_buf *out, const gv_node *n, const char *path, size_t plen)
+{
+    debug_at(out, n, path, plen, NULL);
+}
+
+void gv_fmt_debug_from(gv_buf *out, const gv_node *n, const char *path, size_t plen, const gv_node *from)
+{
+    debug_at(out, n, path, plen, from);
 }

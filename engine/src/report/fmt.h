@@ -18,8 +18,13 @@ void gv_fmt_float_debug(gv_buf *out, double d);
 /* A value in messages: strings quoted but not escaped, null as "NULL",
  * lists and maps compact, regexes "/re/". */
 void gv_fmt_value(gv_buf *out, const gv_node *n);
-/* As gv_fmt_value, but null as `null`: the generic reporter's lines. */
+/* serde_json's compact text of a value, as the generic reporter's lines
+ * show values (probed): floats as ryu writes them (2.0, 1e20, 2.5e-7),
+ * strings escaped, a regex or a range as the string it prints as
+ * ("/re/", "[0,5)"). */
 void gv_fmt_value_generic(gv_buf *out, const gv_node *n);
+/* The same for a scalar, regex or range (lists and maps: nothing). */
+void gv_fmt_scalar_json(gv_buf *out, const gv_node *n);
 /* As gv_fmt_value, but a char as Rust displays it in "Path=... Value=..."
  * texts: 'a' (elsewhere cfn-guard shows a char as "a"). */
 void gv_fmt_value_display(gv_buf *out, const gv_node *n);
@@ -31,5 +36,8 @@ void gv_fmt_loc(gv_buf *out, const gv_node *n);
 const char *gv_fmt_type_name(const gv_node *n);
 /* The Rust debug form of cfn-guard's value at path (text of the path). */
 void gv_fmt_debug(gv_buf *out, const gv_node *n, const char *path, size_t plen);
+/* The same, nodes made at run time (without a location) shown at the
+ * location of from (the value they were made from). */
+void gv_fmt_debug_from(gv_buf *out, const gv_node *n, const char *path, size_t plen, const gv_node *from);
 
 #endif

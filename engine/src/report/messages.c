@@ -9,7 +9,9 @@
 #include "vm/compare.h"
 
 /* Function results carry the path of what they were computed from but no
- * location of their own: cfn-guard shows that path's location. */
+ * location of their own: cfn-guard shows that path's location; below a
+ * json_parse result (whose path goes on past the string parsed), the
+ * string's (probed). */
 const gv_node *gv_msg_located(const gv_report_item *it, const gv_val *v)
 {
     const gv_node *n = v->node ? v->node : v->reached;
@@ -19,15 +21,17 @@ const gv_node *gv_msg_located(const gv_report_item *it, const gv_val *v)
     uint32_t depth = 0;
     for (const gv_path *p = v->path; p && depth < 256; p = p->parent)
         steps[depth++] = p;
-    const gv_node *at = it->root;
+    const gv_node *at = it->root, *last = NULL;
     while (depth-- > 0 && at) {
         const gv_path *p = steps[depth];
         if (p->key)
             at = at->kind == GV_MAP ? gv_map_get_str(at, p->key) : NULL;
         else
             at = at->kind == GV_LIST && p->index < at->len ? at->u.items[p->index] : NULL;
+        if (at && at->located)
+            last = at;
     }
-    return at && at->located ? at : n;
+    return at && at->located ? at : last ? last : n;
 }
 
 static void path_loc(gv_buf *out, const gv_report_item *it, const gv_val *v)
@@ -198,6 +202,38 @@ static void in_items(gv_buf *out, const gv_report_item *it, const gv_check *c)
     }
 }
 
+/* "Path=/a[L:0,C:5] Value=1": a value as cfn-guard displays it. */
+static void path_value_bare(gv_buf *out, const gv_report_item *it, const gv_val *v)
+{
+    gv_buf_puts(out, "Path=");
+    path_loc(out, it, v);
+    gv_buf_puts(out, " Value=");
+    const gv_node *n = v->node ? v->node : v->reached;
+    if (n)
+        gv_fmt_value_display(out, n);
+}
+
+void gv_msg_incomparable(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_val *rhs)
+{
+    const gv_node *l = c->lhs.node, *r = rhs->node;
+    if (!l || !r)
+        return;
+    if (check_op(&it->prog->code[c->ip]) == GV_OP_IN && r->kind != GV_LIST &&
+        (l->kind == GV_LIST || (r->kind == GV_STRING && l->kind != GV_STRING))) {
+        /* a list from the data against a string is compared item by item
+         * (see spreads in vm/check.c): an item that is a list is "not
+         * comparable"; a variable bound to a literal list is compared whole */
+        int whole = l->kind == GV_LIST && (r->kind != GV_STRING || c->lhs.literal);
+        gv_buf_puts(out, whole ? "Can not compare type " : "Type not comparable, ");
+        path_value_bare(out, it, &c->lhs);
+        gv_buf_puts(out, ", ");
+        path_value_bare(out, it, rhs);
+        return;
+    }
+    gv_compare_incomparable_pair(&l, &r);
+    gv_buf_printf(out, "PathAwareValues are not comparable %s, %s", gv_fmt_type_name(l), gv_fmt_type_name(r));
+}
+
 static void error_binary(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_insn *in)
 {
     gv_buf_puts(out, "Check was not compliant as property value ");
@@ -208,10 +244,9 @@ static void error_binary(gv_buf *out, const gv_report_item *it, const gv_check *
     path_value(out, it, &rhs);
     gv_buf_putc(out, '.');
     if (c->incomparable && c->lhs.node && rhs.node) {
-        const gv_node *l = c->lhs.node, *r = rhs.node;
-        gv_compare_incomparable_pair(&l, &r);
-        gv_buf_printf(out, " Error = [PathAwareValues are not comparable %s, %s]", gv_fmt_type_name(l),
-                      gv_fmt_type_name(r));
+        gv_buf_puts(out, " Error = [");
+        gv_msg_incomparable(out, it, c, &rhs);
+        gv_buf_putc(out, ']');
     }
 }
 
@@ -331,12 +366,12 @@ void gv_msg_remaining(gv_buf *out, const gv_report_item *it, const gv_check *c)
         gv_qtext_print(out, s.q, s.index_oob ? 0 : s.part);
 }
 
-static void debug_of(gv_buf *out, const gv_val *v, const gv_node *n)
+static void debug_of(gv_buf *out, const gv_report_item *it, const gv_val *v, const gv_node *n)
 {
     gv_buf p;
     gv_buf_init(&p);
     gv_fmt_path(&p, v);
-    gv_fmt_debug(out, n, p.data ? p.data : "", p.len);
+    gv_fmt_debug_from(out, n, p.data ? p.data : "", p.len, it->unlocated ? NULL : gv_msg_located(it, v));
     gv_buf_free(&p);
 }
 
@@ -359,7 +394,11 @@ static void reason_no_key(gv_buf *out, const gv_report_item *it, const gv_check 
                       var ? "Could not locate key = %s inside struct at path = "
                           : "Could not find key %s inside struct at path ",
                       c->lhs.missing);
-        path_loc(out, it, &c->lhs);
+        const gv_key_item *ki = gv_val_key_item(&c->lhs);
+        gv_val item = { 0 };
+        if (ki) /* a key from a list a variable holds: where the item is (probed) */
+            item = (gv_val){ .node = ki->node, .path = ki->path, .literal = ki->literal };
+        path_loc(out, it, ki ? &item : &c->lhs);
         return;
     }
     gv_buf_printf(out, "Attempting to retrieve from key %s but type is not an struct type at path ",
@@ -367,7 +406,7 @@ static void reason_no_key(gv_buf *out, const gv_report_item *it, const gv_check 
     path_loc(out, it, &c->lhs);
     if (at) {
         gv_buf_printf(out, ", Type = %s, Value = ", gv_fmt_type_name(at));
-        debug_of(out, &c->lhs, at);
+        debug_of(out, it, &c->lhs, at);
     }
 }
 
@@ -386,7 +425,7 @@ static void reason_index(gv_buf *out, const gv_report_item *it, const gv_check *
             gv_buf_printf(&p, "/%u", i);
             if (i)
                 gv_buf_puts(out, ", ");
-            gv_fmt_debug(out, at->u.items[i], p.data, p.len);
+            gv_fmt_debug_from(out, at->u.items[i], p.data, p.len, it->unlocated ? NULL : gv_msg_located(it, &c->lhs));
             p.len = mark;
         }
         gv_buf_free(&p);
@@ -412,15 +451,38 @@ void gv_msg_reason(gv_buf *out, const gv_report_item *it, const gv_check *c)
             gv_qtext_print(out, s.q, 0);
         return;
     }
-    if (s.q && s.part < s.q->n && s.q->parts[s.part].kind == GV_STEP_FILTER && at && at->kind != GV_LIST &&
-        at->kind != GV_MAP) {
+    /* a filter, or `.*[ f ]` (one step in the VM) on a value of the `.*` */
+    int filter = s.q && s.part < s.q->n &&
+                 (s.q->parts[s.part].kind == GV_STEP_FILTER ||
+                  (s.q->parts[s.part].kind == GV_STEP_ALL_VALUES && s.part + 1 < s.q->n &&
+                   s.q->parts[s.part + 1].kind == GV_STEP_FILTER));
+    if (filter && at && at->kind != GV_LIST && at->kind != GV_MAP) {
         gv_buf_printf(out, "Filter on value type that was not a struct or array %s ", gv_fmt_type_name(at));
+        path_loc(out, it, &c->lhs);
+        return;
+    }
+    if (s.q && s.part < s.q->n && s.q->parts[s.part].kind == GV_STEP_KEYS_FILTER && at && at->kind != GV_MAP) {
+        gv_buf_printf(out, "Map Filter for keys was not a struct %s ", gv_fmt_type_name(at));
         path_loc(out, it, &c->lhs);
         return;
     }
     gv_buf_puts(out, "No more entries for value at path = ");
     path_loc(out, it, &c->lhs);
     gv_buf_printf(out, " on type = %s ", at ? (at->kind == GV_MAP ? "map" : "array") : "array");
+}
+
+/* "Query q did not resolve to correct value, reason ...": a block clause
+ * whose query stopped short. */
+void gv_msg_block_missing(gv_buf *out, const gv_report_item *it, const gv_check *c)
+{
+    const gv_clause_text *t = gv_clause_texts_find(it->texts, it->prog->locs[c->ip]);
+    gv_buf_puts(out, "Query ");
+    if (t && t->lhs.n)
+        gv_qtext_print(out, &t->lhs, 0);
+    else
+        gv_msg_remaining(out, it, c);
+    gv_buf_puts(out, " did not resolve to correct value, reason ");
+    gv_msg_reason(out, it, c);
 }
 
 const char *gv_msg_custom(const gv_report_item *it, const gv_check *c)

@@ -25,29 +25,6 @@ static void indent(gv_buf *out, int depth)
 
 static void doc_json(gv_buf *out, const gv_node *n, int depth);
 
-/* Scalars of a document; regexes and ranges print as the strings cfn-guard
- * serialises them to. */
-static void doc_scalar(gv_buf *out, const gv_node *n)
-{
-    gv_buf t;
-    switch (n->kind) {
-    case GV_NULL: gv_buf_puts(out, "null"); break;
-    case GV_BOOL: gv_buf_puts(out, n->u.b ? "true" : "false"); break;
-    case GV_INT: gv_buf_int(out, (long long)n->u.i); break;
-    case GV_FLOAT: gv_fmt_float_ryu(out, n->u.f); break;
-    case GV_STRING:
-    case GV_CHAR: gv_buf_json_string(out, n->u.s, n->len); break; /* cfn-guard prints a char as a string */
-    default:
-        gv_buf_init(&t);
-        gv_fmt_value(&t, n);
-        if (n->kind == GV_REGEX && t.len >= 2) /* drop the quotes gv_fmt_value adds */
-            gv_buf_json_string(out, t.data + 1, t.len - 2);
-        else
-            gv_buf_json_string(out, t.data ? t.data : "", t.len);
-        gv_buf_free(&t);
-    }
-}
-
 static void doc_json(gv_buf *out, const gv_node *n, int depth)
 {
     if (n->kind == GV_LIST) {
@@ -81,7 +58,7 @@ static void doc_json(gv_buf *out, const gv_node *n, int depth)
         indent(out, depth);
         gv_buf_putc(out, '}');
     } else {
-        doc_scalar(out, n);
+        gv_fmt_scalar_json(out, n);
     }
 }
 

@@ -18,7 +18,8 @@ typedef enum gv_out_format {
 } gv_out_format;
 
 /* One (rules file, data file) evaluation. */
-typedef struct gv_report_item {
+typedef struct gv_report_item gv_report_item;
+struct gv_report_item {
     const char *data_name;      /* as reported: real path, STDIN, DATA_STDIN[n] */
     const char *data_text;      /* the data as read, for code snippets */
     size_t data_len;
@@ -34,7 +35,17 @@ typedef struct gv_report_item {
     /* res holds the rules' statuses only (checks were not kept, to bound
      * memory): -z -o json has the sink's replay evaluate it again */
     uint8_t replay;
-} gv_report_item;
+    /* The generic reporter lists every comparison that failed in a failing
+     * rule, also where the rule's verdict did not need it (a passing `or`,
+     * a when condition), as cfn-guard does: it reads them from an
+     * evaluation trace. trace is the one -v / -p recorded (NULL: none);
+     * without it, retrace (NULL: none) evaluates the item again with
+     * tracing on, into a (reporters do not evaluate), and returns the trace
+     * or NULL. Without either, the reporter lists the checks that made the
+     * rule fail. */
+    const gv_trace *trace;
+    const gv_trace *(*retrace)(const gv_report_item *it, gv_arena *a);
+};
 
 /* single-line-summary: the status block of one evaluation. */
 void gv_report_summary(gv_buf *out, const gv_report_item *it, unsigned show);

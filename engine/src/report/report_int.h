@@ -36,6 +36,18 @@ void gv_msg_error(gv_buf *out, const gv_report_item *it, const gv_check *c);
 /* Unresolved checks: the query left to resolve, and why it stopped. */
 void gv_msg_remaining(gv_buf *out, const gv_report_item *it, const gv_check *c);
 void gv_msg_reason(gv_buf *out, const gv_report_item *it, const gv_check *c);
+/* Why the values of c (lhs, and rhs as the report shows it) could not be
+ * compared, as cfn-guard words it: "PathAwareValues
+ * are not comparable int, String"; IN against one value that is not a list
+ * has words of its own (probed): "Type not comparable, Path=.. Value=..,
+ * Path=.. Value=.." for anything but a string against a string (a list
+ * from the data is compared item by item with it), "Can not compare type
+ * ..." for a list against anything else, and for a variable bound to a
+ * literal list against a string. Nothing when a side has no value. */
+void gv_msg_incomparable(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_val *rhs);
+/* "Query q did not resolve to correct value, reason ...": a block clause
+ * whose query stopped short (the evaluation tree, the generic reporter). */
+void gv_msg_block_missing(gv_buf *out, const gv_report_item *it, const gv_check *c);
 /* The << >> message of the clause, or NULL. */
 const char *gv_msg_custom(const gv_report_item *it, const gv_check *c);
 /* Operator as the CFN reporter names it: EQUAL, NOT IN, IS INT ... */

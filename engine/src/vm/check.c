@@ -84,20 +84,19 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
             switch (op) {
             case GV_OP_EXISTS: ok = n != NULL; break;
             case GV_OP_EMPTY:
-                /* a bool is never empty; numbers and null abort the run,
-                 * except after a filter, where only whether it kept any
-                 * value counts (probed: `x[ keys == "a" ] empty` with x.a
-                 * an int FAILs) */
-                if (n && !l.filtered && (n->kind == GV_INT || n->kind == GV_FLOAT || n->kind == GV_NULL))
+                /* after a filter, or on a bare `%v`, `empty` asks whether
+                 * anything was kept, whatever it is, a null counting as
+                 * nothing (probed: `X[ this == 1 ] not empty` holds on [1],
+                 * `X[ this == null ] empty` on [null]) */
+                if (l.filtered) {
+                    ok = !n || n->kind == GV_NULL;
+                    break;
+                }
+                /* a bool is never empty; numbers and null abort the run */
+                if (n && (n->kind == GV_INT || n->kind == GV_FLOAT || n->kind == GV_NULL))
                     return gv_vm_fail_at(vm, ip, "`empty` applied to a %s value (cfn-guard aborts here too)",
                                    gv_kind_name((gv_kind)n->kind));
-                /* after a filter, `empty` asks whether it kept anything,
-                 * not whether what it kept is empty, but a null it kept
-                 * counts as nothing (probed) */
-                if (l.filtered)
-                    ok = !n || n->kind == GV_NULL;
-                else
-                    ok = !n || (n->kind != GV_BOOL && n->kind != GV_CHAR && n->len == 0);
+                ok = !n || (n->kind != GV_BOOL && n->kind != GV_CHAR && n->len == 0);
                 break;
             case GV_OP_IS_STRING: ok = n && n->kind == GV_STRING; break;
             case GV_OP_IS_LIST: ok = n && n->kind == GV_LIST; break;
@@ -274,7 +273,7 @@ static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, con
         if (opnot)
             return gv_vm_record_compare(vm, ip, v, &none, &found, 0) < 0 ? -1 : 0;
         for (uint32_t k = 0; k < v->node->len; k++) {
-            gv_val item = { v->node->u.items[k], gv_path_index(vm->scratch, v->path, k), NULL, NULL, 1, 0 };
+            gv_val item = { v->node->u.items[k], gv_path_index(vm->scratch, v->path, k), NULL, NULL, 1, 0, 0 };
             if (!item.path)
                 return gv_vm_nomem(vm);
             if (gv_vm_record_compare(vm, ip, &item, &none, &found, 0) < 0)
@@ -381,11 +380,16 @@ static int eval_literal_lhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv
  * each item of a list the query reached with a right-hand value that is
  * not a list, for ==, != and the orderings, with or without `some`, and
  * reports each item that fails at its own path (probed: `X == "a"` on
- * ["a", "b"] reports X/1; on [["a"]] reports X/0, not comparable). One
+ * ["a", "b"] reports X/1; on [["a"]] reports X/0, not comparable), and
+ * for IN against a single string. One
  * level only: an item that is itself a list or a map is not comparable
  * with the value. */
 static int spreads(gv_cmp_op op, const gv_node *l, const gv_valset *r)
 {
+    /* a list IN one string: each item is a substring, or not comparable
+     * (probed: `some l IN "abc"` holds on ["a", "y", 3], fails on []) */
+    if (l->kind == GV_LIST && op == GV_OP_IN && r->n == 1 && r->v[0].node->kind == GV_STRING)
+        return 1;
     if (l->kind != GV_LIST || (op != GV_OP_EQ && !is_order(op)))
         return 0;
     for (uint32_t j = 0; j < r->n; j++)
@@ -439,7 +443,7 @@ static int64_t compare_items(gv_vm *vm, uint32_t ip, gv_cmp_op op, int opnot, in
         nfail += !ok;
         if (ok ? !vm->trace : !vm->recording && !vm->trace)
             continue; /* nothing to show: no path to build */
-        gv_val iv = { item, gv_path_index(vm->scratch, v->path, k), NULL, NULL, 0, 0 };
+        gv_val iv = { item, gv_path_index(vm->scratch, v->path, k), NULL, NULL, 0, 0, 0 };
         if (!iv.path)
             return gv_vm_nomem(vm);
         if (ok)

@@ -109,7 +109,7 @@ int gv_vm_operand(gv_vm *vm, uint32_t operand, const gv_val *self, const gv_fram
     const gv_operand *o = &vm->p->operands[operand];
     switch (o->kind) {
     case GV_OPND_LITERAL: {
-        gv_val v = { vm->p->literals[o->idx], NULL, NULL, NULL, 1, 0 };
+        gv_val v = { vm->p->literals[o->idx], NULL, NULL, NULL, 1, 0, 0 };
         return gv_valset_push(vm->scratch, out, v) ? 0 : gv_vm_nomem(vm);
     }
     case GV_OPND_QUERY: {
@@ -395,8 +395,10 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
         return gv_vm_nomem(vm);
     gv_ctx_frame fr = { ip, vm->ctx, NULL };
     vm->ctx = &fr;
-    if (vm->trace) /* cfn-guard shows the called rule as a rule */
+    if (vm->trace) { /* cfn-guard shows the called rule as a rule */
         gv_trace_open(vm->trace, GV_T_RULE, (uint32_t)(d - p->rules));
+        gv_trace_set_call(vm->trace, ip);
+    }
     /* a failing check on a literal variable in the body marks the rule
      * (cfn-guard panics reporting it): such a call is not memoised, so a
      * status from the memo never hides one */

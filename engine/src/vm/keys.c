@@ -52,7 +52,7 @@ int gv_vm_capture(gv_vm *vm, const gv_insn *in, const gv_val *v)
     }
     for (uint32_t i = 0; i < n->len; i++) {
         gv_node *key = gv_key_node(vm->scratch, &n->u.members[i]);
-        if (!key || !gv_valset_push(vm->scratch, &c->keys, (gv_val){ key, v->path, NULL, NULL, 0, 0 }))
+        if (!key || !gv_valset_push(vm->scratch, &c->keys, (gv_val){ key, v->path, NULL, NULL, 0, 0, 0 }))
             return gv_vm_nomem(vm);
     }
     return 0;
@@ -111,7 +111,7 @@ int gv_expand_key_checks(gv_arena *a, gv_keys_cache *kc, gv_check **checks, uint
                 continue;
             out[k] = *c;
             out[k].kind = GV_CHECK_COMPARE;
-            out[k].lhs = (gv_val){ &keys[m], c->lhs.path, NULL, NULL, 0, 0 };
+            out[k].lhs = (gv_val){ &keys[m], c->lhs.path, NULL, NULL, 0, 0, 0 };
             k++;
         }
     }

@@ -29,7 +29,7 @@ static inline int push(gv_vm *vm, gv_valset *out, gv_val v)
 
 static int unresolved(gv_vm *vm, gv_valset *out, const gv_val *from, const char *missing)
 {
-    gv_val u = { NULL, from->path, from->node, missing, 0, 0 };
+    gv_val u = { NULL, from->path, from->node, missing, 0, 0, 0 };
     return push(vm, out, u);
 }
 
@@ -102,7 +102,7 @@ static int step_key(gv_vm *vm, const gv_val *v, const char *key, uint32_t len, u
                                                   : gv_map_get(n, key, len, hash);
     if (!child)
         return unresolved(vm, out, v, key);
-    gv_val r = { child, gv_path_key(vm->scratch, v->path, key, len), NULL, NULL, 0, 0 };
+    gv_val r = { child, gv_path_key(vm->scratch, v->path, key, len), NULL, NULL, 0, 0, 0 };
     return push(vm, out, r);
 }
 
@@ -115,7 +115,7 @@ static int step_index(gv_vm *vm, const gv_val *v, int64_t idx, gv_valset *out)
         idx = -idx; /* cfn-guard drops the sign: l[-1] is l[1] (probed) */
     if (idx >= (int64_t)n->len)
         return unresolved(vm, out, v, NULL);
-    gv_val r = { n->u.items[idx], gv_path_index(vm->scratch, v->path, (uint32_t)idx), NULL, NULL, 0, 0 };
+    gv_val r = { n->u.items[idx], gv_path_index(vm->scratch, v->path, (uint32_t)idx), NULL, NULL, 0, 0, 0 };
     return push(vm, out, r);
 }
 
@@ -158,11 +158,15 @@ static int step_all(gv_vm *vm, const gv_val *v, int indices, gv_valset *out)
 
 /* A filter's block on one item c; traced, as one node per item (in_map:
  * the items filtered are a map's values). */
+/* in_map: 1 what is filtered is a map's member, 2 a map's key (`[ keys
+ * == x ]`: the trace marks it, reports list its failures), 0 a list's
+ * item, -1 a scalar `[*][ f ]` tests itself: cfn-guard's tree shows no
+ * filter node for that one, only its clauses (probed). */
 static int filter_block(gv_vm *vm, uint32_t block, const gv_val *c, const gv_frame *f, int in_map)
 {
     int st;
     vm->in_filter++; /* what fails in here is not the rule's (see gv_vm_unary) */
-    if (!vm->trace) {
+    if (!vm->trace || in_map < 0) {
         st = gv_vm_block(vm, block, c, f);
     } else {
         gv_trace_open(vm->trace, GV_T_FILTER, block);
@@ -235,7 +239,7 @@ static int filter_item(gv_vm *vm, const gv_val *self, const gv_val *c, int in_ma
     switch (c->node->kind) {
     case GV_LIST: return test_elements(vm, c, block, f, out);
     case GV_MAP: return in_map ? test_one(vm, c, block, f, out, 1) : test_outer(vm, self, c, block, f, out);
-    default: return indices ? test_one(vm, c, block, f, out, 0) : unresolved(vm, out, c, NULL);
+    default: return indices ? test_one(vm, c, block, f, out, -1) : unresolved(vm, out, c, NULL);
     }
 }
 
@@ -426,7 +430,7 @@ static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int i
 {
     const gv_node *n = v->node;
     if (n->kind != GV_LIST && n->kind != GV_MAP)
-        return indices ? test_one(vm, v, block, f, out, 0) : unresolved(vm, out, v, NULL);
+        return indices ? test_one(vm, v, block, f, out, -1) : unresolved(vm, out, v, NULL);
     if (n->kind == GV_MAP && indices)
         return test_outer(vm, self, v, block, f, out);
     if (n->len == 0)
@@ -513,10 +517,10 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
         gv_node *key = gv_key_node(vm->scratch, &n->u.members[i]);
         if (!key)
             return nomem(vm);
-        gv_val k = { key, v->path, NULL, NULL, 0, 0 };
+        gv_val k = { key, v->path, NULL, NULL, 0, 0, 0 };
         int saved = vm->recording;
         vm->recording = vm->keys_recording; /* cfn-guard reports failed key tests (probed) */
-        int st = filter_block(vm, block, &k, f, 1);
+        int st = filter_block(vm, block, &k, f, 2);
         vm->recording = saved;
         if (st < 0)
             return -1;
@@ -526,36 +530,80 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
     return 0;
 }
 
-static int step_var_key_node(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_node *key,
-                             gv_valset *out)
+/* The unresolved value just pushed for a key taken from item i of the
+ * list a variable holds: cfn-guard names the item's path (gv_key_item). */
+static int name_key_item(gv_vm *vm, gv_valset *out, const gv_val *list, uint32_t i)
 {
-    if (key && key->kind == GV_LIST) { /* a list of names: each one */
-        for (uint32_t i = 0; i < key->len; i++)
-            if (step_var_key_node(vm, in, v, key->u.items[i], out) < 0)
-                return -1;
-        return 0;
-    }
-    /* a key that is not a string (a number, a bool, null, a map, a char)
-     * on a map aborts the run in cfn-guard ("Variable projections inside
-     * Query ... is returning a non-string value"); on anything else the
-     * query just stops there (probed) */
-    if (key && key->kind != GV_STRING && v->node && v->node->kind == GV_MAP) {
+    const gv_node *item = list->node->u.items[i];
+    gv_key_item *k = gv_arena_alloc(vm->scratch, sizeof *k + item->len + 1);
+    const gv_path *path = gv_path_index(vm->scratch, list->path, i);
+    if (!k || !path)
+        return nomem(vm);
+    k->path = path;
+    k->node = item;
+    k->literal = list->literal;
+    memcpy(k->text, item->u.s, item->len);
+    k->text[item->len] = '\0';
+    gv_val *u = &out->v[out->n - 1];
+    u->missing = k->text;
+    u->key_item = 1;
+    return 0;
+}
+
+/* One key on a map. A key that is not a string (a number, a bool, null, a
+ * map, a list inside the list) aborts the run in cfn-guard ("Variable
+ * projections inside Query ... is returning a non-string value";
+ * probed). */
+static int step_var_key_node(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_node *key, gv_valset *out)
+{
+    if (key && key->kind != GV_STRING) {
         const gv_program *p = vm->p;
         gv_error_set(vm->err, GV_E_EVAL, p->source, p->locs[in - p->code],
                      "a %%variable key is a %s, not a string (cfn-guard aborts here too)",
                      gv_kind_name((gv_kind)key->kind));
         return -1;
     }
-    if (!key || key->kind != GV_STRING)
+    if (!key)
         return unresolved(vm, out, v, NULL);
     return step_key(vm, v, key->u.s, key->len, gv_hash(key->u.s, key->len), 0, out);
 }
 
+/* The text of the first string the variable holds, for the message of a
+ * step that stopped ("" when none: the message names the variable). */
+static const char *first_key_text(const gv_valset *keys)
+{
+    for (uint32_t k = 0; k < keys->n; k++) {
+        const gv_node *n = keys->v[k].node;
+        if (n && n->kind == GV_LIST && n->len)
+            n = n->u.items[0];
+        if (n && n->kind == GV_STRING)
+            return n->u.s;
+    }
+    return "";
+}
+
+/* `%v` as a key: each string v holds names a member (each item, when it
+ * holds a list). On anything but a map the step stops once, whatever the
+ * variable holds, even nothing (probed). */
 static int step_var_key(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_valset *keys, gv_valset *out)
 {
-    for (uint32_t k = 0; k < keys->n; k++)
-        if (step_var_key_node(vm, in, v, keys->v[k].node, out) < 0)
-            return -1;
+    if (!v->node || v->node->kind != GV_MAP)
+        return unresolved(vm, out, v, first_key_text(keys));
+    for (uint32_t k = 0; k < keys->n; k++) {
+        const gv_val *kv = &keys->v[k];
+        if (!kv->node || kv->node->kind != GV_LIST) {
+            if (step_var_key_node(vm, in, v, kv->node, out) < 0)
+                return -1;
+            continue;
+        }
+        for (uint32_t i = 0; i < kv->node->len; i++) {
+            uint32_t n = out->n;
+            if (step_var_key_node(vm, in, v, kv->node->u.items[i], out) < 0)
+                return -1;
+            if (out->n > n && !out->v[n].node && name_key_item(vm, out, kv, i) < 0)
+                return -1;
+        }
+    }
     return 0;
 }
 

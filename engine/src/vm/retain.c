@@ -172,8 +172,19 @@ static void copy_val(retain *r, gv_val *v)
     v->node = copy_node(r, v->node);
     v->reached = copy_node(r, v->reached);
     v->path = copy_path(r, v->path);
-    if (v->missing)
+    const gv_key_item *ki = gv_val_key_item(v);
+    if (ki) { /* the text is the end of the item record: copied whole */
+        int fresh;
+        size_t len = strlen(ki->text);
+        gv_key_item *k = take(r, ki, sizeof *ki + len + 1, 0, &fresh);
+        if (fresh) {
+            k->path = copy_path(r, k->path);
+            k->node = copy_node(r, k->node);
+        }
+        v->missing = k->text;
+    } else if (v->missing) {
         v->missing = copy_bytes(r, v->missing, strlen(v->missing), 1);
+    }
 }
 
 static const gv_check_ctx *copy_ctx(retain *r, const gv_check_ctx *x)

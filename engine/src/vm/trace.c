@@ -128,6 +128,14 @@ void gv_trace_set_aux(gv_trace *t, uint8_t aux)
         t->cur->aux = aux;
 }
 
+void gv_trace_set_call(gv_trace *t, uint32_t ip)
+{
+    if (t->cur->lost)
+        return;
+    t->cur->aux = 1;
+    t->cur->check.ip = ip;
+}
+
 void gv_trace_wrap(gv_trace *t, uint32_t n, gv_tkind kind, int status)
 {
     gv_tnode *p = t->cur, *from = p->first, *before = NULL;

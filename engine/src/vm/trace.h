@@ -27,7 +27,8 @@ typedef struct gv_tnode {
     uint8_t kind;      /* gv_tkind */
     uint8_t status;    /* gv_rstatus */
     uint8_t failed;    /* GV_T_VALUE: check holds the failure (else lhs passed) */
-    uint8_t aux;       /* GV_T_FILTER: what was filtered is a map */
+    uint8_t aux;       /* GV_T_FILTER: what was filtered is a map (2: its keys, `[ keys == x ]`); GV_T_RULE: 1 for a
+                          parameterised call, whose C_CALL instruction is check.ip */
     uint32_t lost;     /* opens under this node that memory ran out for */
     uint32_t ip;
     gv_check check;    /* GV_T_VALUE: as recorded for reports (a pass: ip and lhs) */
@@ -60,6 +61,9 @@ void gv_trace_fail(gv_trace *t, const gv_check *c);
  * reference only. */
 int gv_trace_first_ref(gv_trace *t, uint32_t d, uint32_t nrules);
 void gv_trace_set_aux(gv_trace *t, uint8_t aux);
+/* Marks the current GV_T_RULE node as the call of a parameterised rule at
+ * instruction ip (reports name the call's message). */
+void gv_trace_set_call(gv_trace *t, uint32_t ip);
 /* Moves the last n children of the current node under a new node of kind
  * (a disjunction is known only after its alternatives ran). */
 void gv_trace_wrap(gv_trace *t, uint32_t n, gv_tkind kind, int status);

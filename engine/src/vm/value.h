@@ -8,6 +8,7 @@
 #define GV_VALUE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "doc/doc.h"
@@ -29,9 +30,30 @@ typedef struct gv_val {
     const char *missing;     /* unresolved: what could not be found (key text), or NULL */
     uint8_t literal;         /* came from a literal (directly or through a let):
                                 cfn-guard compares literals and query results differently */
+    uint8_t key_item;        /* unresolved: missing is the text of a gv_key_item (a key
+                                taken from an item of a list a variable holds) */
     uint32_t stop;           /* unresolved: 1 + the query instruction it stopped at
                                 (0 unknown), for reports */
 } gv_val;
+
+/* A key named by an item of a list that a variable holds (`m.%ks`, `let
+ * ks = ["z", "a"]`) and missing from the map: cfn-guard's message names
+ * the item's path, not the map's (probed). Made only for such misses, so
+ * that values stay small: the unresolved value's missing points at text
+ * and its key_item is set (gv_val_key_item finds the rest). */
+typedef struct gv_key_item {
+    const gv_path *path;     /* the item's: "/0" in a literal list */
+    const gv_node *node;     /* the item, for its location */
+    uint8_t literal;         /* the list is a literal: no location */
+    char text[];             /* the key, NUL-terminated */
+} gv_key_item;
+
+static inline const gv_key_item *gv_val_key_item(const gv_val *v)
+{
+    return v->key_item && v->missing
+               ? (const gv_key_item *)(const void *)(v->missing - offsetof(gv_key_item, text))
+               : NULL;
+}
 
 /* A growable array of results in an arena. */
 typedef struct gv_valset {
