@@ -269,6 +269,26 @@ START_TEST(buf_json_string_every_byte_everywhere)
 }
 END_TEST
 
+START_TEST(buf_printf_plain_conversions)
+{
+    /* the formats reports use are expanded without vsnprintf: the same text */
+    gv_buf b;
+    gv_buf_init(&b);
+    gv_buf_printf(&b, "%s", "");
+    ck_assert_ptr_nonnull(b.data);
+    ck_assert_str_eq(b.data, "");
+    gv_buf_printf(&b, "a%sb%dc%ud%zue%%f", "X", -42, 4000000000u, (size_t)123456789012ULL);
+    ck_assert_str_eq(b.data, "aXb-42c4000000000d123456789012e%f");
+    gv_buf_clear(&b);
+    gv_buf_printf(&b, "[%s] %s.", "", "x");
+    ck_assert_str_eq(b.data, "[] x.");
+    gv_buf_clear(&b);
+    gv_buf_printf(&b, "%5d|%-3s|%x", 7, "a", 255); /* flags and others: vsnprintf */
+    ck_assert_str_eq(b.data, "    7|a  |ff");
+    gv_buf_free(&b);
+}
+END_TEST
+
 START_TEST(spans_hold_exactly_the_arena)
 {
     gv_arena a, tmp;
@@ -363,6 +383,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, huge_size_fails_cleanly);
     tcase_add_test(tc, buf_json_string_escapes);
     tcase_add_test(tc, buf_json_string_every_byte_everywhere);
+    tcase_add_test(tc, buf_printf_plain_conversions);
     tcase_add_test(tc, spans_hold_exactly_the_arena);
     tcase_add_test(tc, buf_spills_when_it_would_grow);
     suite_add_tcase(s, tc);
