@@ -180,6 +180,42 @@ static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
     gv_buf_putc(out, ']');
 }
 
+/* ---- keys filters ---- */
+
+static gv_cmp_op clause_op(const gv_report_item *it, uint32_t ip)
+{
+    return (gv_cmp_op)(it->prog->code[ip].flags & GV_FLAG_OP_MASK);
+}
+
+/* A key of a `keys` filter is compared with IN also for == when the
+ * right-hand side has several values (probed). */
+static int key_in_shape(const gv_report_item *it, const gv_tnode *n)
+{
+    gv_cmp_op op = clause_op(it, n->ip);
+    return op == GV_OP_IN || (op == GV_OP_EQ && n->check.nrhs > 1);
+}
+
+/* One key against the right-hand values as a whole, without context. */
+static void key_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
+{
+    if (!n->failed) {
+        gv_buf_puts(out, "GuardClauseValueCheck(Status=PASS)[Context=]");
+        return;
+    }
+    int in = key_in_shape(it, n), opnot = (it->prog->code[n->ip].flags & GV_FLAG_OPNOT) != 0;
+    gv_buf_printf(out, "%s(Status=FAIL, Comparison=%s%s, from=",
+                  in ? "GuardClauseInBinaryCheck" : "GuardClauseBinaryCheck", opnot ? "not " : " ",
+                  in ? "IN" : gv_clause_op_word(clause_op(it, n->ip)));
+    value_at(out, it, &n->check.lhs);
+    gv_buf_puts(out, ", to=");
+    for (uint32_t i = 0; i < n->check.nrhs; i++) {
+        if (i)
+            gv_buf_putc(out, '.');
+        value_at(out, it, &n->check.rhs_all[i]);
+    }
+    gv_buf_puts(out, ")[Context=]");
+}
+
 static void node_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
 {
     const char *st = status_word(n->status);
@@ -202,6 +238,7 @@ static void node_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         gv_buf_putc(out, ']');
         return;
     case GV_T_VALUE: value_line(out, it, n); return;
+    case GV_T_KEY: key_line(out, it, n); return;
     case GV_T_BLOCK:
         if (is_type_block(it, n)) {
             gv_buf_printf(out, "Type(%s, Status=%s)[Context=TypeBlock#%s]", type_name(it, n), st, type_name(it, n));
@@ -399,6 +436,48 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
     return w;
 }
 
+/* A right-hand value of a `keys` filter that did not resolve. */
+static gv_jt *unresolved_rhs(gv_jb *b, const gv_report_item *it, uint32_t ip, const gv_val *v)
+{
+    gv_check c = { 0 };
+    c.ip = ip;
+    c.kind = GV_CHECK_UNRESOLVED_RHS;
+    c.lhs = *v;
+    return unresolved(b, it, &c);
+}
+
+static gv_jt *key_container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
+{
+    gv_jt *w = gv_jt_obj(b);
+    if (!n->failed) {
+        gv_jt_set(w, "ClauseValueCheck", gv_jt_str(b, "Success"));
+        return w;
+    }
+    const gv_check *c = &n->check;
+    int in = key_in_shape(it, n);
+    gv_jt *o = gv_jt_obj(b), *kind = gv_jt_obj(b), *cmp = gv_jt_arr(b);
+    int neg = 0;
+    const char *name = gv_msg_comparison(it, c, &neg);
+    gv_jt_push(cmp, gv_jt_str(b, in ? "In" : name));
+    gv_jt_push(cmp, gv_jt_bool(b, neg));
+    gv_jt_set(kind, "comparison", cmp);
+    gv_jt_set(kind, "from", resolved(b, &c->lhs));
+    gv_jt *to = in ? gv_jt_arr(b) : NULL;
+    for (uint32_t i = 0; i < c->nrhs && (in || i == 0); i++) {
+        const gv_val *r = &c->rhs_all[i];
+        gv_jt *v = r->node ? resolved(b, r) : unresolved_rhs(b, it, n->ip, r);
+        if (in)
+            gv_jt_push(to, v);
+        else
+            to = v;
+    }
+    gv_jt_set(kind, "to", to);
+    failure_fields(b, kind, it, c);
+    gv_jt_set(o, in ? "InComparison" : "Comparison", kind);
+    gv_jt_set(w, "ClauseValueCheck", o);
+    return w;
+}
+
 static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
 {
     switch ((gv_tkind)n->kind) {
@@ -412,11 +491,12 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
         return o;
     }
     case GV_T_CLAUSE: {
-        /* true for `some`, and when the query yielded nothing (probed) */
-        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0 || n->status == GV_RS_SKIP;
+        /* true for `some`, and when the query yielded nothing (aux; probed) */
+        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0 || n->status == GV_RS_SKIP || n->aux;
         return checked(b, "GuardClauseBlockCheck", "at_least_one_matches", gv_jt_bool(b, some), n->status);
     }
     case GV_T_VALUE: return value_container(b, it, n);
+    case GV_T_KEY: return key_container(b, it, n);
     case GV_T_BLOCK:
         if (is_type_block(it, n)) {
             gv_jt *o = gv_jt_obj(b), *tc = gv_jt_obj(b);
@@ -485,6 +565,7 @@ static void context_text(gv_buf *out, const gv_report_item *it, const gv_tnode *
             block_context(out, it, n->ip);
         return;
     case GV_T_FILTER: filter_context(out, it, n); return;
+    case GV_T_KEY: return; /* cfn-guard gives key tests no context */
     case GV_T_TYPE_VALUE: gv_buf_printf(out, "TypeBlock#%s/%u", type_name(it, n->parent), n->ip); return;
     case GV_T_WHEN: gv_buf_puts(out, "RuleClause"); return;
     case GV_T_WHEN_COND: gv_buf_puts(out, "RuleClause/When"); return;

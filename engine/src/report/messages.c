@@ -411,6 +411,11 @@ void gv_msg_reason(gv_buf *out, const gv_report_item *it, const gv_check *c)
         path_loc(out, it, &c->lhs);
         return;
     }
+    if (s.q && s.part < s.q->n && s.q->parts[s.part].kind == GV_STEP_KEYS_FILTER) {
+        gv_buf_puts(out, "Map Filter for keys was not a struct array "); /* sic (probed) */
+        path_loc(out, it, &c->lhs);
+        return;
+    }
     gv_buf_puts(out, "No more entries for value at path = ");
     path_loc(out, it, &c->lhs);
     gv_buf_printf(out, " on type = %s ", at ? (at->kind == GV_MAP ? "map" : "array") : "array");

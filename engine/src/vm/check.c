@@ -66,6 +66,10 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         return -1;
     gv_status st;
     if (l.n == 0) {
+        /* cfn-guard's tree marks a clause whose query gave nothing as
+         * at_least_one_matches, whatever it decides (probed) */
+        if (vm->trace)
+            gv_trace_set_aux(vm->trace, 1);
         /* no values: only `empty` decides, and only when the query ran out
          * at its last step (a filter left nothing to step into: SKIP) */
         if (op != GV_OP_EMPTY || l.cut)

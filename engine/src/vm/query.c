@@ -532,6 +532,54 @@ int gv_rule_expand_checks(gv_arena *a, const gv_rule_result *r, gv_rule_result *
     return gv_expand_key_checks(a, &kc, &view->checks, &view->nchecks);
 }
 
+/* The key test of a `keys` filter (the block) on key k, not traced. */
+static int key_test(gv_vm *vm, uint32_t block, const gv_val *k, const gv_frame *f)
+{
+    gv_trace *trace = vm->trace;
+    int saved = vm->recording;
+    vm->trace = NULL;
+    vm->recording = vm->keys_recording; /* cfn-guard reports failed key tests (probed) */
+    int st = filter_block(vm, block, k, f, 1);
+    vm->recording = saved;
+    vm->trace = trace;
+    return st;
+}
+
+/* Traced, a `keys` filter shows as cfn-guard's does: it compares all the
+ * keys with the right-hand side in one operation, evaluated once on the map
+ * (so a query there starts at the map), which shows one check per key
+ * against the right-hand values as a whole, and no filter or clause around
+ * them. The key tests themselves run as untraced. */
+static int keys_filter_traced(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f, gv_valset *out)
+{
+    const gv_node *n = v->node;
+    uint32_t ip = vm->p->blocks[block];
+    gv_valset *rhs = gv_arena_zalloc(vm->scratch, sizeof *rhs); /* the trace keeps pointing into it */
+    if (!rhs)
+        return nomem(vm);
+    int saved = vm->recording;
+    vm->recording = 0;
+    vm->ip = ip;
+    int r = n->len ? gv_vm_operand(vm, vm->p->code[ip].b, v, f, rhs) : 0;
+    vm->recording = saved;
+    if (r < 0)
+        return -1;
+    for (uint32_t i = 0; i < n->len; i++) {
+        gv_node *key = key_node(vm->scratch, &n->u.members[i]);
+        if (!key)
+            return nomem(vm);
+        gv_val k = { key, v->path, NULL, NULL, 0, 0 };
+        int st = key_test(vm, block, &k, f);
+        if (st < 0)
+            return -1;
+        if (rhs->n) /* against nothing, cfn-guard compares nothing */
+            gv_trace_key(vm->trace, ip, st == GV_PASS ? GV_RS_PASS : GV_RS_FAIL, &k, rhs->v, rhs->n);
+        if (st == GV_PASS && push(vm, out, child_at(vm, v, i)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* [ keys == /re/ ]: the block sees each key (a string) as this. */
 static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f,
                             gv_valset *out)
@@ -539,6 +587,8 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
     const gv_node *n = v->node;
     if (n->kind != GV_MAP)
         return unresolved(vm, out, v, NULL);
+    if (vm->trace)
+        return keys_filter_traced(vm, v, block, f, out);
     const gv_kconst *lhs_key = NULL;
     if (n->len && !vm->trace && eq_filter_operand(vm->p, block, &lhs_key) != GV_NONE && !lhs_key) {
         gv_valset rhs = { 0 };
@@ -553,10 +603,7 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
         if (!key)
             return nomem(vm);
         gv_val k = { key, v->path, NULL, NULL, 0, 0 };
-        int saved = vm->recording;
-        vm->recording = vm->keys_recording; /* cfn-guard reports failed key tests (probed) */
-        int st = filter_block(vm, block, &k, f, 1);
-        vm->recording = saved;
+        int st = key_test(vm, block, &k, f);
         if (st < 0)
             return -1;
         if (st == GV_PASS && push(vm, out, child_at(vm, v, i)) < 0)
