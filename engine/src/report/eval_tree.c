@@ -131,10 +131,57 @@ static void block_missing_message(gv_buf *out, const gv_report_item *it, const g
     gv_msg_reason(out, it, c);
 }
 
+/* A right-hand value that did not resolve, with the left-hand value it was
+ * compared from (check.c rides it along in rhs): cfn-guard shows that
+ * value as `from` and the unresolved one as `to`. */
+static int rhs_missing_from(const gv_check *c)
+{
+    return c->kind == GV_CHECK_UNRESOLVED_RHS && c->rhs.node;
+}
+
+/* A failure's shape in the tree: as in reports, but a variable bound to a
+ * literal IN one map of a query is a plain comparison there (probed). */
+static gv_shape tree_shape(const gv_report_item *it, const gv_check *c)
+{
+    gv_shape shape = gv_check_shape(it, c);
+    const gv_node *r = c->rhs.node;
+    if (shape == GV_SHAPE_IN && c->lhs.literal && c->nrhs == 1 && r && r->kind == GV_MAP && !c->rhs.literal)
+        return GV_SHAPE_BINARY;
+    return shape;
+}
+
+/* "GuardClause[In]BinaryCheck(Status=FAIL, Comparison=.., from=.., to=..)" */
+static void binary_line(gv_buf *out, const gv_report_item *it, const gv_check *c, gv_shape shape)
+{
+    gv_buf_puts(out, shape == GV_SHAPE_IN ? "GuardClauseInBinaryCheck(Status=FAIL, Comparison="
+                                          : "GuardClauseBinaryCheck(Status=FAIL, Comparison=");
+    comparison_word(out, it, c->ip);
+    gv_buf_puts(out, ", from=");
+    if (rhs_missing_from(c)) {
+        value_at(out, it, &c->rhs);
+        gv_buf_puts(out, ", to=");
+        value_at(out, it, &c->lhs);
+        return;
+    }
+    value_at(out, it, shape == GV_SHAPE_IN ? gv_check_at(it, c) : &c->lhs);
+    gv_buf_puts(out, ", to=");
+    if (shape == GV_SHAPE_IN) {
+        for (uint32_t i = 0; i < c->nrhs; i++) {
+            if (i)
+                gv_buf_putc(out, '.');
+            value_at(out, it, &c->rhs_all[i]);
+        }
+    } else if (shape == GV_SHAPE_BINARY && c->rhs.node) {
+        gv_path p0;
+        gv_val rhs = gv_check_rhs(c, &p0);
+        value_at(out, it, &rhs);
+    }
+}
+
 static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
 {
     const gv_check *c = &n->check;
-    gv_shape shape = n->failed ? gv_check_shape(it, c) : GV_SHAPE_BINARY;
+    gv_shape shape = n->failed ? tree_shape(it, c) : GV_SHAPE_BINARY;
     if (!n->failed) {
         gv_buf_puts(out, "GuardClauseValueCheck(Status=PASS)");
     } else if (shape == GV_SHAPE_NO_VALUES) {
@@ -145,31 +192,14 @@ static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         gv_buf_puts(out, ", ");
         gv_fmt_path(out, &c->lhs);
         gv_buf_putc(out, ')');
+    } else if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING) {
+        gv_buf_puts(out, "GuardClauseUnaryCheck(Status=FAIL, Comparison=");
+        comparison_word(out, it, c->ip);
+        gv_buf_puts(out, ", Value-At=");
+        value_at(out, it, &c->lhs);
+        gv_buf_putc(out, ')');
     } else {
-        if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING) {
-            gv_buf_puts(out, "GuardClauseUnaryCheck(Status=FAIL, Comparison=");
-            comparison_word(out, it, c->ip);
-            gv_buf_puts(out, ", Value-At=");
-            value_at(out, it, &c->lhs);
-        } else {
-            gv_buf_puts(out, shape == GV_SHAPE_IN ? "GuardClauseInBinaryCheck(Status=FAIL, Comparison="
-                                                  : "GuardClauseBinaryCheck(Status=FAIL, Comparison=");
-            comparison_word(out, it, c->ip);
-            gv_buf_puts(out, ", from=");
-            value_at(out, it, shape == GV_SHAPE_IN ? gv_check_at(it, c) : &c->lhs);
-            gv_buf_puts(out, ", to=");
-            if (shape == GV_SHAPE_IN) {
-                for (uint32_t i = 0; i < c->nrhs; i++) {
-                    if (i)
-                        gv_buf_putc(out, '.');
-                    value_at(out, it, &c->rhs_all[i]);
-                }
-            } else if (shape == GV_SHAPE_BINARY && c->rhs.node) {
-                gv_path p0;
-                gv_val rhs = gv_check_rhs(c, &p0);
-                value_at(out, it, &rhs);
-            }
-        }
+        binary_line(out, it, c, shape);
         gv_buf_putc(out, ')');
     }
     gv_buf_puts(out, "[Context=");
@@ -395,7 +425,7 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
         return w;
     }
     const gv_check *c = &n->check;
-    gv_shape shape = gv_check_shape(it, c);
+    gv_shape shape = tree_shape(it, c);
     gv_jt *o = gv_jt_obj(b), *kind = gv_jt_obj(b);
     if (shape == GV_SHAPE_NO_VALUES) {
         gv_jt_set(o, "NoValueForEmptyCheck", gv_jt_null(b));
@@ -425,10 +455,15 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
         gv_jt_set(o, "InComparison", kind);
     } else {
         gv_jt_set(kind, "comparison", comparison(b, it, c));
-        gv_jt_set(kind, "from", from_of(b, it, c));
         gv_path p0;
         gv_val rhs = gv_check_rhs(c, &p0);
-        gv_jt_set(kind, "to", shape == GV_SHAPE_BINARY && rhs.node ? resolved(b, &rhs) : gv_jt_null(b));
+        if (rhs_missing_from(c)) {
+            gv_jt_set(kind, "from", resolved(b, &c->rhs));
+            gv_jt_set(kind, "to", unresolved(b, it, c));
+        } else {
+            gv_jt_set(kind, "from", from_of(b, it, c));
+            gv_jt_set(kind, "to", shape == GV_SHAPE_BINARY && rhs.node ? resolved(b, &rhs) : gv_jt_null(b));
+        }
         failure_fields(b, kind, it, c);
         gv_jt_set(o, "Comparison", kind);
     }
