@@ -110,6 +110,21 @@ static void value_at(gv_buf *out, const gv_report_item *it, const gv_val *v)
     gv_buf_putc(out, ')');
 }
 
+/* A unary check's value bound to a literal: "literal, Path=[L:0,C:0]
+ * Value=1", without parentheses (sic, probed). */
+static void unary_value_at(gv_buf *out, const gv_report_item *it, const gv_val *v)
+{
+    if (!v->literal || !v->node) {
+        value_at(out, it, v);
+        return;
+    }
+    gv_buf_puts(out, "literal, Path=");
+    gv_fmt_path(out, v);
+    gv_fmt_loc(out, it->unlocated ? NULL : v->node);
+    gv_buf_puts(out, " Value=");
+    gv_fmt_value_display(out, v->node);
+}
+
 static void comparison_word(gv_buf *out, const gv_report_item *it, uint32_t ip)
 {
     const gv_insn *in = &it->prog->code[ip];
@@ -140,14 +155,16 @@ static int rhs_missing_from(const gv_check *c)
 }
 
 /* A failure's shape in the tree: as in reports, but a variable bound to a
- * literal IN one map of a query is a plain comparison there (probed). */
+ * literal is compared pair by pair there (vm/pair_trace.c), a plain
+ * comparison each but for IN with a list on either side (probed). */
 static gv_shape tree_shape(const gv_report_item *it, const gv_check *c)
 {
     gv_shape shape = gv_check_shape(it, c);
-    const gv_node *r = c->rhs.node;
-    if (shape == GV_SHAPE_IN && c->lhs.literal && c->nrhs == 1 && r && r->kind == GV_MAP && !c->rhs.literal)
-        return GV_SHAPE_BINARY;
-    return shape;
+    if (shape != GV_SHAPE_IN || !c->lhs.literal || c->rhs.literal || !c->lhs.node || !c->rhs.node)
+        return shape;
+    gv_cmp_op op = (gv_cmp_op)(it->prog->code[c->ip].flags & GV_FLAG_OP_MASK);
+    int lists = c->lhs.node->kind == GV_LIST || c->rhs.node->kind == GV_LIST;
+    return op == GV_OP_EQ || !lists ? GV_SHAPE_BINARY : shape;
 }
 
 /* "GuardClause[In]BinaryCheck(Status=FAIL, Comparison=.., from=.., to=..)" */
@@ -173,7 +190,7 @@ static void binary_line(gv_buf *out, const gv_report_item *it, const gv_check *c
         }
     } else if (shape == GV_SHAPE_BINARY && c->rhs.node) {
         gv_path p0;
-        gv_val rhs = gv_check_rhs(c, &p0);
+        gv_val rhs = c->lhs.literal ? c->rhs : gv_check_rhs(c, &p0); /* pairs show the value whole */
         value_at(out, it, &rhs);
     }
 }
@@ -196,7 +213,7 @@ static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         gv_buf_puts(out, "GuardClauseUnaryCheck(Status=FAIL, Comparison=");
         comparison_word(out, it, c->ip);
         gv_buf_puts(out, ", Value-At=");
-        value_at(out, it, &c->lhs);
+        unary_value_at(out, it, &c->lhs);
         gv_buf_putc(out, ')');
     } else {
         binary_line(out, it, c, shape);
@@ -353,15 +370,21 @@ static gv_jt *checked(gv_jb *b, const char *name, const char *key, gv_jt *first,
     return o;
 }
 
-static gv_jt *resolved(gv_jb *b, const gv_val *v)
+/* {"Resolved": {"path": .., "value": ..}} (or "Literal") */
+static gv_jt *resolved_as(gv_jb *b, const gv_val *v, const char *kind)
 {
     gv_jt *o = gv_jt_obj(b), *r = gv_jt_obj(b);
     gv_buf_clear(&b->tmp);
     gv_fmt_path(&b->tmp, v);
     gv_jt_set(r, "path", gv_jt_buf(b, &b->tmp));
     gv_jt_set(r, "value", gv_jt_doc(b, v->node));
-    gv_jt_set(o, "Resolved", r);
+    gv_jt_set(o, kind, r);
     return o;
+}
+
+static gv_jt *resolved(gv_jb *b, const gv_val *v)
+{
+    return resolved_as(b, v, "Resolved");
 }
 
 static gv_jt *unresolved(gv_jb *b, const gv_report_item *it, const gv_check *c)
@@ -440,7 +463,8 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
         gv_jt_set(o, "MissingBlockValue", kind);
     } else if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING) {
         gv_jt *v = gv_jt_obj(b);
-        gv_jt_set(v, "from", from_of(b, it, c));
+        /* a value bound to a literal is a "Literal" there (probed) */
+        gv_jt_set(v, "from", c->lhs.literal && c->lhs.node ? resolved_as(b, &c->lhs, "Literal") : from_of(b, it, c));
         failure_fields(b, v, it, c);
         gv_jt_set(kind, "value", v);
         gv_jt_set(kind, "comparison", comparison(b, it, c));
@@ -456,7 +480,7 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
     } else {
         gv_jt_set(kind, "comparison", comparison(b, it, c));
         gv_path p0;
-        gv_val rhs = gv_check_rhs(c, &p0);
+        gv_val rhs = c->lhs.literal ? c->rhs : gv_check_rhs(c, &p0); /* pairs show the value whole */
         if (rhs_missing_from(c)) {
             gv_jt_set(kind, "from", resolved(b, &c->rhs));
             gv_jt_set(kind, "to", unresolved(b, it, c));

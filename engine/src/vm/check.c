@@ -350,8 +350,24 @@ static gv_cmp_result some_element(gv_cmp_op op, const gv_node *l, const gv_node 
 
 /* A variable bound to a literal on the left: each of its values against
  * each right-hand value, one by one (never as a set; probed). */
+static int eval_literal_lhs_untraced(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r,
+                                    int rhs_literal, int opnot);
+
+/* Traced, pair by pair (pair_trace.c); the verdict as untraced. */
 static int eval_literal_lhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int rhs_literal,
                             int opnot)
+{
+    gv_trace *trace = vm->trace;
+    vm->trace = NULL;
+    int st = eval_literal_lhs_untraced(vm, ip, l, r, rhs_literal, opnot);
+    vm->trace = trace;
+    if (st < 0 || !trace)
+        return st;
+    return gv_vm_trace_literal(vm, ip, l, r, rhs_literal) < 0 ? -1 : st;
+}
+
+static int eval_literal_lhs_untraced(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r,
+                                    int rhs_literal, int opnot)
 {
     const gv_insn *in = &vm->p->code[ip];
     gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
