@@ -108,13 +108,12 @@ static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_re
         if (c->incomparable && c->lhs.node && rhs.node) {
             /* cfn-guard words values it cannot compare as a retrieval
              * error, without the custom message (probed) */
-            const gv_node *il = c->lhs.node, *ir = rhs.node;
-            gv_compare_incomparable_pair(&il, &ir);
             gv_buf_puts(out, "Property traversed until [");
             gv_fmt_path(out, &c->lhs);
-            gv_buf_printf(out, "] in data [%s] is not compliant with [%s] due to retrieval error. Error Message "
-                               "[PathAwareValues are not comparable %s, %s]\n",
-                          it->data_name, rn, gv_fmt_type_name(il), gv_fmt_type_name(ir));
+            gv_buf_printf(out, "] in data [%s] is not compliant with [%s] due to retrieval error. Error Message [",
+                          it->data_name, rn);
+            gv_msg_incomparable(out, it, c, &rhs);
+            gv_buf_puts(out, "]\n");
             break;
         }
         gv_buf_puts(out, "Property [");

@@ -406,14 +406,17 @@ static gv_jt *unresolved(gv_jb *b, const gv_report_item *it, const gv_check *c)
 }
 
 /* cfn-guard's message for values of types it cannot compare. */
-static gv_jt *incomparable_message(gv_jb *b, const gv_check *c)
+static gv_jt *incomparable_message(gv_jb *b, const gv_report_item *it, const gv_check *c)
 {
+    gv_path p0;
+    gv_val rhs = c->lhs.literal ? c->rhs : gv_check_rhs(c, &p0);
     gv_buf_clear(&b->tmp);
-    const gv_node *l = c->lhs.node, *r = c->rhs.node;
-    if (l && r)
-        gv_compare_incomparable_pair(&l, &r);
-    gv_buf_printf(&b->tmp, "PathAwareValues are not comparable %s, %s", l ? gv_fmt_type_name(l) : "null",
-                  r ? gv_fmt_type_name(r) : "null");
+    if (c->lhs.node && rhs.node)
+        gv_msg_incomparable(&b->tmp, it, c, &rhs);
+    else
+        gv_buf_printf(&b->tmp, "PathAwareValues are not comparable %s, %s",
+                      c->lhs.node ? gv_fmt_type_name(c->lhs.node) : "null",
+                      rhs.node ? gv_fmt_type_name(rhs.node) : "null");
     return gv_jt_buf(b, &b->tmp);
 }
 
@@ -433,7 +436,7 @@ static gv_jt *comparison(gv_jb *b, const gv_report_item *it, const gv_check *c)
 
 static gv_jt *failure_fields(gv_jb *b, gv_jt *o, const gv_report_item *it, const gv_check *c)
 {
-    gv_jt_set(o, "message", c->incomparable ? incomparable_message(b, c) : gv_jt_null(b));
+    gv_jt_set(o, "message", c->incomparable ? incomparable_message(b, it, c) : gv_jt_null(b));
     const char *custom = gv_msg_custom(it, c);
     gv_jt_set(o, "custom_message", custom ? gv_jt_str(b, custom) : gv_jt_null(b));
     gv_jt_set(o, "status", gv_jt_str(b, "FAIL"));

@@ -223,7 +223,13 @@ const char *gv_fmt_type_name(const gv_node *n)
     case GV_LIST: return "array";
     case GV_MAP: return "map";
     case GV_REGEX: return "Regex";
-    default: return "range";
+    default: break;
+    }
+    /* cfn-guard names a range by its bounds' type (probed) */
+    switch (((const gv_range_node *)n)->kind) {
+    case GV_RANGE_RT_INT: return "range(int, int)";
+    case GV_RANGE_RT_FLOAT: return "range(float, float)";
+    default: return "range(char, char)";
     }
 }
 

@@ -198,6 +198,33 @@ static void in_items(gv_buf *out, const gv_report_item *it, const gv_check *c)
     }
 }
 
+/* "Path=/a[L:1,C:2] Value=1" */
+static void bare_path_value(gv_buf *out, const gv_report_item *it, const gv_val *v)
+{
+    gv_buf_puts(out, "Path=");
+    path_loc(out, it, v);
+    gv_buf_puts(out, " Value=");
+    gv_fmt_value_display(out, v->node);
+}
+
+void gv_msg_incomparable(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_val *rhs)
+{
+    const gv_node *l = c->lhs.node, *r = rhs->node;
+    int in = check_op(&it->prog->code[c->ip]) == GV_OP_IN;
+    /* a list IN a literal that is no list, or a value IN a literal string
+     * (a substring test): cfn-guard names the values (probed) */
+    int list_in = l->kind == GV_LIST && r->kind != GV_LIST;
+    if (in && rhs->literal && (list_in || r->kind == GV_STRING)) {
+        gv_buf_puts(out, list_in ? "Can not compare type " : "Type not comparable, ");
+        bare_path_value(out, it, &c->lhs);
+        gv_buf_puts(out, ", ");
+        bare_path_value(out, it, rhs);
+        return;
+    }
+    gv_compare_incomparable_pair(&l, &r);
+    gv_buf_printf(out, "PathAwareValues are not comparable %s, %s", gv_fmt_type_name(l), gv_fmt_type_name(r));
+}
+
 static void error_binary(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_insn *in)
 {
     gv_buf_puts(out, "Check was not compliant as property value ");
@@ -208,10 +235,9 @@ static void error_binary(gv_buf *out, const gv_report_item *it, const gv_check *
     path_value(out, it, &rhs);
     gv_buf_putc(out, '.');
     if (c->incomparable && c->lhs.node && rhs.node) {
-        const gv_node *l = c->lhs.node, *r = rhs.node;
-        gv_compare_incomparable_pair(&l, &r);
-        gv_buf_printf(out, " Error = [PathAwareValues are not comparable %s, %s]", gv_fmt_type_name(l),
-                      gv_fmt_type_name(r));
+        gv_buf_puts(out, " Error = [");
+        gv_msg_incomparable(out, it, c, &rhs);
+        gv_buf_putc(out, ']');
     }
 }
 

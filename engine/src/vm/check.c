@@ -404,6 +404,9 @@ static int eval_literal_lhs_untraced(gv_vm *vm, uint32_t ip, const gv_valset *l,
  * with the value. */
 static int spreads(gv_cmp_op op, const gv_node *l, const gv_valset *r)
 {
+    /* so does IN a literal string, each item a substring or not (probed) */
+    if (l->kind == GV_LIST && op == GV_OP_IN && r->n == 1 && r->v[0].literal && r->v[0].node->kind == GV_STRING)
+        return 1;
     if (l->kind != GV_LIST || (op != GV_OP_EQ && !is_order(op)))
         return 0;
     for (uint32_t j = 0; j < r->n; j++)

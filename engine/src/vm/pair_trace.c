@@ -52,9 +52,9 @@ static int trace_result(gv_vm *vm, uint32_t ip, const gv_val *x, const gv_val *y
     gv_check k = { 0 };
     k.ip = ip;
     k.kind = GV_CHECK_COMPARE;
-    /* cfn-guard names no types for a literal list IN a value (probed) */
+    /* cfn-guard gives no reason for a literal list IN a query's value (probed) */
     int in = (vm->p->code[ip].flags & GV_FLAG_OP_MASK) == GV_OP_IN;
-    k.incomparable = c == GV_CMP_INCOMPARABLE && !(in && x->literal && x->node->kind == GV_LIST);
+    k.incomparable = c == GV_CMP_INCOMPARABLE && !(in && x->literal && x->node->kind == GV_LIST && !y->literal);
     k.lhs = *x;
     k.rhs = *y;
     k.rhs_all = kept;
