@@ -343,11 +343,21 @@ static stop_at stop_of(const gv_report_item *it, const gv_check *c)
     return s;
 }
 
+/* A quoted key of digits (`m.'0'`), which cfn-guard reads as an index,
+ * stopped the query on something that is no list: cfn-guard then reports
+ * the whole query, and the index without the type (probed). */
+static int quoted_index_stop(const gv_report_item *it, const gv_check *c, const stop_at *s)
+{
+    const gv_node *at = c->lhs.reached;
+    return c->lhs.stop && it->prog->code[c->lhs.stop - 1].op == GV_I_Q_INDEX && s->q && s->part < s->q->n &&
+           s->q->parts[s->part].kind == GV_STEP_KEY && !c->lhs.missing && (!at || at->kind != GV_LIST);
+}
+
 void gv_msg_remaining(gv_buf *out, const gv_report_item *it, const gv_check *c)
 {
     stop_at s = stop_of(it, c);
     if (s.q)
-        gv_qtext_print(out, s.q, s.index_oob ? 0 : s.part);
+        gv_qtext_print(out, s.q, s.index_oob || quoted_index_stop(it, c, &s) ? 0 : s.part);
 }
 
 static void debug_of(gv_buf *out, const gv_val *v, const gv_node *n)
@@ -425,6 +435,12 @@ void gv_msg_reason(gv_buf *out, const gv_report_item *it, const gv_check *c)
     }
     const gv_node *at = c->lhs.reached;
     stop_at s = stop_of(it, c);
+    if (quoted_index_stop(it, c, &s)) {
+        gv_buf_printf(out, "Attempting to retrieve from index %s but type is not an array at path ",
+                      s.q->parts[s.part].text);
+        path_loc(out, it, &c->lhs);
+        return;
+    }
     if (s.q && s.part < s.q->n && s.q->parts[s.part].kind == GV_STEP_INDEX) {
         reason_index(out, it, c, s.q->parts[s.part].text);
         if (s.index_oob)
