@@ -110,11 +110,20 @@ static void value_at(gv_buf *out, const gv_report_item *it, const gv_val *v)
     gv_buf_putc(out, ')');
 }
 
-/* A unary check's value bound to a literal: "literal, Path=[L:0,C:0]
- * Value=1", without parentheses (sic, probed). */
-static void unary_value_at(gv_buf *out, const gv_report_item *it, const gv_val *v)
+/* A unary check (but `empty`) of a value bound to a literal shows it as
+ * such (probed). */
+static int shown_literal(const gv_report_item *it, const gv_check *c)
 {
-    if (!v->literal || !v->node) {
+    gv_cmp_op op = (gv_cmp_op)(it->prog->code[c->ip].flags & GV_FLAG_OP_MASK);
+    return c->lhs.literal && c->lhs.node && op != GV_OP_EMPTY;
+}
+
+/* A unary check's value: as shown_literal, "literal, Path=[L:0,C:0]
+ * Value=1", without parentheses (sic, probed). */
+static void unary_value_at(gv_buf *out, const gv_report_item *it, const gv_check *c)
+{
+    const gv_val *v = &c->lhs;
+    if (!shown_literal(it, c)) {
         value_at(out, it, v);
         return;
     }
@@ -213,7 +222,7 @@ static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         gv_buf_puts(out, "GuardClauseUnaryCheck(Status=FAIL, Comparison=");
         comparison_word(out, it, c->ip);
         gv_buf_puts(out, ", Value-At=");
-        unary_value_at(out, it, &c->lhs);
+        unary_value_at(out, it, c);
         gv_buf_putc(out, ')');
     } else {
         binary_line(out, it, c, shape);
@@ -467,7 +476,7 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
     } else if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING) {
         gv_jt *v = gv_jt_obj(b);
         /* a value bound to a literal is a "Literal" there (probed) */
-        gv_jt_set(v, "from", c->lhs.literal && c->lhs.node ? resolved_as(b, &c->lhs, "Literal") : from_of(b, it, c));
+        gv_jt_set(v, "from", shown_literal(it, c) ? resolved_as(b, &c->lhs, "Literal") : from_of(b, it, c));
         failure_fields(b, v, it, c);
         gv_jt_set(kind, "value", v);
         gv_jt_set(kind, "comparison", comparison(b, it, c));
