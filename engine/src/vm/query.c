@@ -142,12 +142,13 @@ static int step_all(gv_vm *vm, const gv_val *v, int indices, gv_valset *out)
 }
 
 /* A filter's block on one item c; traced, as one node per item (in_map:
- * the items filtered are a map's values). */
+ * the items filtered are a map's values; -1: no node, the block's clauses
+ * show by themselves). */
 static int filter_block(gv_vm *vm, uint32_t block, const gv_val *c, const gv_frame *f, int in_map)
 {
     int st;
     vm->in_filter++; /* what fails in here is not the rule's (see gv_vm_unary) */
-    if (!vm->trace) {
+    if (!vm->trace || in_map < 0) {
         st = gv_vm_block(vm, block, c, f);
     } else {
         gv_trace_open(vm->trace, GV_T_FILTER, block);
@@ -181,6 +182,13 @@ static int test_one(gv_vm *vm, const gv_val *c, uint32_t block, const gv_frame *
     if (st < 0)
         return -1;
     return st == GV_PASS ? push(vm, out, *c) : 0;
+}
+
+/* `[*][f]` on a scalar tests it itself; cfn-guard's tree shows the
+ * filter's clauses then without a filter node around them (probed). */
+static int test_scalar(gv_vm *vm, const gv_val *c, uint32_t block, const gv_frame *f, gv_valset *out)
+{
+    return test_one(vm, c, block, f, out, -1);
 }
 
 /* Tests each element of a list value. */
@@ -220,7 +228,7 @@ static int filter_item(gv_vm *vm, const gv_val *self, const gv_val *c, int in_ma
     switch (c->node->kind) {
     case GV_LIST: return test_elements(vm, c, block, f, out);
     case GV_MAP: return in_map ? test_one(vm, c, block, f, out, 1) : test_outer(vm, self, c, block, f, out);
-    default: return indices ? test_one(vm, c, block, f, out, 0) : unresolved(vm, out, c, NULL);
+    default: return indices ? test_scalar(vm, c, block, f, out) : unresolved(vm, out, c, NULL);
     }
 }
 
@@ -411,7 +419,7 @@ static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int i
 {
     const gv_node *n = v->node;
     if (n->kind != GV_LIST && n->kind != GV_MAP)
-        return indices ? test_one(vm, v, block, f, out, 0) : unresolved(vm, out, v, NULL);
+        return indices ? test_scalar(vm, v, block, f, out) : unresolved(vm, out, v, NULL);
     if (n->kind == GV_MAP && indices)
         return test_outer(vm, self, v, block, f, out);
     if (n->len == 0)
