@@ -79,6 +79,17 @@ static const char *or_context(const gv_report_item *it, const gv_tnode *n)
     return "cfn_guard::rules::exprs::RuleClause#disjunction";
 }
 
+/* A `when` block directly in a rule's body is a RuleClause to cfn-guard;
+ * in a block, a type block, a filter or another `when`, a
+ * GuardConditionClause (probed). */
+static const char *when_context(const gv_tnode *n)
+{
+    const gv_tnode *a = n->parent;
+    while (a && a->kind == GV_T_OR)
+        a = a->parent;
+    return !a || a->kind == GV_T_RULE ? "RuleClause" : "GuardConditionClause";
+}
+
 static void block_context(gv_buf *out, const gv_report_item *it, uint32_t ip)
 {
     gv_loc l = it->prog->locs[ip];
@@ -304,8 +315,10 @@ static void node_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         block_context(out, it, n->ip);
         gv_buf_putc(out, ']');
         return;
-    case GV_T_WHEN: gv_buf_printf(out, "WhenConditionalBlock(Status = %s)[Context=RuleClause]", st); return;
-    case GV_T_WHEN_COND: gv_buf_printf(out, "WhenCondition(Status = %s)[Context=RuleClause/When]", st); return;
+    case GV_T_WHEN: gv_buf_printf(out, "WhenConditionalBlock(Status = %s)[Context=%s]", st, when_context(n)); return;
+    case GV_T_WHEN_COND:
+        gv_buf_printf(out, "WhenCondition(Status = %s)[Context=%s/When]", st, when_context(n->parent));
+        return;
     case GV_T_OR:
         gv_buf_printf(out, "Disjunction(Status = %s)[Context=%s]", st, or_context(it, n));
         return;
@@ -638,8 +651,8 @@ static void context_text(gv_buf *out, const gv_report_item *it, const gv_tnode *
     case GV_T_FILTER: filter_context(out, it, n); return;
     case GV_T_KEY: return; /* cfn-guard gives key tests no context */
     case GV_T_TYPE_VALUE: gv_buf_printf(out, "TypeBlock#%s/%u", type_name(it, n->parent), n->ip); return;
-    case GV_T_WHEN: gv_buf_puts(out, "RuleClause"); return;
-    case GV_T_WHEN_COND: gv_buf_puts(out, "RuleClause/When"); return;
+    case GV_T_WHEN: gv_buf_puts(out, when_context(n)); return;
+    case GV_T_WHEN_COND: gv_buf_printf(out, "%s/When", when_context(n->parent)); return;
     case GV_T_OR: gv_buf_puts(out, or_context(it, n)); return;
     case GV_T_RULE_REF: ref_context(out, it, n->ip); return;
     case GV_T_HIDDEN: return;
