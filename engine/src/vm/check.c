@@ -643,7 +643,8 @@ static int compare_sets_untraced(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valse
     gv_valset l = *lp, r = *rp;
     int any_pass = 0, any_fail = 0;
     int literal = is_literal(&r);
-    if (op == GV_OP_IN && !literal)
+    int in_query = op == GV_OP_IN && !literal, cmp_fail = 0;
+    if (in_query)
         some = 0; /* cfn-guard ignores `some` for IN against a query (probed) */
     for (uint32_t i = 0; i < l.n; i++) {
         if (!l.v[i].node) {
@@ -708,10 +709,16 @@ static int compare_sets_untraced(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valse
         }
         any_pass |= ok;
         any_fail |= !ok;
-        if (vm->trace && ok)
+        cmp_fail |= !ok;
+        if (vm->trace && ok && !in_query)
             gv_trace_pass(vm->trace, ip, &l.v[i]);
         if (!ok && gv_vm_record_compare(vm, ip, &l.v[i], &r.v[at], &r, incomparable) < 0)
             return -1;
     }
+    /* IN a query: cfn-guard's tree shows the values that hold only when
+     * none of the others compared fails (probed) */
+    for (uint32_t i = 0; in_query && vm->trace && !cmp_fail && i < l.n; i++)
+        if (l.v[i].node)
+            gv_trace_pass(vm->trace, ip, &l.v[i]);
     return finish_values(any_pass, any_fail, some);
 }
