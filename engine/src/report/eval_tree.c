@@ -590,7 +590,8 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
             gv_jt_set(o, "TypeCheck", tc);
             return o;
         }
-        return checked(b, "BlockGuardCheck", "at_least_one_matches", gv_jt_bool(b, 0), n->status);
+        return checked(b, "BlockGuardCheck", "at_least_one_matches",
+                       gv_jt_bool(b, (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0), n->status);
     case GV_T_FILTER:
     case GV_T_TYPE_VALUE: {
         gv_jt *o = gv_jt_obj(b);
