@@ -182,7 +182,10 @@ static int trace_lines(gv_buf *out, const gv_report_item *it, const gv_rule_resu
             if (c->aux == 2)
                 lines += trace_lines(out, it, r, c);
             break;
-        case GV_T_HIDDEN: break;
+        case GV_T_HIDDEN: /* the key tests of `[ keys == x ]`, traced for reports only (aux 2) */
+            if (c->aux == 2)
+                lines += trace_lines(out, it, r, c);
+            break;
         case GV_T_VALUE:
             if (c->failed && !gv_check_hidden(it, &c->check)) {
                 failure_line(out, it, r, &c->check);

@@ -79,6 +79,17 @@ static const char *or_context(const gv_report_item *it, const gv_tnode *n)
     return "cfn_guard::rules::exprs::RuleClause#disjunction";
 }
 
+/* A `when` block directly in a rule's body is a RuleClause to cfn-guard;
+ * in a block, a type block, a filter or another `when`, a
+ * GuardConditionClause (probed). */
+static const char *when_context(const gv_tnode *n)
+{
+    const gv_tnode *a = n->parent;
+    while (a && a->kind == GV_T_OR)
+        a = a->parent;
+    return !a || a->kind == GV_T_RULE ? "RuleClause" : "GuardConditionClause";
+}
+
 static void block_context(gv_buf *out, const gv_report_item *it, uint32_t ip)
 {
     gv_loc l = it->prog->locs[ip];
@@ -110,6 +121,30 @@ static void value_at(gv_buf *out, const gv_report_item *it, const gv_val *v)
     gv_buf_putc(out, ')');
 }
 
+/* A unary check (but `empty`) of a value bound to a literal shows it as
+ * such (probed). */
+static int shown_literal(const gv_report_item *it, const gv_check *c)
+{
+    gv_cmp_op op = (gv_cmp_op)(it->prog->code[c->ip].flags & GV_FLAG_OP_MASK);
+    return c->lhs.literal && c->lhs.node && op != GV_OP_EMPTY;
+}
+
+/* A unary check's value: as shown_literal, "literal, Path=[L:0,C:0]
+ * Value=1", without parentheses (sic, probed). */
+static void unary_value_at(gv_buf *out, const gv_report_item *it, const gv_check *c)
+{
+    const gv_val *v = &c->lhs;
+    if (!shown_literal(it, c)) {
+        value_at(out, it, v);
+        return;
+    }
+    gv_buf_puts(out, "literal, Path=");
+    gv_fmt_path(out, v);
+    gv_fmt_loc(out, it->unlocated ? NULL : v->node);
+    gv_buf_puts(out, " Value=");
+    gv_fmt_value_display(out, v->node);
+}
+
 static void comparison_word(gv_buf *out, const gv_report_item *it, uint32_t ip)
 {
     const gv_insn *in = &it->prog->code[ip];
@@ -117,10 +152,59 @@ static void comparison_word(gv_buf *out, const gv_report_item *it, uint32_t ip)
     gv_buf_puts(out, gv_clause_op_word((gv_cmp_op)(in->flags & GV_FLAG_OP_MASK)));
 }
 
+/* A right-hand value that did not resolve, with the left-hand value it was
+ * compared from (check.c rides it along in rhs): cfn-guard shows that
+ * value as `from` and the unresolved one as `to`. */
+static int rhs_missing_from(const gv_check *c)
+{
+    return c->kind == GV_CHECK_UNRESOLVED_RHS && c->rhs.node;
+}
+
+/* A failure's shape in the tree: as in reports, but a variable bound to a
+ * literal is compared pair by pair there (vm/pair_trace.c), a plain
+ * comparison each but for IN with a list on either side (probed). */
+static gv_shape tree_shape(const gv_report_item *it, const gv_check *c)
+{
+    gv_shape shape = gv_check_shape(it, c);
+    if (shape != GV_SHAPE_IN || !c->lhs.literal || c->rhs.literal || !c->lhs.node || !c->rhs.node)
+        return shape;
+    gv_cmp_op op = (gv_cmp_op)(it->prog->code[c->ip].flags & GV_FLAG_OP_MASK);
+    int lists = c->lhs.node->kind == GV_LIST || c->rhs.node->kind == GV_LIST;
+    return op == GV_OP_EQ || !lists ? GV_SHAPE_BINARY : shape;
+}
+
+/* "GuardClause[In]BinaryCheck(Status=FAIL, Comparison=.., from=.., to=..)" */
+static void binary_line(gv_buf *out, const gv_report_item *it, const gv_check *c, gv_shape shape)
+{
+    gv_buf_puts(out, shape == GV_SHAPE_IN ? "GuardClauseInBinaryCheck(Status=FAIL, Comparison="
+                                          : "GuardClauseBinaryCheck(Status=FAIL, Comparison=");
+    comparison_word(out, it, c->ip);
+    gv_buf_puts(out, ", from=");
+    if (rhs_missing_from(c)) {
+        value_at(out, it, &c->rhs);
+        gv_buf_puts(out, ", to=");
+        value_at(out, it, &c->lhs);
+        return;
+    }
+    value_at(out, it, shape == GV_SHAPE_IN ? gv_check_at(it, c) : &c->lhs);
+    gv_buf_puts(out, ", to=");
+    if (shape == GV_SHAPE_IN) {
+        for (uint32_t i = 0; i < c->nrhs; i++) {
+            if (i)
+                gv_buf_putc(out, '.');
+            value_at(out, it, &c->rhs_all[i]);
+        }
+    } else if (shape == GV_SHAPE_BINARY && c->rhs.node) {
+        gv_path p0;
+        gv_val rhs = c->lhs.literal ? c->rhs : gv_check_rhs(c, &p0); /* pairs show the value whole */
+        value_at(out, it, &rhs);
+    }
+}
+
 static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
 {
     const gv_check *c = &n->check;
-    gv_shape shape = n->failed ? gv_check_shape(it, c) : GV_SHAPE_BINARY;
+    gv_shape shape = n->failed ? tree_shape(it, c) : GV_SHAPE_BINARY;
     if (!n->failed) {
         gv_buf_puts(out, "GuardClauseValueCheck(Status=PASS)");
     } else if (shape == GV_SHAPE_NO_VALUES) {
@@ -131,31 +215,14 @@ static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         gv_buf_puts(out, ", ");
         gv_fmt_path(out, &c->lhs);
         gv_buf_putc(out, ')');
+    } else if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING) {
+        gv_buf_puts(out, "GuardClauseUnaryCheck(Status=FAIL, Comparison=");
+        comparison_word(out, it, c->ip);
+        gv_buf_puts(out, ", Value-At=");
+        unary_value_at(out, it, c);
+        gv_buf_putc(out, ')');
     } else {
-        if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING) {
-            gv_buf_puts(out, "GuardClauseUnaryCheck(Status=FAIL, Comparison=");
-            comparison_word(out, it, c->ip);
-            gv_buf_puts(out, ", Value-At=");
-            value_at(out, it, &c->lhs);
-        } else {
-            gv_buf_puts(out, shape == GV_SHAPE_IN ? "GuardClauseInBinaryCheck(Status=FAIL, Comparison="
-                                                  : "GuardClauseBinaryCheck(Status=FAIL, Comparison=");
-            comparison_word(out, it, c->ip);
-            gv_buf_puts(out, ", from=");
-            value_at(out, it, shape == GV_SHAPE_IN ? gv_check_at(it, c) : &c->lhs);
-            gv_buf_puts(out, ", to=");
-            if (shape == GV_SHAPE_IN) {
-                for (uint32_t i = 0; i < c->nrhs; i++) {
-                    if (i)
-                        gv_buf_putc(out, '.');
-                    value_at(out, it, &c->rhs_all[i]);
-                }
-            } else if (shape == GV_SHAPE_BINARY && c->rhs.node) {
-                gv_path p0;
-                gv_val rhs = gv_check_rhs(c, &p0);
-                value_at(out, it, &rhs);
-            }
-        }
+        binary_line(out, it, c, shape);
         gv_buf_putc(out, ')');
     }
     gv_buf_puts(out, "[Context=");
@@ -164,6 +231,42 @@ static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
     else
         clause_context(out, it, c->ip, n);
     gv_buf_putc(out, ']');
+}
+
+/* ---- keys filters ---- */
+
+static gv_cmp_op clause_op(const gv_report_item *it, uint32_t ip)
+{
+    return (gv_cmp_op)(it->prog->code[ip].flags & GV_FLAG_OP_MASK);
+}
+
+/* A key of a `keys` filter is compared with IN also for == when the
+ * right-hand side has several values (probed). */
+static int key_in_shape(const gv_report_item *it, const gv_tnode *n)
+{
+    gv_cmp_op op = clause_op(it, n->ip);
+    return op == GV_OP_IN || (op == GV_OP_EQ && n->check.nrhs > 1);
+}
+
+/* One key against the right-hand values as a whole, without context. */
+static void key_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
+{
+    if (!n->failed) {
+        gv_buf_puts(out, "GuardClauseValueCheck(Status=PASS)[Context=]");
+        return;
+    }
+    int in = key_in_shape(it, n), opnot = (it->prog->code[n->ip].flags & GV_FLAG_OPNOT) != 0;
+    gv_buf_printf(out, "%s(Status=FAIL, Comparison=%s%s, from=",
+                  in ? "GuardClauseInBinaryCheck" : "GuardClauseBinaryCheck", opnot ? "not " : " ",
+                  in ? "IN" : gv_clause_op_word(clause_op(it, n->ip)));
+    value_at(out, it, &n->check.lhs);
+    gv_buf_puts(out, ", to=");
+    for (uint32_t i = 0; i < n->check.nrhs; i++) {
+        if (i)
+            gv_buf_putc(out, '.');
+        value_at(out, it, &n->check.rhs_all[i]);
+    }
+    gv_buf_puts(out, ")[Context=]");
 }
 
 static void node_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
@@ -188,6 +291,7 @@ static void node_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         gv_buf_putc(out, ']');
         return;
     case GV_T_VALUE: value_line(out, it, n); return;
+    case GV_T_KEY: key_line(out, it, n); return;
     case GV_T_BLOCK:
         if (is_type_block(it, n)) {
             gv_buf_printf(out, "Type(%s, Status=%s)[Context=TypeBlock#%s]", type_name(it, n), st, type_name(it, n));
@@ -197,8 +301,10 @@ static void node_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         block_context(out, it, n->ip);
         gv_buf_putc(out, ']');
         return;
-    case GV_T_WHEN: gv_buf_printf(out, "WhenConditionalBlock(Status = %s)[Context=RuleClause]", st); return;
-    case GV_T_WHEN_COND: gv_buf_printf(out, "WhenCondition(Status = %s)[Context=RuleClause/When]", st); return;
+    case GV_T_WHEN: gv_buf_printf(out, "WhenConditionalBlock(Status = %s)[Context=%s]", st, when_context(n)); return;
+    case GV_T_WHEN_COND:
+        gv_buf_printf(out, "WhenCondition(Status = %s)[Context=%s/When]", st, when_context(n->parent));
+        return;
     case GV_T_OR:
         gv_buf_printf(out, "Disjunction(Status = %s)[Context=%s]", st, or_context(it, n));
         return;
@@ -272,15 +378,21 @@ static gv_jt *checked(gv_jb *b, const char *name, const char *key, gv_jt *first,
     return o;
 }
 
-static gv_jt *resolved(gv_jb *b, const gv_val *v)
+/* {"Resolved": {"path": .., "value": ..}} (or "Literal") */
+static gv_jt *resolved_as(gv_jb *b, const gv_val *v, const char *kind)
 {
     gv_jt *o = gv_jt_obj(b), *r = gv_jt_obj(b);
     gv_buf_clear(&b->tmp);
     gv_fmt_path(&b->tmp, v);
     gv_jt_set(r, "path", gv_jt_buf(b, &b->tmp));
     gv_jt_set(r, "value", gv_jt_doc(b, v->node));
-    gv_jt_set(o, "Resolved", r);
+    gv_jt_set(o, kind, r);
     return o;
+}
+
+static gv_jt *resolved(gv_jb *b, const gv_val *v)
+{
+    return resolved_as(b, v, "Resolved");
 }
 
 static gv_jt *unresolved(gv_jb *b, const gv_report_item *it, const gv_check *c)
@@ -304,13 +416,15 @@ static gv_jt *unresolved(gv_jb *b, const gv_report_item *it, const gv_check *c)
 /* cfn-guard's message for values of types it cannot compare. */
 static gv_jt *incomparable_message(gv_jb *b, const gv_report_item *it, const gv_check *c)
 {
+    gv_path p0;
+    gv_val rhs = c->lhs.literal ? c->rhs : gv_check_rhs(c, &p0);
     gv_buf_clear(&b->tmp);
-    if (c->lhs.node && c->rhs.node)
-        gv_msg_incomparable(&b->tmp, it, c, &c->rhs);
+    if (c->lhs.node && rhs.node)
+        gv_msg_incomparable(&b->tmp, it, c, &rhs);
     else
         gv_buf_printf(&b->tmp, "PathAwareValues are not comparable %s, %s",
                       c->lhs.node ? gv_fmt_type_name(c->lhs.node) : "null",
-                      c->rhs.node ? gv_fmt_type_name(c->rhs.node) : "null");
+                      rhs.node ? gv_fmt_type_name(rhs.node) : "null");
     return gv_jt_buf(b, &b->tmp);
 }
 
@@ -345,7 +459,7 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
         return w;
     }
     const gv_check *c = &n->check;
-    gv_shape shape = gv_check_shape(it, c);
+    gv_shape shape = tree_shape(it, c);
     gv_jt *o = gv_jt_obj(b), *kind = gv_jt_obj(b);
     if (shape == GV_SHAPE_NO_VALUES) {
         gv_jt_set(o, "NoValueForEmptyCheck", gv_jt_null(b));
@@ -360,7 +474,8 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
         gv_jt_set(o, "MissingBlockValue", kind);
     } else if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING) {
         gv_jt *v = gv_jt_obj(b);
-        gv_jt_set(v, "from", from_of(b, it, c));
+        /* a value bound to a literal is a "Literal" there (probed) */
+        gv_jt_set(v, "from", shown_literal(it, c) ? resolved_as(b, &c->lhs, "Literal") : from_of(b, it, c));
         failure_fields(b, v, it, c);
         gv_jt_set(kind, "value", v);
         gv_jt_set(kind, "comparison", comparison(b, it, c));
@@ -375,10 +490,15 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
         gv_jt_set(o, "InComparison", kind);
     } else {
         gv_jt_set(kind, "comparison", comparison(b, it, c));
-        gv_jt_set(kind, "from", from_of(b, it, c));
         gv_path p0;
-        gv_val rhs = gv_check_rhs(c, &p0);
-        gv_jt_set(kind, "to", shape == GV_SHAPE_BINARY && rhs.node ? resolved(b, &rhs) : gv_jt_null(b));
+        gv_val rhs = c->lhs.literal ? c->rhs : gv_check_rhs(c, &p0); /* pairs show the value whole */
+        if (rhs_missing_from(c)) {
+            gv_jt_set(kind, "from", resolved(b, &c->rhs));
+            gv_jt_set(kind, "to", unresolved(b, it, c));
+        } else {
+            gv_jt_set(kind, "from", from_of(b, it, c));
+            gv_jt_set(kind, "to", shape == GV_SHAPE_BINARY && rhs.node ? resolved(b, &rhs) : gv_jt_null(b));
+        }
         failure_fields(b, kind, it, c);
         gv_jt_set(o, "Comparison", kind);
     }
@@ -397,6 +517,48 @@ static int no_values(const gv_tnode *n)
     return 0;
 }
 
+/* A right-hand value of a `keys` filter that did not resolve. */
+static gv_jt *unresolved_rhs(gv_jb *b, const gv_report_item *it, uint32_t ip, const gv_val *v)
+{
+    gv_check c = { 0 };
+    c.ip = ip;
+    c.kind = GV_CHECK_UNRESOLVED_RHS;
+    c.lhs = *v;
+    return unresolved(b, it, &c);
+}
+
+static gv_jt *key_container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
+{
+    gv_jt *w = gv_jt_obj(b);
+    if (!n->failed) {
+        gv_jt_set(w, "ClauseValueCheck", gv_jt_str(b, "Success"));
+        return w;
+    }
+    const gv_check *c = &n->check;
+    int in = key_in_shape(it, n);
+    gv_jt *o = gv_jt_obj(b), *kind = gv_jt_obj(b), *cmp = gv_jt_arr(b);
+    int neg = 0;
+    const char *name = gv_msg_comparison(it, c, &neg);
+    gv_jt_push(cmp, gv_jt_str(b, in ? "In" : name));
+    gv_jt_push(cmp, gv_jt_bool(b, neg));
+    gv_jt_set(kind, "comparison", cmp);
+    gv_jt_set(kind, "from", resolved(b, &c->lhs));
+    gv_jt *to = in ? gv_jt_arr(b) : NULL;
+    for (uint32_t i = 0; i < c->nrhs && (in || i == 0); i++) {
+        const gv_val *r = &c->rhs_all[i];
+        gv_jt *v = r->node ? resolved(b, r) : unresolved_rhs(b, it, n->ip, r);
+        if (in)
+            gv_jt_push(to, v);
+        else
+            to = v;
+    }
+    gv_jt_set(kind, "to", to);
+    failure_fields(b, kind, it, c);
+    gv_jt_set(o, in ? "InComparison" : "Comparison", kind);
+    gv_jt_set(w, "ClauseValueCheck", o);
+    return w;
+}
+
 static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
 {
     switch ((gv_tkind)n->kind) {
@@ -410,11 +572,14 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
         return o;
     }
     case GV_T_CLAUSE: {
-        /* true for `some`, and when the query yielded nothing (probed) */
-        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0 || n->status == GV_RS_SKIP || no_values(n);
+        /* true for `some`, and when the query yielded nothing (aux; an
+         * `empty` check that found no values; probed) */
+        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0 || n->status == GV_RS_SKIP || n->aux ||
+                   no_values(n);
         return checked(b, "GuardClauseBlockCheck", "at_least_one_matches", gv_jt_bool(b, some), n->status);
     }
     case GV_T_VALUE: return value_container(b, it, n);
+    case GV_T_KEY: return key_container(b, it, n);
     case GV_T_BLOCK:
         if (is_type_block(it, n)) {
             gv_jt *o = gv_jt_obj(b), *tc = gv_jt_obj(b);
@@ -424,7 +589,8 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
             gv_jt_set(o, "TypeCheck", tc);
             return o;
         }
-        return checked(b, "BlockGuardCheck", "at_least_one_matches", gv_jt_bool(b, 0), n->status);
+        return checked(b, "BlockGuardCheck", "at_least_one_matches",
+                       gv_jt_bool(b, (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0), n->status);
     case GV_T_FILTER:
     case GV_T_TYPE_VALUE: {
         gv_jt *o = gv_jt_obj(b);
@@ -483,9 +649,10 @@ static void context_text(gv_buf *out, const gv_report_item *it, const gv_tnode *
             block_context(out, it, n->ip);
         return;
     case GV_T_FILTER: filter_context(out, it, n); return;
+    case GV_T_KEY: return; /* cfn-guard gives key tests no context */
     case GV_T_TYPE_VALUE: gv_buf_printf(out, "TypeBlock#%s/%u", type_name(it, n->parent), n->ip); return;
-    case GV_T_WHEN: gv_buf_puts(out, "RuleClause"); return;
-    case GV_T_WHEN_COND: gv_buf_puts(out, "RuleClause/When"); return;
+    case GV_T_WHEN: gv_buf_puts(out, when_context(n)); return;
+    case GV_T_WHEN_COND: gv_buf_printf(out, "%s/When", when_context(n->parent)); return;
     case GV_T_OR: gv_buf_puts(out, or_context(it, n)); return;
     case GV_T_RULE_REF: ref_context(out, it, n->ip); return;
     case GV_T_HIDDEN: return;

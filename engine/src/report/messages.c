@@ -202,8 +202,8 @@ static void in_items(gv_buf *out, const gv_report_item *it, const gv_check *c)
     }
 }
 
-/* "Path=/a[L:0,C:5] Value=1": a value as cfn-guard displays it. */
-static void path_value_bare(gv_buf *out, const gv_report_item *it, const gv_val *v)
+/* "Path=/a[L:1,C:2] Value=1" */
+static void bare_path_value(gv_buf *out, const gv_report_item *it, const gv_val *v)
 {
     gv_buf_puts(out, "Path=");
     path_loc(out, it, v);
@@ -218,16 +218,20 @@ void gv_msg_incomparable(gv_buf *out, const gv_report_item *it, const gv_check *
     const gv_node *l = c->lhs.node, *r = rhs->node;
     if (!l || !r)
         return;
-    if (check_op(&it->prog->code[c->ip]) == GV_OP_IN && r->kind != GV_LIST &&
-        (l->kind == GV_LIST || (r->kind == GV_STRING && l->kind != GV_STRING))) {
-        /* a list from the data against a string is compared item by item
-         * (see spreads in vm/check.c): an item that is a list is "not
-         * comparable"; a variable bound to a literal list is compared whole */
-        int whole = l->kind == GV_LIST && (r->kind != GV_STRING || c->lhs.literal);
+    int in = check_op(&it->prog->code[c->ip]) == GV_OP_IN;
+    /* a list IN a literal that is no list, or a value IN a literal string
+     * (a substring test; a list IN one is compared item by item, see
+     * spreads in vm/check.c): cfn-guard names the values (probed) */
+    int list_in = l->kind == GV_LIST && r->kind != GV_LIST;
+    if (in && rhs->literal && (list_in || r->kind == GV_STRING)) {
+        /* a list IN a literal string is compared item by item (spreads in
+         * vm/check.c): an item that is a list is "not comparable"; a
+         * variable bound to a literal list is compared whole (probed) */
+        int whole = list_in && (r->kind != GV_STRING || c->lhs.literal);
         gv_buf_puts(out, whole ? "Can not compare type " : "Type not comparable, ");
-        path_value_bare(out, it, &c->lhs);
+        bare_path_value(out, it, &c->lhs);
         gv_buf_puts(out, ", ");
-        path_value_bare(out, it, rhs);
+        bare_path_value(out, it, rhs);
         return;
     }
     gv_compare_incomparable_pair(&l, &r);
@@ -359,11 +363,21 @@ static stop_at stop_of(const gv_report_item *it, const gv_check *c)
     return s;
 }
 
+/* A quoted key of digits (`m.'0'`), which cfn-guard reads as an index,
+ * stopped the query on something that is no list: cfn-guard then reports
+ * the whole query, and the index without the type (probed). */
+static int quoted_index_stop(const gv_report_item *it, const gv_check *c, const stop_at *s)
+{
+    const gv_node *at = c->lhs.reached;
+    return c->lhs.stop && it->prog->code[c->lhs.stop - 1].op == GV_I_Q_INDEX && s->q && s->part < s->q->n &&
+           s->q->parts[s->part].kind == GV_STEP_KEY && !c->lhs.missing && (!at || at->kind != GV_LIST);
+}
+
 void gv_msg_remaining(gv_buf *out, const gv_report_item *it, const gv_check *c)
 {
     stop_at s = stop_of(it, c);
     if (s.q)
-        gv_qtext_print(out, s.q, s.index_oob ? 0 : s.part);
+        gv_qtext_print(out, s.q, s.index_oob || quoted_index_stop(it, c, &s) ? 0 : s.part);
 }
 
 static void debug_of(gv_buf *out, const gv_report_item *it, const gv_val *v, const gv_node *n)
@@ -445,6 +459,12 @@ void gv_msg_reason(gv_buf *out, const gv_report_item *it, const gv_check *c)
     }
     const gv_node *at = c->lhs.reached;
     stop_at s = stop_of(it, c);
+    if (quoted_index_stop(it, c, &s)) {
+        gv_buf_printf(out, "Attempting to retrieve from index %s but type is not an array at path ",
+                      s.q->parts[s.part].text);
+        path_loc(out, it, &c->lhs);
+        return;
+    }
     if (s.q && s.part < s.q->n && s.q->parts[s.part].kind == GV_STEP_INDEX) {
         reason_index(out, it, c, s.q->parts[s.part].text);
         if (s.index_oob)

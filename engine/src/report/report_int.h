@@ -33,6 +33,10 @@ gv_val gv_check_rhs(const gv_check *c, gv_path *path0);
 void gv_msg_context(gv_buf *out, const gv_report_item *it, const gv_check *c);
 /* cfn-guard's "error_message" for the check. */
 void gv_msg_error(gv_buf *out, const gv_report_item *it, const gv_check *c);
+/* Why the values of c (rhs: its right-hand value as reported) could not be
+ * compared, in cfn-guard's words: "PathAwareValues are not comparable
+ * int, String" and the like. */
+void gv_msg_incomparable(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_val *rhs);
 /* Unresolved checks: the query left to resolve, and why it stopped. */
 void gv_msg_remaining(gv_buf *out, const gv_report_item *it, const gv_check *c);
 void gv_msg_reason(gv_buf *out, const gv_report_item *it, const gv_check *c);

@@ -66,6 +66,10 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         return -1;
     gv_status st;
     if (l.n == 0) {
+        /* cfn-guard's tree marks a clause whose query gave nothing as
+         * at_least_one_matches, whatever it decides (probed) */
+        if (vm->trace)
+            gv_trace_set_aux(vm->trace, 1);
         /* no values: only `empty` decides, and only when the query ran out
          * at its last step (a filter left nothing to step into: SKIP) */
         if (op != GV_OP_EMPTY || l.cut)
@@ -234,19 +238,41 @@ static int compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, in
  * left-hand value as not found, for == and IN only). A variable bound to
  * a literal list is reported there only by IN, item by item, and NOT IN,
  * whole; nothing else is (probed). */
+/* The first of record_unresolved_rhs: each unresolved left-hand value,
+ * then each unresolved right-hand value against each resolved left-hand
+ * one. *lr gets the resolved left-hand values, *found the resolved
+ * right-hand ones. */
+static int record_missing_pairs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, gv_valset *lr,
+                                gv_valset *found)
+{
+    for (uint32_t i = 0; i < l->n; i++) {
+        if (!l->v[i].node) {
+            if (gv_vm_record(vm, ip, &l->v[i], NULL, GV_CHECK_UNRESOLVED) < 0)
+                return -1;
+        } else if (!gv_valset_push(vm->scratch, lr, l->v[i]))
+            return gv_vm_nomem(vm);
+    }
+    for (uint32_t j = 0; lr->n && j < r->n; j++) {
+        if (r->v[j].node) {
+            if (!gv_valset_push(vm->scratch, found, r->v[j]))
+                return gv_vm_nomem(vm);
+            continue;
+        }
+        for (uint32_t i = 0; i < lr->n; i++) /* the left-hand value rides along: text reports name it */
+            if (gv_vm_record(vm, ip, &r->v[j], &lr->v[i], GV_CHECK_UNRESOLVED_RHS) < 0)
+                return -1;
+    }
+    return 0;
+}
+
 static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r)
 {
     if (!vm->recording && !vm->trace)
         return 0;
     /* each unresolved left-hand value; the rest is about those resolved */
-    gv_valset lr = { 0 };
-    for (uint32_t i = 0; i < l->n; i++) {
-        if (!l->v[i].node) {
-            if (gv_vm_record(vm, ip, &l->v[i], NULL, GV_CHECK_UNRESOLVED) < 0)
-                return -1;
-        } else if (!gv_valset_push(vm->scratch, &lr, l->v[i]))
-            return gv_vm_nomem(vm);
-    }
+    gv_valset lr = { 0 }, found = { 0 };
+    if (record_missing_pairs(vm, ip, l, r, &lr, &found) < 0)
+        return -1;
     if (!lr.n)
         return 0;
     l = &lr;
@@ -254,17 +280,6 @@ static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, con
     gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
     int opnot = (in->flags & GV_FLAG_OPNOT) != 0;
     int eq = (op == GV_OP_EQ || op == GV_OP_IN) && !opnot;
-    gv_valset found = { 0 };
-    for (uint32_t j = 0; j < r->n; j++) {
-        if (r->v[j].node) {
-            if (!gv_valset_push(vm->scratch, &found, r->v[j]))
-                return gv_vm_nomem(vm);
-            continue;
-        }
-        for (uint32_t i = 0; i < l->n; i++) /* the left-hand value rides along: text reports name it */
-            if (gv_vm_record(vm, ip, &r->v[j], &l->v[i], GV_CHECK_UNRESOLVED_RHS) < 0)
-                return -1;
-    }
     gv_val none = { 0 };
     if (bare_literal_lhs(vm, in, l)) {
         const gv_val *v = &l->v[0];
@@ -347,8 +362,24 @@ static gv_cmp_result some_element(gv_cmp_op op, const gv_node *l, const gv_node 
 
 /* A variable bound to a literal on the left: each of its values against
  * each right-hand value, one by one (never as a set; probed). */
+static int eval_literal_lhs_untraced(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r,
+                                    int rhs_literal, int opnot);
+
+/* Traced, pair by pair (pair_trace.c); the verdict as untraced. */
 static int eval_literal_lhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int rhs_literal,
                             int opnot)
+{
+    gv_trace *trace = vm->trace;
+    vm->trace = NULL;
+    int st = eval_literal_lhs_untraced(vm, ip, l, r, rhs_literal, opnot);
+    vm->trace = trace;
+    if (st < 0 || !trace)
+        return st;
+    return gv_vm_trace_literal(vm, ip, l, r, rhs_literal) < 0 ? -1 : st;
+}
+
+static int eval_literal_lhs_untraced(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r,
+                                    int rhs_literal, int opnot)
 {
     const gv_insn *in = &vm->p->code[ip];
     gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
@@ -386,9 +417,8 @@ static int eval_literal_lhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv
  * with the value. */
 static int spreads(gv_cmp_op op, const gv_node *l, const gv_valset *r)
 {
-    /* a list IN one string: each item is a substring, or not comparable
-     * (probed: `some l IN "abc"` holds on ["a", "y", 3], fails on []) */
-    if (l->kind == GV_LIST && op == GV_OP_IN && r->n == 1 && r->v[0].node->kind == GV_STRING)
+    /* so does IN a literal string, each item a substring or not (probed) */
+    if (l->kind == GV_LIST && op == GV_OP_IN && r->n == 1 && r->v[0].literal && r->v[0].node->kind == GV_STRING)
         return 1;
     if (l->kind != GV_LIST || (op != GV_OP_EQ && !is_order(op)))
         return 0;
@@ -524,9 +554,11 @@ static int eval_keys_test(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_v
 /* fn evaluated without recording or tracing anything: when it fails, the
  * caller reports the clause its own way. A pass is evaluated again when
  * tracing, for the passes to show, after the unresolved values in
- * `ignored` as failures (cfn-guard's tree shows them so). */
+ * `ignored` as failures, and with rhs_all (of which r is what resolved)
+ * the comparisons with what did not resolve (cfn-guard's tree shows them
+ * so). */
 static int quietly(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int some, compare_fn *fn,
-                   const gv_valset *ignored)
+                   const gv_valset *ignored, const gv_valset *rhs_all)
 {
     int saved = vm->recording;
     gv_trace *trace = vm->trace;
@@ -534,6 +566,15 @@ static int quietly(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int some,
     vm->trace = NULL;
     int st = fn(vm, ip, l, r, some);
     vm->trace = trace;
+    gv_valset lr = { 0 }, found = { 0 };
+    if (st == GV_PASS && trace && rhs_all) {
+        /* r is what resolved of rhs_all: cfn-guard's tree first shows
+         * each comparison with what did not, the unresolved left-hand
+         * values among them, then the passes of the others (probed) */
+        if (record_missing_pairs(vm, ip, l, rhs_all, &lr, &found) < 0)
+            return -1;
+        l = &lr;
+    }
     if (st == GV_PASS && trace) {
         for (uint32_t i = 0; ignored && i < ignored->n; i++) {
             if (ignored->v[i].node)
@@ -545,10 +586,28 @@ static int quietly(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int some,
             c.rhs = r->v[0];
             gv_trace_fail(trace, &c);
         }
-        st = fn(vm, ip, l, r, some);
+        if (fn(vm, ip, l, r, some) < 0) /* the same verdict, traced */
+            st = -1;
     }
     vm->recording = saved;
     return st;
+}
+
+/* `some x != q` and `some x NOT IN q` pass when nothing of q resolved;
+ * cfn-guard's tree still shows each comparison failing, as they are
+ * reported without `some`, then a pass per left-hand value that resolved
+ * (probed). Only traced: nothing is recorded. */
+static int trace_missing_pass(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r)
+{
+    int saved = vm->recording;
+    vm->recording = 0;
+    gv_valset lr = { 0 }, found = { 0 };
+    int rc = record_missing_pairs(vm, ip, l, r, &lr, &found);
+    vm->recording = saved;
+    for (uint32_t i = 0; rc == 0 && i < l->n; i++)
+        if (l->v[i].node)
+            gv_trace_pass(vm->trace, ip, &l->v[i]);
+    return rc < 0 ? -1 : GV_PASS;
 }
 
 int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
@@ -582,7 +641,7 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
          * not when x is a variable bound to a literal, which fails
          * (probed: `let g = "P"`, `some %g NOT IN missing`) */
         if (some && opnot && rhs_missing == r.n && any_resolved(&l) && !is_literal(&l))
-            return GV_PASS;
+            return vm->trace ? trace_missing_pass(vm, ip, &l, &r) : GV_PASS;
         /* an ordering spreads over left-hand lists: with only empty lists
          * there, nothing is compared and nothing fails (probed) */
         if (is_order(op) && all_empty_lists(&l))
@@ -595,7 +654,7 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
             for (uint32_t j = 0; j < r.n; j++)
                 if (r.v[j].node && !gv_valset_push(vm->scratch, &found, r.v[j]))
                     return gv_vm_nomem(vm);
-            int st = quietly(vm, ip, &l, &found, 1, compare_some, NULL);
+            int st = quietly(vm, ip, &l, &found, 1, compare_some, NULL, &r);
             if (st != GV_FAIL)
                 return st;
         }
@@ -618,7 +677,7 @@ static int compare_some(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int 
         for (uint32_t i = 0; i < l->n; i++)
             if (l->v[i].node && !gv_valset_push(vm->scratch, &res, l->v[i]))
                 return gv_vm_nomem(vm);
-        int st = quietly(vm, ip, &res, r, 0, compare_sets, l);
+        int st = quietly(vm, ip, &res, r, 0, compare_sets, l, NULL);
         if (st != GV_FAIL)
             return st;
         /* what failed is reported as without `some`, unresolved values too */
@@ -629,7 +688,33 @@ static int compare_some(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int 
 
 /* The left-hand values, all of them resolved or not, against the resolved
  * right-hand ones. */
+static int compare_sets_untraced(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, int some);
+
 static int compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, int some)
+{
+    gv_cmp_op op = (gv_cmp_op)(vm->p->code[ip].flags & GV_FLAG_OP_MASK);
+    if (!vm->trace || !is_order(op))
+        return compare_sets_untraced(vm, ip, lp, rp, some);
+    /* an ordering is traced pair by pair (order_trace.c), after the
+     * left-hand values that did not resolve */
+    gv_trace *trace = vm->trace;
+    for (uint32_t i = 0; i < lp->n; i++) {
+        if (lp->v[i].node)
+            continue;
+        gv_check c = { 0 };
+        c.ip = ip;
+        c.kind = GV_CHECK_UNRESOLVED;
+        c.lhs = lp->v[i];
+        c.rhs = rp->v[0];
+        gv_trace_fail(trace, &c);
+    }
+    vm->trace = NULL;
+    int st = compare_sets_untraced(vm, ip, lp, rp, some);
+    vm->trace = trace;
+    return st < 0 || gv_vm_trace_order(vm, ip, lp, rp) < 0 ? -1 : st;
+}
+
+static int compare_sets_untraced(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, int some)
 {
     const gv_insn *in = &vm->p->code[ip];
     gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
@@ -637,7 +722,8 @@ static int compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, in
     gv_valset l = *lp, r = *rp;
     int any_pass = 0, any_fail = 0;
     int literal = is_literal(&r);
-    if (op == GV_OP_IN && !literal)
+    int in_query = op == GV_OP_IN && !literal, cmp_fail = 0;
+    if (in_query)
         some = 0; /* cfn-guard ignores `some` for IN against a query (probed) */
     for (uint32_t i = 0; i < l.n; i++) {
         if (!l.v[i].node) {
@@ -700,10 +786,16 @@ static int compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, in
         }
         any_pass |= ok;
         any_fail |= !ok;
-        if (vm->trace && ok)
+        cmp_fail |= !ok;
+        if (vm->trace && ok && !in_query)
             gv_trace_pass(vm->trace, ip, &l.v[i]);
         if (!ok && gv_vm_record_compare(vm, ip, &l.v[i], &r.v[at], &r, incomparable) < 0)
             return -1;
     }
+    /* IN a query: cfn-guard's tree shows the values that hold only when
+     * none of the others compared fails (probed) */
+    for (uint32_t i = 0; in_query && vm->trace && !cmp_fail && i < l.n; i++)
+        if (l.v[i].node)
+            gv_trace_pass(vm->trace, ip, &l.v[i]);
     return finish_values(any_pass, any_fail, some);
 }

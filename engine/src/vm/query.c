@@ -157,11 +157,10 @@ static int step_all(gv_vm *vm, const gv_val *v, int indices, gv_valset *out)
 }
 
 /* A filter's block on one item c; traced, as one node per item (in_map:
- * the items filtered are a map's values). */
-/* in_map: 1 what is filtered is a map's member, 2 a map's key (`[ keys
- * == x ]`: the trace marks it, reports list its failures), 0 a list's
- * item, -1 a scalar `[*][ f ]` tests itself: cfn-guard's tree shows no
- * filter node for that one, only its clauses (probed). */
+ * the items filtered are a map's values). in_map: 1 what is filtered is a
+ * map's member, 2 a map's key (`[ keys == x ]`, traced under a hidden node
+ * only for reports, see key_test), 0 a list's item, -1 no node: the
+ * block's clauses show by themselves (`[*][ f ]` testing a scalar). */
 static int filter_block(gv_vm *vm, uint32_t block, const gv_val *c, const gv_frame *f, int in_map)
 {
     int st;
@@ -202,6 +201,13 @@ static int test_one(gv_vm *vm, const gv_val *c, uint32_t block, const gv_frame *
     return st == GV_PASS ? push(vm, out, *c) : 0;
 }
 
+/* `[*][f]` on a scalar tests it itself; cfn-guard's tree shows the
+ * filter's clauses then without a filter node around them (probed). */
+static int test_scalar(gv_vm *vm, const gv_val *c, uint32_t block, const gv_frame *f, gv_valset *out)
+{
+    return test_one(vm, c, block, f, out, -1);
+}
+
 /* Tests each element of a list value. */
 static int test_elements(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f, gv_valset *out)
 {
@@ -239,7 +245,7 @@ static int filter_item(gv_vm *vm, const gv_val *self, const gv_val *c, int in_ma
     switch (c->node->kind) {
     case GV_LIST: return test_elements(vm, c, block, f, out);
     case GV_MAP: return in_map ? test_one(vm, c, block, f, out, 1) : test_outer(vm, self, c, block, f, out);
-    default: return indices ? test_one(vm, c, block, f, out, -1) : unresolved(vm, out, c, NULL);
+    default: return indices ? test_scalar(vm, c, block, f, out) : unresolved(vm, out, c, NULL);
     }
 }
 
@@ -430,7 +436,7 @@ static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int i
 {
     const gv_node *n = v->node;
     if (n->kind != GV_LIST && n->kind != GV_MAP)
-        return indices ? test_one(vm, v, block, f, out, -1) : unresolved(vm, out, v, NULL);
+        return indices ? test_scalar(vm, v, block, f, out) : unresolved(vm, out, v, NULL);
     if (n->kind == GV_MAP && indices)
         return test_outer(vm, self, v, block, f, out);
     if (n->len == 0)
@@ -474,7 +480,7 @@ static int step_star_all_filter(gv_vm *vm, const gv_val *self, const gv_val *ctx
         gv_val c = child_at(vm, v, i);
         int rc = c.node->kind == GV_MAP    ? test_outer(vm, ctx, &c, block, f, out)
                  : c.node->kind == GV_LIST ? test_elements(vm, &c, block, f, out)
-                                           : test_one(vm, &c, block, f, out, 0);
+                                           : test_scalar(vm, &c, block, f, out);
         if (rc < 0)
             return -1;
     }
@@ -497,6 +503,60 @@ static int step_select(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fram
     return st == GV_PASS ? push(vm, out, d) : 0;
 }
 
+/* The key test of a `keys` filter (the block) on key k. */
+static int key_test(gv_vm *vm, uint32_t block, const gv_val *k, const gv_frame *f)
+{
+    int saved = vm->recording;
+    vm->recording = vm->keys_recording; /* cfn-guard reports failed key tests (probed) */
+    /* traced, under a hidden node: the evaluation tree shows none of it,
+     * the generic reporter lists the failed key tests from it (aux 2) */
+    if (vm->trace) {
+        gv_trace_open(vm->trace, GV_T_HIDDEN, vm->p->blocks[block]);
+        gv_trace_set_aux(vm->trace, 2);
+    }
+    int st = filter_block(vm, block, k, f, 2);
+    if (vm->trace)
+        gv_trace_close(vm->trace, st);
+    vm->recording = saved;
+    return st;
+}
+
+/* Traced, a `keys` filter shows as cfn-guard's does: it compares all the
+ * keys with the right-hand side in one operation, evaluated once on the map
+ * (so a query there starts at the map), which shows one check per key
+ * against the right-hand values as a whole, and no filter or clause around
+ * them. The key tests themselves are traced only under a hidden node
+ * (key_test), for the generic reporter. */
+static int keys_filter_traced(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f, gv_valset *out)
+{
+    const gv_node *n = v->node;
+    uint32_t ip = vm->p->blocks[block];
+    gv_valset *rhs = gv_arena_zalloc(vm->scratch, sizeof *rhs); /* the trace keeps pointing into it */
+    if (!rhs)
+        return nomem(vm);
+    int saved = vm->recording;
+    vm->recording = 0;
+    vm->ip = ip;
+    int r = n->len ? gv_vm_operand(vm, vm->p->code[ip].b, v, f, rhs) : 0;
+    vm->recording = saved;
+    if (r < 0)
+        return -1;
+    for (uint32_t i = 0; i < n->len; i++) {
+        gv_node *key = gv_key_node(vm->scratch, &n->u.members[i]);
+        if (!key)
+            return nomem(vm);
+        gv_val k = { key, v->path, NULL, NULL, 0, 0, 0 };
+        int st = key_test(vm, block, &k, f);
+        if (st < 0)
+            return -1;
+        if (rhs->n) /* against nothing, cfn-guard compares nothing */
+            gv_trace_key(vm->trace, ip, st == GV_PASS ? GV_RS_PASS : GV_RS_FAIL, &k, rhs->v, rhs->n);
+        if (st == GV_PASS && push(vm, out, child_at(vm, v, i)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* [ keys == /re/ ]: the block sees each key (a string) as this. */
 static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f,
                             gv_valset *out)
@@ -504,6 +564,8 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
     const gv_node *n = v->node;
     if (n->kind != GV_MAP)
         return unresolved(vm, out, v, NULL);
+    if (vm->trace)
+        return keys_filter_traced(vm, v, block, f, out);
     const gv_kconst *lhs_key = NULL;
     if (n->len && !vm->trace && eq_filter_operand(vm->p, block, &lhs_key) != GV_NONE && !lhs_key) {
         gv_valset rhs = { 0 };
@@ -518,10 +580,7 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
         if (!key)
             return nomem(vm);
         gv_val k = { key, v->path, NULL, NULL, 0, 0, 0 };
-        int saved = vm->recording;
-        vm->recording = vm->keys_recording; /* cfn-guard reports failed key tests (probed) */
-        int st = filter_block(vm, block, &k, f, 2);
-        vm->recording = saved;
+        int st = key_test(vm, block, &k, f);
         if (st < 0)
             return -1;
         if (st == GV_PASS && push(vm, out, child_at(vm, v, i)) < 0)

@@ -93,6 +93,20 @@ void gv_trace_fail(gv_trace *t, const gv_check *c)
     n->check.ctx = NULL;
 }
 
+void gv_trace_key(gv_trace *t, uint32_t ip, int status, const gv_val *key, const gv_val *rhs, uint32_t nrhs)
+{
+    gv_tnode *n = add(t, GV_T_KEY, ip);
+    if (!n)
+        return;
+    n->status = (uint8_t)status;
+    n->failed = status != GV_RS_PASS;
+    n->check.ip = ip;
+    n->check.lhs = *key;
+    n->check.rhs = nrhs ? rhs[0] : (gv_val){ 0 };
+    n->check.rhs_all = rhs;
+    n->check.nrhs = nrhs;
+}
+
 void gv_trace_move_first(gv_trace *t, uint32_t d)
 {
     gv_tnode *prev = NULL;

@@ -21,14 +21,18 @@ typedef enum gv_tkind {
     GV_T_HIDDEN,     /* an alternative of an `or` not evaluated: not printed */
     GV_T_FILTER,     /* a query filter on one item (ip: the filter's block; aux: 1 map, 0 list) */
     GV_T_TYPE_VALUE, /* a type block's body on one resource (ip: its index) */
+    GV_T_KEY,        /* one key tested by a `keys` filter (ip: the filter's clause;
+                        check.lhs the key, check.rhs_all what it was compared with) */
 } gv_tkind;
 
 typedef struct gv_tnode {
     uint8_t kind;      /* gv_tkind */
     uint8_t status;    /* gv_rstatus */
     uint8_t failed;    /* GV_T_VALUE: check holds the failure (else lhs passed) */
-    uint8_t aux;       /* GV_T_FILTER: what was filtered is a map (2: its keys, `[ keys == x ]`); GV_T_RULE: 1 for a
-                          parameterised call, whose C_CALL instruction is check.ip */
+    uint8_t aux;       /* GV_T_FILTER: what was filtered is a map (2: its keys, `[ keys == x ]`); GV_T_HIDDEN: 2
+                          for the key tests of `[ keys == x ]` (not printed, reports list their failures);
+                          GV_T_RULE: 1 for a parameterised call, whose C_CALL instruction is check.ip;
+                          GV_T_CLAUSE: its query gave nothing */
     uint32_t lost;     /* opens under this node that memory ran out for */
     uint32_t ip;
     gv_check check;    /* GV_T_VALUE: as recorded for reports (a pass: ip and lhs) */
@@ -56,6 +60,9 @@ void gv_trace_close(gv_trace *t, int status);
  * is traced, also where reports keep none: conditions, filters). */
 void gv_trace_pass(gv_trace *t, uint32_t ip, const gv_val *lhs);
 void gv_trace_fail(gv_trace *t, const gv_check *c);
+/* A key of a `keys` filter (clause ip) with status (GV_RS_PASS or GV_RS_FAIL) against
+ * the right-hand values rhs[0..nrhs) (which must outlive the trace). */
+void gv_trace_key(gv_trace *t, uint32_t ip, int status, const gv_val *key, const gv_val *rhs, uint32_t nrhs);
 /* Whether rule declaration d (of nrules) is referenced for the first time:
  * cfn-guard shows a referenced rule's evaluation under its first
  * reference only. */

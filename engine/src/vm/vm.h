@@ -127,6 +127,11 @@ const gv_valset *gv_vm_captured(const gv_vm *vm, const gv_kconst *name);
 /* Unary and binary clauses (check.c): push nothing, return the status or -1. */
 int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f);
 int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f);
+/* Trace clause ip on the left-hand values l against r the way cfn-guard's
+ * tree shows it, pair by pair (pair_trace.c): an ordering, and a left-hand
+ * variable bound to a literal. 0, or -1 with vm->err set. */
+int gv_vm_trace_order(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r);
+int gv_vm_trace_literal(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int rhs_literal);
 
 /* Errors and kept checks (record.c). The error helpers set vm->err and
  * return -1; the record helpers return 0, or -1 when memory ran out. */
