@@ -114,8 +114,9 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
                 gv_trace_pass(vm->trace, ip, &l.v[i]);
             any_pass |= ok;
             any_fail |= !ok;
-            if (!ok && l.v[i].literal && !vm->lit_fail && !vm->in_filter && op != GV_OP_EMPTY &&
-                bare_var_query(vm, in))
+            /* `%v empty` is no such check, `%v[*] empty` is (probed) */
+            if (!ok && l.v[i].literal && !vm->lit_fail && !vm->in_filter &&
+                (op != GV_OP_EMPTY || vm->p->code[vm->p->blocks[in->a]].c) && bare_var_query(vm, in))
                 vm->lit_fail = ip + 1;
             if (!ok && (vm->recording || vm->trace) &&
                 gv_vm_record(vm, ip, &l.v[i], NULL, n ? GV_CHECK_COMPARE : GV_CHECK_UNRESOLVED) < 0)
@@ -580,8 +581,9 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         if (some && opnot && rhs_missing == r.n && any_resolved(&l) && !is_literal(&l))
             return GV_PASS;
         /* an ordering spreads over left-hand lists: with only empty lists
-         * there, nothing is compared and nothing fails (probed) */
-        if (is_order(op) && all_empty_lists(&l))
+         * there, nothing is compared and nothing fails; with `some`,
+         * nothing holds either (probed) */
+        if (is_order(op) && !some && all_empty_lists(&l))
             return GV_PASS;
         /* `some x OP q`: the values of q that resolved are compared, and
          * those that did not are ignored (probed for ==, !=, IN, NOT IN
