@@ -92,10 +92,17 @@ static gv_cmp_result regex_search(const gv_node *s, const gv_node *re, gv_error 
  * of kinds that cannot be compared (1 and "a", 1 and 1.0) is INCOMPARABLE,
  * so `[1, false] != [1, "x"]` fails while `[1, false] != [2, "x"]` holds.
  * A regex inside a list or map matches a string (probed). */
+static gv_cmp_result in_range(const gv_node *l, const gv_range_node *rg);
+
 static gv_cmp_result deep_eq(const gv_node *l, const gv_node *r, gv_error *err)
 {
     if (r->kind == GV_REGEX && l->kind != GV_REGEX)
         return regex_search(l, r, err);
+    /* a range equals what is in it, and no range is comparable with a
+     * range, in a list too (probed: `[1] == [r[1, 2]]` holds, `%g != %g`
+     * fails for `let g = [r[1, 2]]`) */
+    if (l->kind == GV_RANGE || r->kind == GV_RANGE)
+        return l->kind == GV_RANGE ? GV_CMP_INCOMPARABLE : in_range(l, (const gv_range_node *)r);
     if (l->kind != r->kind)
         return GV_CMP_INCOMPARABLE;
     if (l->kind == GV_LIST || l->kind == GV_MAP) {
@@ -149,8 +156,6 @@ void gv_compare_incomparable_pair(const gv_node **l, const gv_node **r)
         *r = b = y;
     }
 }
-
-static gv_cmp_result in_range(const gv_node *l, const gv_range_node *rg);
 
 static gv_cmp_result compare_eq(const gv_node *l, const gv_node *r, gv_error *err)
 {
