@@ -555,14 +555,16 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
     int opnot = (in->flags & GV_FLAG_OPNOT) != 0, some = (in->flags & GV_FLAG_SOME) != 0;
     gv_val lbuf[GV_SMALL_SET];
     gv_valset l = { lbuf, 0, GV_SMALL_SET, 0, 0 }, r = { 0 }; /* checks point into r (rhs_all) */
-    if (gv_vm_quiet_query(vm, in->a, self, f, &l) < 0)
-        return -1;
-    /* the right side is evaluated even when the left is empty: an error
-     * there (an unbound variable, join over a missing value) aborts the run
-     * in cfn-guard too (probed) */
-    vm->ip = ip; /* the left side's filters moved it */
+    /* cfn-guard evaluates the right side first, so an error there (an
+     * unbound variable, join over a missing value, a panic) is the one that
+     * aborts the run when both sides would (probed), and it does so even
+     * when the left side is empty */
+    vm->ip = ip;
     if (gv_vm_operand(vm, in->b, self, f, &r) < 0)
         return -1;
+    if (gv_vm_quiet_query(vm, in->a, self, f, &l) < 0)
+        return -1;
+    vm->ip = ip; /* the left side's filters moved it */
     if (l.n == 0 || r.n == 0)
         return GV_SKIP;
     /* a key filter's test against a query (== against one string decides
