@@ -347,16 +347,17 @@ gv_cmp_result gv_compare_in_values(const gv_node *x, const gv_node *set, gv_erro
 {
     /* x is in when it equals one of the values, or is in one that is a
      * list as it would be in a literal list, but no substring search and
-     * no list spread over several values (probed: "a" IN {"b", ["a"]} and
-     * [1] IN {[1, 2], [3]} hold, "a" IN {"ab", "c"} and [1, 3] IN {[1, 2],
-     * [3]} do not) */
+     * no list spread over several values; a list only so, never by being
+     * equal to a value (probed: "a" IN {"b", ["a"]} and [1] IN {[1, 2],
+     * [3]} hold, "a" IN {"ab", "c"}, [1, 3] IN {[1, 2], [3]} and [[]] IN
+     * {[], [[]]} do not) */
     for (uint32_t i = 0; i < set->len; i++) {
         const gv_node *v = set->u.items[i];
         if (!v)
             continue;
         gv_cmp_result c = v->kind == GV_REGEX && x->kind != GV_REGEX   ? regex_search(x, v, err)
                           : x->kind == GV_REGEX && v->kind == GV_STRING ? regex_search(v, x, err)
-                          : gv_node_equal(x, v)                         ? GV_CMP_TRUE
+                          : x->kind != GV_LIST && gv_node_equal(x, v)   ? GV_CMP_TRUE
                           : v->kind != GV_LIST                        ? GV_CMP_FALSE
                           : x->kind == GV_LIST                        ? list_in_list(x, v, err)
                                                                       : member_of(x, v, err);
