@@ -19,15 +19,16 @@ static int set(gv_error *err, const gv_report_item *it, uint32_t ip)
     return 1;
 }
 
-/* The check is the unary check the VM marked rules for. */
+/* The check is the unary check the VM marked rules for (`empty` only
+ * after `%v[*]`, vm/check.c). */
 static int literal_unary(const gv_program *p, const gv_check *c)
 {
     const gv_insn *in = &p->code[c->ip];
-    if (c->kind != GV_CHECK_COMPARE || in->op != GV_I_C_UNARY || !c->lhs.literal ||
-        (in->flags & GV_FLAG_OP_MASK) == GV_OP_EMPTY)
+    if (c->kind != GV_CHECK_COMPARE || in->op != GV_I_C_UNARY || !c->lhs.literal)
         return 0;
     const gv_insn *q = &p->code[p->blocks[in->a]];
-    return q[0].op == GV_I_Q_VAR && q[1].op == GV_I_END;
+    return q[0].op == GV_I_Q_VAR && q[1].op == GV_I_END &&
+           ((in->flags & GV_FLAG_OP_MASK) != GV_OP_EMPTY || q[0].c);
 }
 
 int gv_report_panic(const gv_report_item *it, int structured, gv_error *err)

@@ -117,8 +117,9 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
                 gv_trace_pass(vm->trace, ip, &l.v[i]);
             any_pass |= ok;
             any_fail |= !ok;
-            if (!ok && l.v[i].literal && !vm->lit_fail && !vm->in_filter && op != GV_OP_EMPTY &&
-                bare_var_query(vm, in))
+            /* `%v empty` is no such check, `%v[*] empty` is (probed) */
+            if (!ok && l.v[i].literal && !vm->lit_fail && !vm->in_filter &&
+                (op != GV_OP_EMPTY || vm->p->code[vm->p->blocks[in->a]].c) && bare_var_query(vm, in))
                 vm->lit_fail = ip + 1;
             if (!ok && (vm->recording || vm->trace) &&
                 gv_vm_record(vm, ip, &l.v[i], NULL, n ? GV_CHECK_COMPARE : GV_CHECK_UNRESOLVED) < 0)
@@ -617,14 +618,16 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
     int opnot = (in->flags & GV_FLAG_OPNOT) != 0, some = (in->flags & GV_FLAG_SOME) != 0;
     gv_val lbuf[GV_SMALL_SET];
     gv_valset l = { lbuf, 0, GV_SMALL_SET, 0, 0 }, r = { 0 }; /* checks point into r (rhs_all) */
-    if (gv_vm_quiet_query(vm, in->a, self, f, &l) < 0)
-        return -1;
-    /* the right side is evaluated even when the left is empty: an error
-     * there (an unbound variable, join over a missing value) aborts the run
-     * in cfn-guard too (probed) */
-    vm->ip = ip; /* the left side's filters moved it */
+    /* cfn-guard evaluates the right side first, so an error there (an
+     * unbound variable, join over a missing value, a panic) is the one that
+     * aborts the run when both sides would (probed), and it does so even
+     * when the left side is empty */
+    vm->ip = ip;
     if (gv_vm_operand(vm, in->b, self, f, &r) < 0)
         return -1;
+    if (gv_vm_quiet_query(vm, in->a, self, f, &l) < 0)
+        return -1;
+    vm->ip = ip; /* the left side's filters moved it */
     if (l.n == 0 || r.n == 0)
         return GV_SKIP;
     /* a key filter's test against a query (== against one string decides
@@ -643,8 +646,9 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
         if (some && opnot && rhs_missing == r.n && any_resolved(&l) && !is_literal(&l))
             return vm->trace ? trace_missing_pass(vm, ip, &l, &r) : GV_PASS;
         /* an ordering spreads over left-hand lists: with only empty lists
-         * there, nothing is compared and nothing fails (probed) */
-        if (is_order(op) && all_empty_lists(&l))
+         * there, nothing is compared and nothing fails; with `some`,
+         * nothing holds either (probed) */
+        if (is_order(op) && !some && all_empty_lists(&l))
             return GV_PASS;
         /* `some x OP q`: the values of q that resolved are compared, and
          * those that did not are ignored (probed for ==, !=, IN, NOT IN

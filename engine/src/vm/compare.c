@@ -92,10 +92,17 @@ static gv_cmp_result regex_search(const gv_node *s, const gv_node *re, gv_error 
  * of kinds that cannot be compared (1 and "a", 1 and 1.0) is INCOMPARABLE,
  * so `[1, false] != [1, "x"]` fails while `[1, false] != [2, "x"]` holds.
  * A regex inside a list or map matches a string (probed). */
+static gv_cmp_result in_range(const gv_node *l, const gv_range_node *rg);
+
 static gv_cmp_result deep_eq(const gv_node *l, const gv_node *r, gv_error *err)
 {
     if (r->kind == GV_REGEX && l->kind != GV_REGEX)
         return regex_search(l, r, err);
+    /* a range equals what is in it, and no range is comparable with a
+     * range, in a list too (probed: `[1] == [r[1, 2]]` holds, `%g != %g`
+     * fails for `let g = [r[1, 2]]`) */
+    if (l->kind == GV_RANGE || r->kind == GV_RANGE)
+        return l->kind == GV_RANGE ? GV_CMP_INCOMPARABLE : in_range(l, (const gv_range_node *)r);
     if (l->kind != r->kind)
         return GV_CMP_INCOMPARABLE;
     if (l->kind == GV_LIST || l->kind == GV_MAP) {
@@ -149,8 +156,6 @@ void gv_compare_incomparable_pair(const gv_node **l, const gv_node **r)
         *r = b = y;
     }
 }
-
-static gv_cmp_result in_range(const gv_node *l, const gv_range_node *rg);
 
 static gv_cmp_result compare_eq(const gv_node *l, const gv_node *r, gv_error *err)
 {
@@ -342,16 +347,17 @@ gv_cmp_result gv_compare_in_values(const gv_node *x, const gv_node *set, gv_erro
 {
     /* x is in when it equals one of the values, or is in one that is a
      * list as it would be in a literal list, but no substring search and
-     * no list spread over several values (probed: "a" IN {"b", ["a"]} and
-     * [1] IN {[1, 2], [3]} hold, "a" IN {"ab", "c"} and [1, 3] IN {[1, 2],
-     * [3]} do not) */
+     * no list spread over several values; a list only so, never by being
+     * equal to a value (probed: "a" IN {"b", ["a"]} and [1] IN {[1, 2],
+     * [3]} hold, "a" IN {"ab", "c"}, [1, 3] IN {[1, 2], [3]} and [[]] IN
+     * {[], [[]]} do not) */
     for (uint32_t i = 0; i < set->len; i++) {
         const gv_node *v = set->u.items[i];
         if (!v)
             continue;
         gv_cmp_result c = v->kind == GV_REGEX && x->kind != GV_REGEX   ? regex_search(x, v, err)
                           : x->kind == GV_REGEX && v->kind == GV_STRING ? regex_search(v, x, err)
-                          : gv_node_equal(x, v)                         ? GV_CMP_TRUE
+                          : x->kind != GV_LIST && gv_node_equal(x, v)   ? GV_CMP_TRUE
                           : v->kind != GV_LIST                        ? GV_CMP_FALSE
                           : x->kind == GV_LIST                        ? list_in_list(x, v, err)
                                                                       : member_of(x, v, err);
