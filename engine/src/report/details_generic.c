@@ -168,18 +168,18 @@ static int tree_lines(gv_buf *out, const gv_report_item *it, const gv_rule_resul
 /* The lines of a failing rule from its evaluation trace, as cfn-guard
  * finds them in its event tree: every failed value check at any depth, in
  * evaluation order, whatever the status of the clauses around it (a
- * passing `or`, a when condition). Filters are not searched (but for
- * the key tests of `[ keys == x ]`); a rule
- * reference is one line when it failed (its rule reports its own checks)
- * and none when it passed; a called rule that failed is one line when the
- * call has a message, else its checks are listed (probed). */
+ * passing `or`, a when condition). Filters are not searched, but for the
+ * key tests of `[ keys == x ]`; a rule reference is one line when it
+ * failed (its rule reports its own checks) and none when it passed; a
+ * called rule that failed is one line when the call has a message, else
+ * its checks are listed (probed). */
 static int trace_lines(gv_buf *out, const gv_report_item *it, const gv_rule_result *r, const gv_tnode *n)
 {
     int lines = 0;
     for (const gv_tnode *c = n->first; c; c = c->next) {
         switch ((gv_tkind)c->kind) {
-        case GV_T_FILTER: /* but the failed key tests of `[ keys == x ]` are listed (probed) */
-            if (c->aux == 2)
+        case GV_T_FILTER:
+            if (c->aux == 2) /* a keys filter */
                 lines += trace_lines(out, it, r, c);
             break;
         case GV_T_HIDDEN: /* the key tests of `[ keys == x ]`, traced for reports only (aux 2) */

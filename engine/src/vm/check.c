@@ -456,6 +456,35 @@ static int holds_against(gv_vm *vm, gv_cmp_op op, int opnot, int some, int item,
     return ok;
 }
 
+/* An ordering without `some` against several right-hand values is shown
+ * pair by pair: cfn-guard's tree has a node per right-hand value, passed
+ * or failed, and its reports every pair that failed (probed: `i >= l[*]`
+ * on [3, 4] reports 3 and 4). */
+static int pairwise(gv_cmp_op op, int some, const gv_valset *r)
+{
+    return is_order(op) && !some && r->n > 1;
+}
+
+/* Traces and records v against each right-hand value (see pairwise);
+ * item as for holds_against. */
+static int show_pairs(gv_vm *vm, uint32_t ip, gv_cmp_op op, int opnot, int item, const gv_val *v,
+                      const gv_valset *r)
+{
+    for (uint32_t j = 0; j < r->n; j++) {
+        gv_valset one = { (gv_val *)&r->v[j], 1, 1, 0, 0 };
+        uint32_t k = 0;
+        int inc = 0;
+        int ok = holds_against(vm, op, opnot, 0, item, v->node, &one, &k, &inc);
+        if (ok < 0)
+            return -1;
+        if (ok && vm->trace)
+            gv_trace_pass(vm->trace, ip, v);
+        else if (!ok && gv_vm_record_compare(vm, ip, v, &r->v[j], r, inc) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The items of the list v; each failing one is recorded. *npass counts
  * those that hold. Returns the number that fail, or -1 on error. */
 static int64_t compare_items(gv_vm *vm, uint32_t ip, gv_cmp_op op, int opnot, int some, const gv_val *v,
@@ -477,10 +506,14 @@ static int64_t compare_items(gv_vm *vm, uint32_t ip, gv_cmp_op op, int opnot, in
         gv_val iv = { item, gv_path_index(vm->scratch, v->path, k), NULL, NULL, 0, 0, 0 };
         if (!iv.path)
             return gv_vm_nomem(vm);
-        if (ok)
+        if (pairwise(op, some, r)) {
+            if (show_pairs(vm, ip, op, opnot, 1, &iv, r) < 0)
+                return -1;
+        } else if (ok) {
             gv_trace_pass(vm->trace, ip, &iv);
-        else if (gv_vm_record_compare(vm, ip, &iv, &r->v[j], r, incomparable) < 0)
+        } else if (gv_vm_record_compare(vm, ip, &iv, &r->v[j], r, incomparable) < 0) {
             return -1;
+        }
     }
     return nfail;
 }
@@ -791,6 +824,11 @@ static int compare_sets_untraced(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valse
         any_pass |= ok;
         any_fail |= !ok;
         cmp_fail |= !ok;
+        if (!as_set && pairwise(op, some, &r)) {
+            if ((vm->trace || (!ok && vm->recording)) && show_pairs(vm, ip, op, opnot, 0, &l.v[i], &r) < 0)
+                return -1;
+            continue;
+        }
         if (vm->trace && ok && !in_query)
             gv_trace_pass(vm->trace, ip, &l.v[i]);
         if (!ok && gv_vm_record_compare(vm, ip, &l.v[i], &r.v[at], &r, incomparable) < 0)
