@@ -762,13 +762,17 @@ typedef struct ctx_track {
     gv_valset cur, next;
 } ctx_track;
 
+/* Most queries have no `.*[*][f]`: then only t->on is set (queries are
+ * the VM's most frequent operation; the rest of t stays untouched). */
 static void ctx_init(ctx_track *t, const gv_insn *first, const gv_valset *cur)
 {
-    memset(t, 0, sizeof *t);
+    t->on = 0;
     for (const gv_insn *in = first + 1; !t->on && in->op != GV_I_END; in++)
         t->on = star_all_filter_at(in);
-    if (t->on && first->op == GV_I_Q_VAR)
-        t->cur = *cur; /* read-only, as cur */
+    if (!t->on)
+        return;
+    t->cur = first->op == GV_I_Q_VAR ? *cur : (gv_valset){ 0 }; /* read-only, as cur */
+    t->next = (gv_valset){ 0 };
 }
 
 static const gv_val *ctx_of(const ctx_track *t, uint32_t i, const gv_val *self)
@@ -829,7 +833,7 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
             if (!v->node) { /* once unresolved, always unresolved */
                 if (push(vm, to, *v) < 0)
                     return -1;
-            } else if (apply_step(vm, in, self, ctx_of(&ctx, i, self), v, f, to) < 0) {
+            } else if (apply_step(vm, in, self, ctx.on ? ctx_of(&ctx, i, self) : self, v, f, to) < 0) {
                 return -1;
             }
             for (uint32_t k = before; k < to->n; k++) /* where it stopped, for reports */
@@ -839,8 +843,10 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
                 return -1;
         }
         cur = next;
-        ctx.cur = ctx.next;
-        ctx.next = (gv_valset){ 0 };
+        if (ctx.on) {
+            ctx.cur = ctx.next;
+            ctx.next = (gv_valset){ 0 };
+        }
         if (cur.n == 0 && in[1].op != GV_I_END)
             out->cut = 1;
         out->filtered = in->op == GV_I_Q_FILTER || in->op == GV_I_Q_ALL_FILTER ||
