@@ -207,11 +207,53 @@ static int parse_dot_step(gv_parser *p, gv_vec *steps)
 static int parse_keys_filter(gv_parser *p, gv_step *s)
 {
     gv_p_advance(p);                      /* keys */
-    if (!gv_p_parse_op(p, &s->keys.op, &s->keys.op_negated) || GV_OP_IS_UNARY(s->keys.op)) {
+    gv_token op = p->tok;
+    if (!gv_p_parse_op(p, &s->keys.op, &s->keys.op_negated)) {
         gv_p_error_expected(p, "a comparison operator after 'keys'");
         return 0;
     }
+    if (GV_OP_IS_UNARY(s->keys.op)) { /* at the operator, as cfn-guard (probed: `[ keys exists ]`) */
+        gv_p_error_at(p, op.loc, "expected a comparison operator after 'keys', found a unary operator");
+        return 0;
+    }
     return (s->keys.rhs = gv_p_parse_value(p)) != NULL;
+}
+
+static int parse_filter_step(gv_parser *p, gv_vec *steps, gv_loc loc)
+{
+    gv_step *s = push_step(p, steps, GV_STEP_FILTER, loc);
+    if (!s || !gv_p_parse_cnf(p, &s->filter, GV_CTX_FILTER, GV_TOK_RBRACKET))
+        return 0;
+    return gv_p_expect(p, GV_TOK_RBRACKET, "']'");
+}
+
+/* [keys OP value]. When more than the ']' follows the value, cfn-guard
+ * reads the brackets again as a filter of clauses, in which `keys` is a
+ * key name (probed: `[ keys != "A" keys != "B" ]` is such a filter); when
+ * that fails too, the error is the ']' expected after the value. */
+static int parse_keys_step(gv_parser *p, gv_vec *steps, gv_loc loc)
+{
+    gv_parser saved = *p;
+    gv_error saved_err = *p->err;
+    uint32_t n = steps->n;
+    gv_step *s = push_step(p, steps, GV_STEP_KEYS_FILTER, loc);
+    if (!s || !parse_keys_filter(p, s))
+        return 0;
+    if (p->tok.kind == GV_TOK_RBRACKET) {
+        gv_p_advance(p);
+        return 1;
+    }
+    gv_parser after = *p;
+    *p = saved;
+    steps->n = n;
+    if (parse_filter_step(p, steps, loc))
+        return 1;
+    if (p->err->code == GV_E_NOMEM)
+        return 0;
+    *p = after; /* the first reading's error */
+    *p->err = saved_err;
+    steps->n = n + 1;
+    return gv_p_expect(p, GV_TOK_RBRACKET, "']'");
 }
 
 /* [*], [N], ["key"], [name], [keys OP value] or [ clauses ]. */
@@ -247,15 +289,9 @@ static int parse_bracket_step(gv_parser *p, gv_vec *steps)
             s->name = gv_p_str(&t);
     } else if (t.kind == GV_TOK_IDENT && t.kw == GV_KW_KEYS && next.kind != GV_TOK_DOT &&
                next.kind != GV_TOK_LBRACKET) {
-        s = push_step(p, steps, GV_STEP_KEYS_FILTER, loc);
-        if (!s || !parse_keys_filter(p, s))
-            return 0;
-        return gv_p_expect(p, GV_TOK_RBRACKET, "']'");
+        return parse_keys_step(p, steps, loc);
     } else {
-        s = push_step(p, steps, GV_STEP_FILTER, loc);
-        if (!s || !gv_p_parse_cnf(p, &s->filter, GV_CTX_FILTER, GV_TOK_RBRACKET))
-            return 0;
-        return gv_p_expect(p, GV_TOK_RBRACKET, "']'");
+        return parse_filter_step(p, steps, loc);
     }
     if (!s)
         return 0;
