@@ -11,112 +11,23 @@
 
 #include "util/hash.h"
 #include "vm/compare.h"
-#include "vm/keycase.h"
 #include "vm/keyindex.h"
 #include "vm/memo.h"
 #include "vm/vm.h"
 
-static int nomem(gv_vm *vm)
-{
-    gv_error_set(vm->err, GV_E_NOMEM, vm->p->source, (gv_loc){ 0, 0 }, "out of memory evaluating rules");
-    return -1;
-}
-
-static inline int push(gv_vm *vm, gv_valset *out, gv_val v)
-{
-    return gv_valset_push(vm->scratch, out, v) ? 0 : nomem(vm);
-}
-
-static int unresolved(gv_vm *vm, gv_valset *out, const gv_val *from, const char *missing)
-{
-    gv_val u = { NULL, from->path, from->node, missing, 0, 0, 0 };
-    return push(vm, out, u);
-}
-
-static char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
-
-static int is_alnum(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* Whether k could be one of vm/keycase.c's spellings of a key starting
- * (lower-cased) with letter or digit c: those are made of the key's words
- * (letters and digits) joined by nothing, '-', '_' or ' ', and start with
- * the first word's first character, upper- or lower-cased (it is always
- * kept). */
-static int respelling_shape(const gv_key *k, char c)
-{
-    if (!k->len || ascii_lower(k->str[0]) != c)
-        return 0;
-    for (uint32_t i = 1; i < k->len; i++)
-        if (!is_alnum(k->str[i]) && k->str[i] != '-' && k->str[i] != '_' && k->str[i] != ' ')
-            return 0;
-    return 1;
-}
-
-/* Whether some member of a small map could be a respelling of key. Most
- * missing keys (`Resources`, `AWS::EC2::Instance` on a hook document) fail
- * this at once, without making the seven spellings. Large maps are not
- * scanned. */
-static int may_respell(const gv_node *map, const char *key, uint32_t len)
-{
-    if (map->index)
-        return 1;
-    uint32_t i = 0;
-    while (i < len && !is_alnum(key[i]))
-        i++;
-    if (i == len)
-        return 0; /* no word: no spelling */
-    char c = ascii_lower(key[i]);
-    for (uint32_t m = 0; m < map->len; m++)
-        if (respelling_shape(map->u.members[m].key, c))
-            return 1;
-    return 0;
-}
-
-/* A missing key is looked up again in the other spellings cfn-guard tries
- * (vm/keycase.c). */
-static const gv_node *lookup_key(const gv_node *map, const char *key, uint32_t len, uint64_t hash)
-{
-    const gv_node *child = gv_map_get(map, key, len, hash);
-    if (child || map->len == 0 || !may_respell(map, key, len))
-        return child;
-    char buf[7 * 160];
-    gv_key_variant v[GV_KEY_VARIANTS];
-    uint32_t n = len < 128 ? gv_key_variants(key, len, buf, sizeof buf, v) : 0;
-    for (uint32_t i = 0; i < n && !child; i++)
-        child = gv_map_get(map, v[i].s, v[i].len, gv_hash(v[i].s, v[i].len));
-    return child;
-}
-
-/* respell: a key written in the rule is looked up in its other spellings
- * too, a %variable key is not (probed: `let g = "a"`, `Resources.%g` does
- * not find `A`, `Resources.a` does). */
-static int step_key(gv_vm *vm, const gv_val *v, const char *key, uint32_t len, uint64_t hash, int respell,
-                    gv_valset *out)
-{
-    const gv_node *n = v->node;
-    const gv_node *child = !n || n->kind != GV_MAP ? NULL
-                           : respell              ? lookup_key(n, key, len, hash)
-                                                  : gv_map_get(n, key, len, hash);
-    if (!child)
-        return unresolved(vm, out, v, key);
-    gv_val r = { child, gv_path_key(vm->scratch, v->path, key, len), NULL, NULL, 0, 0, 0 };
-    return push(vm, out, r);
-}
+#include "vm/query_int.h"
 
 static int step_index(gv_vm *vm, const gv_val *v, int64_t idx, gv_valset *out)
 {
     const gv_node *n = v->node;
     if (!n || n->kind != GV_LIST)
-        return unresolved(vm, out, v, NULL);
+        return gv_q_unresolved(vm, out, v, NULL);
     if (idx < 0)
         idx = -idx; /* cfn-guard drops the sign: l[-1] is l[1] (probed) */
     if (idx >= (int64_t)n->len)
-        return unresolved(vm, out, v, NULL);
+        return gv_q_unresolved(vm, out, v, NULL);
     gv_val r = { n->u.items[idx], gv_path_index(vm->scratch, v->path, (uint32_t)idx), NULL, NULL, 0, 0, 0 };
-    return push(vm, out, r);
+    return gv_q_push(vm, out, r);
 }
 
 /* The i-th child of a list or map, with its path. */
@@ -146,12 +57,12 @@ static int step_all(gv_vm *vm, const gv_val *v, int indices, gv_valset *out)
          * `[*]` after a variable is no step, see compile.c) */
         gv_val same = *v;
         same.literal = 0;
-        return push(vm, out, same);
+        return gv_q_push(vm, out, same);
     }
     if (n->len == 0)
-        return unresolved(vm, out, v, NULL);
+        return gv_q_unresolved(vm, out, v, NULL);
     for (uint32_t i = 0; i < n->len; i++)
-        if (push(vm, out, child_at(vm, v, i)) < 0)
+        if (gv_q_push(vm, out, child_at(vm, v, i)) < 0)
             return -1;
     return 0;
 }
@@ -181,13 +92,13 @@ static int step_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fram
 {
     const gv_node *n = v->node;
     if (n->kind != GV_LIST && n->kind != GV_MAP)
-        return unresolved(vm, out, v, NULL);
+        return gv_q_unresolved(vm, out, v, NULL);
     for (uint32_t i = 0; i < n->len; i++) {
         gv_val c = child_at(vm, v, i);
         int st = filter_block(vm, block, &c, f, n->kind == GV_MAP);
         if (st < 0)
             return -1;
-        if (st == GV_PASS && push(vm, out, c) < 0)
+        if (st == GV_PASS && gv_q_push(vm, out, c) < 0)
             return -1;
     }
     return 0;
@@ -198,7 +109,7 @@ static int test_one(gv_vm *vm, const gv_val *c, uint32_t block, const gv_frame *
     int st = filter_block(vm, block, c, f, in_map);
     if (st < 0)
         return -1;
-    return st == GV_PASS ? push(vm, out, *c) : 0;
+    return st == GV_PASS ? gv_q_push(vm, out, *c) : 0;
 }
 
 /* `[*][f]` on a scalar tests it itself; cfn-guard's tree shows the
@@ -226,7 +137,7 @@ static int test_outer(gv_vm *vm, const gv_val *self, const gv_val *c, uint32_t b
     int st = filter_block(vm, block, self, f, 1);
     if (st < 0)
         return -1;
-    return st == GV_PASS ? push(vm, out, *c) : 0;
+    return st == GV_PASS ? gv_q_push(vm, out, *c) : 0;
 }
 
 /* `.*[f]` and `[*][f]`, which cfn-guard 3.1.1 evaluates as neither `*`
@@ -245,7 +156,7 @@ static int filter_item(gv_vm *vm, const gv_val *self, const gv_val *c, int in_ma
     switch (c->node->kind) {
     case GV_LIST: return test_elements(vm, c, block, f, out);
     case GV_MAP: return in_map ? test_one(vm, c, block, f, out, 1) : test_outer(vm, self, c, block, f, out);
-    default: return indices ? test_scalar(vm, c, block, f, out) : unresolved(vm, out, c, NULL);
+    default: return indices ? test_scalar(vm, c, block, f, out) : gv_q_unresolved(vm, out, c, NULL);
     }
 }
 
@@ -337,7 +248,7 @@ static int keys_eq_fast(gv_vm *vm, const gv_val *v, uint32_t ip, const gv_valset
         if (r < 0)
             return -1;
     }
-    return hit >= 0 ? push(vm, out, child_at(vm, v, (uint32_t)hit)) : 0;
+    return hit >= 0 ? gv_q_push(vm, out, child_at(vm, v, (uint32_t)hit)) : 0;
 }
 
 /* `Resources.*[ Type == 'AWS::S3::Bucket' ]`, the first line of nearly
@@ -365,7 +276,7 @@ static int all_filter_eq(gv_vm *vm, const gv_val *self, const gv_val *v, uint32_
         if (t && t->kind == GV_STRING && state == 1) {
             const gv_node *s = rhs.v[0].node;
             vm->ip = vm->p->blocks[block];
-            if (t->len == s->len && memcmp(t->u.s, s->u.s, s->len) == 0 && push(vm, out, child_at(vm, v, i)) < 0)
+            if (t->len == s->len && memcmp(t->u.s, s->u.s, s->len) == 0 && gv_q_push(vm, out, child_at(vm, v, i)) < 0)
                 return -1;
             continue;
         }
@@ -415,7 +326,7 @@ static int all_filter_indexed(gv_vm *vm, const gv_val *self, const gv_val *v, ui
     while (h < nhit || j < nirr) {
         if (j == nirr || (h < nhit && hit[h] < irr[j])) {
             vm->ip = start;
-            if (push(vm, out, child_at(vm, v, hit[h++])) < 0)
+            if (gv_q_push(vm, out, child_at(vm, v, hit[h++])) < 0)
                 return -1;
             continue;
         }
@@ -436,11 +347,11 @@ static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int i
 {
     const gv_node *n = v->node;
     if (n->kind != GV_LIST && n->kind != GV_MAP)
-        return indices ? test_scalar(vm, v, block, f, out) : unresolved(vm, out, v, NULL);
+        return indices ? test_scalar(vm, v, block, f, out) : gv_q_unresolved(vm, out, v, NULL);
     if (n->kind == GV_MAP && indices)
         return test_outer(vm, self, v, block, f, out);
     if (n->len == 0)
-        return unresolved(vm, out, v, NULL);
+        return gv_q_unresolved(vm, out, v, NULL);
     const gv_kconst *key = NULL;
     /* traced, every item's filter shows: no shortcut */
     if (n->kind == GV_MAP && !vm->recording && !vm->trace && eq_filter_operand(vm->p, block, &key) != GV_NONE &&
@@ -500,7 +411,7 @@ static int step_select(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fram
     int st = filter_block(vm, block, &d, f, 1);
     if (st < 0)
         return -1;
-    return st == GV_PASS ? push(vm, out, d) : 0;
+    return st == GV_PASS ? gv_q_push(vm, out, d) : 0;
 }
 
 /* The key test of a `keys` filter (the block) on key k. */
@@ -533,7 +444,7 @@ static int keys_filter_traced(gv_vm *vm, const gv_val *v, uint32_t block, const 
     uint32_t ip = vm->p->blocks[block];
     gv_valset *rhs = gv_arena_zalloc(vm->scratch, sizeof *rhs); /* the trace keeps pointing into it */
     if (!rhs)
-        return nomem(vm);
+        return gv_q_nomem(vm);
     int saved = vm->recording;
     vm->recording = 0;
     vm->ip = ip;
@@ -544,14 +455,14 @@ static int keys_filter_traced(gv_vm *vm, const gv_val *v, uint32_t block, const 
     for (uint32_t i = 0; i < n->len; i++) {
         gv_node *key = gv_key_node(vm->scratch, &n->u.members[i]);
         if (!key)
-            return nomem(vm);
+            return gv_q_nomem(vm);
         gv_val k = { key, v->path, NULL, NULL, 0, 0, 0 };
         int st = key_test(vm, block, &k, f);
         if (st < 0)
             return -1;
         if (rhs->n) /* against nothing, cfn-guard compares nothing */
             gv_trace_key(vm->trace, ip, st == GV_PASS ? GV_RS_PASS : GV_RS_FAIL, &k, rhs->v, rhs->n);
-        if (st == GV_PASS && push(vm, out, child_at(vm, v, i)) < 0)
+        if (st == GV_PASS && gv_q_push(vm, out, child_at(vm, v, i)) < 0)
             return -1;
     }
     return 0;
@@ -563,7 +474,7 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
 {
     const gv_node *n = v->node;
     if (n->kind != GV_MAP)
-        return unresolved(vm, out, v, NULL);
+        return gv_q_unresolved(vm, out, v, NULL);
     if (vm->trace)
         return keys_filter_traced(vm, v, block, f, out);
     const gv_kconst *lhs_key = NULL;
@@ -578,90 +489,13 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
     for (uint32_t i = 0; i < n->len; i++) {
         gv_node *key = gv_key_node(vm->scratch, &n->u.members[i]);
         if (!key)
-            return nomem(vm);
+            return gv_q_nomem(vm);
         gv_val k = { key, v->path, NULL, NULL, 0, 0, 0 };
         int st = key_test(vm, block, &k, f);
         if (st < 0)
             return -1;
-        if (st == GV_PASS && push(vm, out, child_at(vm, v, i)) < 0)
+        if (st == GV_PASS && gv_q_push(vm, out, child_at(vm, v, i)) < 0)
             return -1;
-    }
-    return 0;
-}
-
-/* The unresolved value just pushed for a key taken from item i of the
- * list a variable holds: cfn-guard names the item's path (gv_key_item). */
-static int name_key_item(gv_vm *vm, gv_valset *out, const gv_val *list, uint32_t i)
-{
-    const gv_node *item = list->node->u.items[i];
-    gv_key_item *k = gv_arena_alloc(vm->scratch, sizeof *k + item->len + 1);
-    const gv_path *path = gv_path_index(vm->scratch, list->path, i);
-    if (!k || !path)
-        return nomem(vm);
-    k->path = path;
-    k->node = item;
-    k->literal = list->literal;
-    memcpy(k->text, item->u.s, item->len);
-    k->text[item->len] = '\0';
-    gv_val *u = &out->v[out->n - 1];
-    u->missing = k->text;
-    u->key_item = 1;
-    return 0;
-}
-
-/* One key on a map. A key that is not a string (a number, a bool, null, a
- * map, a list inside the list) aborts the run in cfn-guard ("Variable
- * projections inside Query ... is returning a non-string value";
- * probed). */
-static int step_var_key_node(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_node *key, gv_valset *out)
-{
-    if (key && key->kind != GV_STRING) {
-        const gv_program *p = vm->p;
-        gv_error_set(vm->err, GV_E_EVAL, p->source, p->locs[in - p->code],
-                     "a %%variable key is a %s, not a string (cfn-guard aborts here too)",
-                     gv_kind_name((gv_kind)key->kind));
-        return -1;
-    }
-    if (!key)
-        return unresolved(vm, out, v, NULL);
-    return step_key(vm, v, key->u.s, key->len, gv_hash(key->u.s, key->len), 0, out);
-}
-
-/* The text of the first string the variable holds, for the message of a
- * step that stopped ("" when none: the message names the variable). */
-static const char *first_key_text(const gv_valset *keys)
-{
-    for (uint32_t k = 0; k < keys->n; k++) {
-        const gv_node *n = keys->v[k].node;
-        if (n && n->kind == GV_LIST && n->len)
-            n = n->u.items[0];
-        if (n && n->kind == GV_STRING)
-            return n->u.s;
-    }
-    return "";
-}
-
-/* `%v` as a key: each string v holds names a member (each item, when it
- * holds a list). On anything but a map the step stops once, whatever the
- * variable holds, even nothing (probed). */
-static int step_var_key(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_valset *keys, gv_valset *out)
-{
-    if (!v->node || v->node->kind != GV_MAP)
-        return unresolved(vm, out, v, first_key_text(keys));
-    for (uint32_t k = 0; k < keys->n; k++) {
-        const gv_val *kv = &keys->v[k];
-        if (!kv->node || kv->node->kind != GV_LIST) {
-            if (step_var_key_node(vm, in, v, kv->node, out) < 0)
-                return -1;
-            continue;
-        }
-        for (uint32_t i = 0; i < kv->node->len; i++) {
-            uint32_t n = out->n;
-            if (step_var_key_node(vm, in, v, kv->node->u.items[i], out) < 0)
-                return -1;
-            if (out->n > n && !out->v[n].node && name_key_item(vm, out, kv, i) < 0)
-                return -1;
-        }
     }
     return 0;
 }
@@ -680,7 +514,7 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
     switch (in->op) {
     case GV_I_Q_KEY: {
         const gv_kconst *k = &p->strings[in->b];
-        return step_key(vm, v, k->s, k->len, k->hash, 1, out);
+        return gv_q_step_key(vm, v, k->s, k->len, k->hash, 1, out);
     }
     case GV_I_Q_INDEX: return step_index(vm, v, (int32_t)in->b, out);
     case GV_I_Q_ALL: return step_all(vm, v, in->flags & GV_FLAG_ALL_INDICES, out);
@@ -706,7 +540,7 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
         return step_all_filter(vm, self, v, in->flags & GV_FLAG_ALL_INDICES, in->b, f, out);
     case GV_I_Q_SELECT: return step_select(vm, v, in->b, f, out);
     case GV_I_Q_KEYS_FILTER: return step_keys_filter(vm, v, in->b, f, out);
-    case GV_I_Q_CAPTURE: return gv_vm_capture(vm, in, v) < 0 ? -1 : push(vm, out, *v);
+    case GV_I_Q_CAPTURE: return gv_vm_capture(vm, in, v) < 0 ? -1 : gv_q_push(vm, out, *v);
     case GV_I_Q_VAR_KEY: {
         if (v->node->kind == GV_MAP && (((in[1].op == GV_I_Q_ALL || in[1].op == GV_I_Q_ALL_FILTER) &&
                                          !(in[1].flags & GV_FLAG_ALL_INDICES)) ||
@@ -717,7 +551,7 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
             return -1;
         }
         const gv_valset *keys = gv_vm_var(vm, in, f);
-        return keys ? step_var_key(vm, in, v, keys, out) : -1;
+        return keys ? gv_q_step_var_key(vm, in, v, keys, out) : -1;
     }
     default:
         gv_error_set(vm->err, GV_E_EVAL, p->source, (gv_loc){ 0, 0 }, "bad query instruction %s",
@@ -746,7 +580,7 @@ static int give(gv_vm *vm, gv_valset *out, const gv_valset *cur)
         return 0;
     }
     for (uint32_t i = 0; i < cur->n; i++)
-        if (push(vm, out, cur->v[i]) < 0)
+        if (gv_q_push(vm, out, cur->v[i]) < 0)
             return -1;
     return 0;
 }
@@ -788,7 +622,7 @@ static int ctx_step(gv_vm *vm, ctx_track *t, const gv_insn *in, const gv_val *v,
     int binds = in->op == GV_I_Q_ALL && !(in->flags & GV_FLAG_ALL_INDICES) && v->node && v->node->kind == GV_MAP;
     gv_val none = { 0 };
     for (uint32_t k = before; k < to->n; k++)
-        if (push(vm, &t->next, binds ? to->v[k] : i < t->cur.n ? t->cur.v[i] : none) < 0)
+        if (gv_q_push(vm, &t->next, binds ? to->v[k] : i < t->cur.n ? t->cur.v[i] : none) < 0)
             return -1;
     return 0;
 }
@@ -831,7 +665,7 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
             const gv_val *v = &cur.v[i];
             uint32_t before = to->n;
             if (!v->node) { /* once unresolved, always unresolved */
-                if (push(vm, to, *v) < 0)
+                if (gv_q_push(vm, to, *v) < 0)
                     return -1;
             } else if (apply_step(vm, in, self, ctx.on ? ctx_of(&ctx, i, self) : self, v, f, to) < 0) {
                 return -1;

@@ -125,6 +125,15 @@ gv_node *gv_key_node(gv_arena *a, const gv_member *m);
 const gv_valset *gv_vm_captured(const gv_vm *vm, const gv_kconst *name);
 
 /* Unary and binary clauses (check.c): push nothing, return the status or -1. */
+/* A clause's status from its values' results: with `some` one pass is
+ * enough, without it one failure fails it. */
+static inline gv_status gv_vm_finish_values(int any_pass, int any_fail, int some)
+{
+    if (some)
+        return any_pass ? GV_PASS : GV_FAIL;
+    return any_fail ? GV_FAIL : GV_PASS;
+}
+
 int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f);
 int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f);
 /* Trace clause ip on the left-hand values l against r the way cfn-guard's
