@@ -349,6 +349,16 @@ static int share_var(gv_vm *vm, uint32_t operand, const gv_frame *f, gv_valset *
 
 /* A parameterised rule declared more than once: cfn-guard calls the last
  * declaration (probed). `not` before a call is ignored (compile.c). */
+/* An argument that is a query from `this`: inside a block over a variable
+ * bound to a literal, `this` is that literal, but the callee sees a value
+ * of the data (probed: `%g0 { p(this) }` with a failing `%a is_struct` in
+ * p is a FAIL, where `p(%g0)` panics in cfn-guard). */
+static int this_query(const gv_program *p, uint32_t operand)
+{
+    const gv_operand *o = &p->operands[operand];
+    return o->kind == GV_OPND_QUERY && p->code[p->blocks[o->idx]].op == GV_I_Q_THIS;
+}
+
 static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
 {
     const gv_program *p = vm->p;
@@ -374,7 +384,7 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
         /* a literal written as the argument compares like a query's value
          * inside the callee (a variable bound to a literal stays literal;
          * probed) */
-        if (p->operands[operand].kind == GV_OPND_LITERAL)
+        if (p->operands[operand].kind == GV_OPND_LITERAL || this_query(p, operand))
             for (uint32_t k = 0; k < args[i].n; k++)
                 args[i].v[k].literal = 0;
     }
