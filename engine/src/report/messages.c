@@ -153,14 +153,23 @@ void gv_msg_context(gv_buf *out, const gv_report_item *it, const gv_check *c)
     }
 }
 
-static void path_value(gv_buf *out, const gv_report_item *it, const gv_val *v)
+
+/* "Path=/a[L:1,C:2] Value=1" */
+static void bare_path_value(gv_buf *out, const gv_report_item *it, const gv_val *v)
 {
-    gv_buf_puts(out, "[Path=");
+    gv_buf_puts(out, "Path=");
     path_loc(out, it, v);
     gv_buf_puts(out, " Value=");
     const gv_node *n = v->node ? v->node : v->reached;
     if (n)
         gv_fmt_value_display(out, n);
+}
+
+/* "[Path=/a[L:1,C:2] Value=1]" */
+static void path_value(gv_buf *out, const gv_report_item *it, const gv_val *v)
+{
+    gv_buf_putc(out, '[');
+    bare_path_value(out, it, v);
     gv_buf_putc(out, ']');
 }
 
@@ -202,16 +211,6 @@ static void in_items(gv_buf *out, const gv_report_item *it, const gv_check *c)
     }
 }
 
-/* "Path=/a[L:1,C:2] Value=1" */
-static void bare_path_value(gv_buf *out, const gv_report_item *it, const gv_val *v)
-{
-    gv_buf_puts(out, "Path=");
-    path_loc(out, it, v);
-    gv_buf_puts(out, " Value=");
-    const gv_node *n = v->node ? v->node : v->reached;
-    if (n)
-        gv_fmt_value_display(out, n);
-}
 
 void gv_msg_incomparable(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_val *rhs)
 {

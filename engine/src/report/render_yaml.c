@@ -327,10 +327,10 @@ static int emit_scalar(gv_buf *out, yv v, int ind)
         const gv_node *n = v.doc;
         gv_buf t;
         switch (n->kind) {
-        case GV_NULL: gv_buf_puts(out, "null"); break;
-        case GV_BOOL: gv_buf_puts(out, n->u.b ? "true" : "false"); break;
-        case GV_INT: gv_buf_int(out, (long long)n->u.i); break;
-        case GV_FLOAT: gv_fmt_float_ryu(out, n->u.f); break;
+        case GV_NULL:
+        case GV_BOOL:
+        case GV_INT:
+        case GV_FLOAT: gv_fmt_scalar_json(out, n); break; /* spelled in YAML as in JSON */
         case GV_STRING:
         case GV_CHAR: return emit_string(out, n->u.s, n->len, 0, ind);
         default: {

@@ -493,6 +493,22 @@ static int eval_keys_test(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_v
     return gv_vm_finish_values(any_pass, any_fail, 0);
 }
 
+/* A failed check in the trace for each left-hand value that did not
+ * resolve, against the first right-hand value. */
+static void trace_unresolved_lhs(gv_trace *trace, uint32_t ip, const gv_valset *l, const gv_val *rhs)
+{
+    for (uint32_t i = 0; i < l->n; i++) {
+        if (l->v[i].node)
+            continue;
+        gv_check c = { 0 };
+        c.ip = ip;
+        c.kind = GV_CHECK_UNRESOLVED;
+        c.lhs = l->v[i];
+        c.rhs = *rhs;
+        gv_trace_fail(trace, &c);
+    }
+}
+
 /* fn evaluated without recording or tracing anything: when it fails, the
  * caller reports the clause its own way. A pass is evaluated again when
  * tracing, for the passes to show, after the unresolved values in
@@ -518,16 +534,8 @@ static int quietly(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int some,
         l = &lr;
     }
     if (st == GV_PASS && trace) {
-        for (uint32_t i = 0; ignored && i < ignored->n; i++) {
-            if (ignored->v[i].node)
-                continue;
-            gv_check c = { 0 };
-            c.ip = ip;
-            c.kind = GV_CHECK_UNRESOLVED;
-            c.lhs = ignored->v[i];
-            c.rhs = r->v[0];
-            gv_trace_fail(trace, &c);
-        }
+        if (ignored)
+            trace_unresolved_lhs(trace, ip, ignored, &r->v[0]);
         if (fn(vm, ip, l, r, some) < 0) /* the same verdict, traced */
             st = -1;
     }
@@ -643,16 +651,7 @@ static int compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, in
     /* an ordering is traced pair by pair (order_trace.c), after the
      * left-hand values that did not resolve */
     gv_trace *trace = vm->trace;
-    for (uint32_t i = 0; i < lp->n; i++) {
-        if (lp->v[i].node)
-            continue;
-        gv_check c = { 0 };
-        c.ip = ip;
-        c.kind = GV_CHECK_UNRESOLVED;
-        c.lhs = lp->v[i];
-        c.rhs = rp->v[0];
-        gv_trace_fail(trace, &c);
-    }
+    trace_unresolved_lhs(trace, ip, lp, &rp->v[0]);
     vm->trace = NULL;
     int st = compare_sets_untraced(vm, ip, lp, rp, some);
     vm->trace = trace;

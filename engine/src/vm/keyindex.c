@@ -41,17 +41,17 @@ static group *slot(const gv_key_index *x, const char *s, uint32_t len, uint64_t 
     }
 }
 
-/* Counts each value's members, then places them: two passes, no growth. */
-static void fill(gv_key_index *x, const gv_node **vals)
+/* Counts each value's members, then places them: two passes, no growth;
+ * each value hashed once (hashes[i]). */
+static void fill(gv_key_index *x, const gv_node **vals, const uint64_t *hashes)
 {
     const gv_node *map = x->map;
     for (uint32_t i = 0; i < map->len; i++) {
         if (!vals[i])
             continue;
-        uint64_t h = gv_hash(vals[i]->u.s, vals[i]->len);
-        group *g = slot(x, vals[i]->u.s, vals[i]->len, h);
+        group *g = slot(x, vals[i]->u.s, vals[i]->len, hashes[i]);
         if (!g->value)
-            *g = (group){ vals[i], h, 0, 0 };
+            *g = (group){ vals[i], hashes[i], 0, 0 };
         g->n++;
     }
     uint32_t at = 0;
@@ -64,7 +64,7 @@ static void fill(gv_key_index *x, const gv_node **vals)
     for (uint32_t i = 0; i < map->len; i++) {
         if (!vals[i])
             continue;
-        group *g = slot(x, vals[i]->u.s, vals[i]->len, gv_hash(vals[i]->u.s, vals[i]->len));
+        group *g = slot(x, vals[i]->u.s, vals[i]->len, hashes[i]);
         x->members[g->start + g->n++] = i;
     }
 }
@@ -73,7 +73,8 @@ gv_key_index *gv_key_index_build(gv_arena *a, const gv_node *map, const gv_kcons
 {
     gv_key_index *x = gv_arena_zalloc(a, sizeof *x);
     const gv_node **vals = gv_arena_alloc(a, (map->len ? map->len : 1) * sizeof *vals);
-    if (!x || !vals)
+    uint64_t *hashes = gv_arena_alloc(a, (map->len ? map->len : 1) * sizeof *hashes);
+    if (!x || !vals || !hashes)
         return NULL;
     x->map = map;
     x->key = key;
@@ -81,6 +82,8 @@ gv_key_index *gv_key_index_build(gv_arena *a, const gv_node *map, const gv_kcons
     uint32_t nregular = 0;
     for (uint32_t i = 0; i < map->len; i++) {
         vals[i] = regular_value(map->u.members[i].value, key);
+        if (vals[i])
+            hashes[i] = gv_hash(vals[i]->u.s, vals[i]->len);
         if (vals[i] && x->first_regular == map->len)
             x->first_regular = i;
         nregular += vals[i] != NULL;
@@ -100,7 +103,7 @@ gv_key_index *gv_key_index_build(gv_arena *a, const gv_node *map, const gv_kcons
             x->irregular[j++] = i;
             x->is_irregular[i] = 1;
         }
-    fill(x, vals);
+    fill(x, vals, hashes);
     return x;
 }
 

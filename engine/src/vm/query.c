@@ -432,6 +432,29 @@ static int key_test(gv_vm *vm, uint32_t block, const gv_val *k, const gv_frame *
     return st;
 }
 
+/* Each key of map v tested by the block; those that pass keep their
+ * member. Traced (rhs not NULL), each test shows as one check of the key
+ * against the right-hand values, at ip. */
+static int test_keys(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f, uint32_t ip,
+                     const gv_valset *rhs, gv_valset *out)
+{
+    const gv_node *n = v->node;
+    for (uint32_t i = 0; i < n->len; i++) {
+        gv_node *key = gv_key_node(vm->scratch, &n->u.members[i]);
+        if (!key)
+            return gv_q_nomem(vm);
+        gv_val k = { key, v->path, NULL, NULL, 0, 0, 0 };
+        int st = key_test(vm, block, &k, f);
+        if (st < 0)
+            return -1;
+        if (rhs && rhs->n) /* against nothing, cfn-guard compares nothing */
+            gv_trace_key(vm->trace, ip, st == GV_PASS ? GV_RS_PASS : GV_RS_FAIL, &k, rhs->v, rhs->n);
+        if (st == GV_PASS && gv_q_push(vm, out, child_at(vm, v, i)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Traced, a `keys` filter shows as cfn-guard's does: it compares all the
  * keys with the right-hand side in one operation, evaluated once on the map
  * (so a query there starts at the map), which shows one check per key
@@ -452,20 +475,7 @@ static int keys_filter_traced(gv_vm *vm, const gv_val *v, uint32_t block, const 
     vm->recording = saved;
     if (r < 0)
         return -1;
-    for (uint32_t i = 0; i < n->len; i++) {
-        gv_node *key = gv_key_node(vm->scratch, &n->u.members[i]);
-        if (!key)
-            return gv_q_nomem(vm);
-        gv_val k = { key, v->path, NULL, NULL, 0, 0, 0 };
-        int st = key_test(vm, block, &k, f);
-        if (st < 0)
-            return -1;
-        if (rhs->n) /* against nothing, cfn-guard compares nothing */
-            gv_trace_key(vm->trace, ip, st == GV_PASS ? GV_RS_PASS : GV_RS_FAIL, &k, rhs->v, rhs->n);
-        if (st == GV_PASS && gv_q_push(vm, out, child_at(vm, v, i)) < 0)
-            return -1;
-    }
-    return 0;
+    return test_keys(vm, v, block, f, ip, rhs, out);
 }
 
 /* [ keys == /re/ ]: the block sees each key (a string) as this. */
@@ -478,7 +488,7 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
     if (vm->trace)
         return keys_filter_traced(vm, v, block, f, out);
     const gv_kconst *lhs_key = NULL;
-    if (n->len && !vm->trace && eq_filter_operand(vm->p, block, &lhs_key) != GV_NONE && !lhs_key) {
+    if (n->len && eq_filter_operand(vm->p, block, &lhs_key) != GV_NONE && !lhs_key) {
         gv_valset rhs = { 0 };
         int ok = eq_filter_rhs(vm, block, vm->keys_recording, v, f, &rhs);
         if (ok < 0)
@@ -486,18 +496,7 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
         if (ok)
             return keys_eq_fast(vm, v, vm->p->blocks[block], &rhs, out);
     }
-    for (uint32_t i = 0; i < n->len; i++) {
-        gv_node *key = gv_key_node(vm->scratch, &n->u.members[i]);
-        if (!key)
-            return gv_q_nomem(vm);
-        gv_val k = { key, v->path, NULL, NULL, 0, 0, 0 };
-        int st = key_test(vm, block, &k, f);
-        if (st < 0)
-            return -1;
-        if (st == GV_PASS && gv_q_push(vm, out, child_at(vm, v, i)) < 0)
-            return -1;
-    }
-    return 0;
+    return test_keys(vm, v, block, f, 0, NULL, out);
 }
 
 static int star_all_filter_at(const gv_insn *in)
