@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "report/fmt.h"
-#include "report/jtree.h"
+#include "report/jwrite.h"
 
 /* A newline and the indent, in one append: most of the output's bytes.
  * Short indents (nearly all) copy a fixed 64 bytes, which compiles to a
@@ -29,9 +29,7 @@ static void indent(gv_buf *out, int depth)
     out->data[out->len] = '\0';
 }
 
-static void doc_json(gv_buf *out, const gv_node *n, int depth);
-
-static void doc_json(gv_buf *out, const gv_node *n, int depth)
+void gv_doc_render_json_at(gv_buf *out, const gv_node *n, int depth)
 {
     if (n->kind == GV_LIST) {
         if (!n->len) {
@@ -43,7 +41,7 @@ static void doc_json(gv_buf *out, const gv_node *n, int depth)
             if (i)
                 gv_buf_putc(out, ',');
             indent(out, depth + 1);
-            doc_json(out, n->u.items[i], depth + 1);
+            gv_doc_render_json_at(out, n->u.items[i], depth + 1);
         }
         indent(out, depth);
         gv_buf_putc(out, ']');
@@ -59,7 +57,7 @@ static void doc_json(gv_buf *out, const gv_node *n, int depth)
             indent(out, depth + 1);
             gv_buf_json_string(out, n->u.members[i].key->str, n->u.members[i].key->len);
             gv_buf_puts(out, ": ");
-            doc_json(out, n->u.members[i].value, depth + 1);
+            gv_doc_render_json_at(out, n->u.members[i].value, depth + 1);
         }
         indent(out, depth);
         gv_buf_putc(out, '}');
@@ -76,7 +74,7 @@ static void jt_json(gv_buf *out, const gv_jt *v, int depth)
     case GV_JT_INT: gv_buf_int(out, (long long)v->i); return;
     case GV_JT_FLOAT: gv_fmt_float_ryu(out, v->f); return;
     case GV_JT_STR: gv_buf_json_string(out, v->s, v->len); return;
-    case GV_JT_DOC: doc_json(out, v->doc, depth); return;
+    case GV_JT_DOC: gv_doc_render_json_at(out, v->doc, depth); return;
     default: break;
     }
     int obj = v->kind == GV_JT_OBJ;

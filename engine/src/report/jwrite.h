@@ -1,0 +1,52 @@
+/* One description of a structured report's shape, two destinations: a
+ * writer either writes serde_json's pretty JSON as it is told each value
+ * (nothing is built: -z -o json of a large template is tens of megabytes)
+ * or builds the gv_jt tree that the YAML renderer needs whole.
+ *
+ * Values are given in document order; `key` names the member inside an
+ * object and is NULL inside an array or for the root. Keys are names of
+ * the report's shape and are written unescaped (as gv_jt_set). */
+#ifndef GV_JWRITE_H
+#define GV_JWRITE_H
+
+#include "report/jtree.h"
+
+typedef struct gv_jw_level {
+    gv_jt *node;   /* tree: the open container */
+    uint8_t any;   /* json: a member or element was written */
+    uint8_t obj;
+} gv_jw_level;
+
+typedef struct gv_jw {
+    gv_buf *out;   /* json: written here ... */
+    gv_jb *b;      /* ... else built here */
+    int depth;     /* json: the nesting level of the root value */
+    uint32_t n, cap, lost;
+    gv_jw_level *lv, small[32];
+    gv_jt *root;   /* tree: the value given at the root */
+    gv_buf tmp;    /* scratch text for the callers' formatters */
+    int oom;
+} gv_jw;
+
+/* JSON at `depth` of a larger document (its first line is not indented). */
+void gv_jw_init_json(gv_jw *w, gv_buf *out, int depth);
+void gv_jw_init_tree(gv_jw *w, gv_jb *b);
+/* Frees the writer's own memory; returns the tree's root (tree mode). */
+gv_jt *gv_jw_finish(gv_jw *w);
+
+void gv_jw_obj(gv_jw *w, const char *key);
+void gv_jw_arr(gv_jw *w, const char *key);
+void gv_jw_end(gv_jw *w);
+void gv_jw_str(gv_jw *w, const char *key, const char *s, size_t len);
+void gv_jw_cstr(gv_jw *w, const char *key, const char *s);
+/* tmp's text as a string */
+void gv_jw_tmp(gv_jw *w, const char *key);
+void gv_jw_null(gv_jw *w, const char *key);
+void gv_jw_bool(gv_jw *w, const char *key, int v);
+/* a document or literal value as its JSON; NULL is null */
+void gv_jw_doc(gv_jw *w, const char *key, const gv_node *n);
+
+/* A document value as serde_json pretty-prints it, standing at depth. */
+void gv_doc_render_json_at(gv_buf *out, const gv_node *n, int depth);
+
+#endif
