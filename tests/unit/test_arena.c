@@ -156,6 +156,39 @@ START_TEST(reset_keeps_one_chunk_for_reuse)
 }
 END_TEST
 
+/* Past 256 KiB an arena grows by 2 MiB mappings (util/pages.h): the memory
+ * is distinct and writable, a reset gives it back but for one huge chunk,
+ * which the next growth reuses, and blocks larger than a chunk still fit. */
+START_TEST(growth_past_the_huge_threshold)
+{
+    gv_arena a;
+    gv_arena_init(&a, 64 * 1024);
+    gv_arena_mark m = gv_arena_save(&a);
+    for (int round = 0; round < 3; round++) {
+        enum { N = 5000, SIZE = 1000 }; /* 5 MB: several huge chunks */
+        static unsigned char *blocks[N];
+        for (int i = 0; i < N; i++) {
+            blocks[i] = gv_arena_alloc(&a, SIZE);
+            ck_assert_ptr_nonnull(blocks[i]);
+            memset(blocks[i], (i + round) & 0xff, SIZE);
+        }
+        for (int i = 0; i < N; i++)
+            ck_assert_msg(blocks[i][0] == ((i + round) & 0xff) && blocks[i][SIZE - 1] == ((i + round) & 0xff),
+                          "block %d overwritten in round %d", i, round);
+        unsigned char *big = gv_arena_alloc(&a, 5u << 20); /* more than a huge chunk */
+        ck_assert_ptr_nonnull(big);
+        big[0] = 1;
+        big[(5u << 20) - 1] = 2;
+        ck_assert_uint_ge(a.total, (size_t)10 << 20);
+        gv_arena_reset(&a, m);
+        ck_assert_uint_eq(a.total, 0);
+        ck_assert_ptr_nonnull(a.spare);
+    }
+    gv_arena_free(&a);
+    ck_assert_ptr_null(a.spare);
+}
+END_TEST
+
 START_TEST(large_block_gets_own_chunk)
 {
     gv_arena a;
@@ -379,6 +412,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, reset_to_empty_mark);
     tcase_add_test(tc, reset_keeps_one_chunk_for_reuse);
     tcase_add_test(tc, large_block_gets_own_chunk);
+    tcase_add_test(tc, growth_past_the_huge_threshold);
     tcase_add_test(tc, limit_makes_alloc_fail);
     tcase_add_test(tc, huge_size_fails_cleanly);
     tcase_add_test(tc, buf_json_string_escapes);

@@ -5,9 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pages.h"
+
+/* Past HUGE_AFTER bytes an arena grows by 2 MiB chunks of huge pages
+ * (util/pages.h). Before that it mallocs: the many small arenas of a run
+ * (one per evaluation) each holding a mostly empty 2 MiB would cost more
+ * memory than the faults they save. */
+#define HUGE_AFTER (256u << 10)
+
 struct gv_arena_chunk {
     gv_arena_chunk *prev;
     size_t size;
+    size_t mapped; /* length of its own mapping (util/pages.h), or 0: malloc'ed */
     /* payload follows, aligned to max_align_t */
     _Alignas(max_align_t) char data[];
 };
@@ -18,15 +27,37 @@ void gv_arena_init(gv_arena *a, size_t chunk_size)
     a->chunk_size = chunk_size ? chunk_size : 64 * 1024;
 }
 
+static void chunk_free(gv_arena_chunk *c)
+{
+    if (c && c->mapped)
+        gv_pages_unmap(c, c->mapped);
+    else
+        free(c);
+}
+
+/* A chunk of at least `need` payload bytes in huge pages, or NULL. */
+static gv_arena_chunk *chunk_huge(size_t need)
+{
+    size_t len = sizeof(gv_arena_chunk) + need;
+    if (len < need)
+        return NULL;
+    gv_arena_chunk *c = gv_pages_map(&len);
+    if (c) {
+        c->size = len - sizeof *c;
+        c->mapped = len;
+    }
+    return c;
+}
+
 void gv_arena_free(gv_arena *a)
 {
     gv_arena_chunk *c = a->head;
     while (c) {
         gv_arena_chunk *p = c->prev;
-        free(c);
+        chunk_free(c);
         c = p;
     }
-    free(a->spare);
+    chunk_free(a->spare);
     a->spare = NULL;
     a->head = NULL;
     a->ptr = a->end = NULL;
@@ -42,12 +73,21 @@ static int arena_grow(gv_arena *a, size_t need)
         return 0;
     if (a->limit && a->total + size > a->limit)
         return 0;
-    gv_arena_chunk *c = a->spare && a->spare->size == size ? a->spare : malloc(sizeof *c + size);
-    if (!c)
-        return 0;
-    if (c == a->spare)
+    gv_arena_chunk *c = NULL;
+    if (a->spare && a->spare->size >= size) {
+        c = a->spare;
         a->spare = NULL;
-    c->size = size;
+    } else if ((a->total >= HUGE_AFTER || need >= HUGE_AFTER / 2) && !a->limit) {
+        c = chunk_huge(size);
+    }
+    if (!c) {
+        c = malloc(sizeof *c + size);
+        if (!c)
+            return 0;
+        c->size = size;
+        c->mapped = 0;
+    }
+    size = c->size;
     c->prev = a->head;
     a->total += size;
     a->head = c;
@@ -141,15 +181,16 @@ gv_arena_mark gv_arena_save(const gv_arena *a)
 void gv_arena_reset(gv_arena *a, gv_arena_mark m)
 {
     /* Chunks pushed after the mark are freed whole, but one of the default
-     * size is kept: an evaluation per document (the hook case: 237 small
-     * ones) would otherwise malloc and free a chunk every time. */
+     * size or one huge page is kept: an evaluation per document (the hook
+     * case: 237 small ones) would otherwise malloc and free a chunk every
+     * time, and a report map a fresh huge page for every rule. */
     while (a->head && a->head != m.head) {
         gv_arena_chunk *p = a->head->prev;
         a->total -= a->head->size;
-        if (!a->spare && a->head->size == a->chunk_size)
+        if (!a->spare && (a->head->size == a->chunk_size || a->head->size == GV_HUGE_PAGE - sizeof *a->head))
             a->spare = a->head;
         else
-            free(a->head);
+            chunk_free(a->head);
         a->head = p;
     }
     a->ptr = m.ptr;

@@ -7,6 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "pages.h"
+
+#define BIG_FILE ((size_t)256 << 10)
+
 static void open_error(gv_error *err, const char *path, int e)
 {
     gv_loc none = { 0, 0 };
@@ -81,7 +85,8 @@ char *gv_read_file(const char *path, size_t max_size, size_t *len, gv_error *err
             cap = (size_t)st.st_size + 2; /* +1 NUL, +1 to see the end at once */
         }
     }
-    char *buf = malloc(cap);
+    /* a large file's text is touched once, whole: huge pages (util/pages.h) */
+    char *buf = cap >= BIG_FILE ? gv_pages_alloc(&cap) : malloc(cap);
     size_t n = buf ? read_all(f, path, max_size, &buf, &cap, err) : (size_t)-1;
     if (!buf)
         gv_error_set(err, GV_E_NOMEM, path, (gv_loc){ 0, 0 }, "out of memory reading the file");

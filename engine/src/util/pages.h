@@ -1,0 +1,26 @@
+/* Memory in 2 MiB pieces marked for transparent huge pages.
+ *
+ * On the VMs gavel is measured on, a 4 KiB page costs ~12 us the first time
+ * a process touches it (a 1,000-resource run touched 1,430 of them: a third
+ * of its time), a 2 MiB page ~0.1 ms. Arenas past a few hundred kilobytes
+ * and large input files take their memory from here. Where the system has
+ * no huge pages the advice is ignored and the memory is ordinary. */
+#ifndef GV_PAGES_H
+#define GV_PAGES_H
+
+#include <stddef.h>
+
+#define GV_HUGE_PAGE ((size_t)2 << 20)
+
+/* A mapping of its own, at least *len bytes, 2 MiB-aligned; *len becomes
+ * its length (a multiple of 2 MiB). Given back whole to the system by
+ * gv_pages_unmap, so memory made and dropped again and again does not stay
+ * with the process. NULL when the system will not map it. */
+void *gv_pages_map(size_t *len);
+void gv_pages_unmap(void *p, size_t len);
+
+/* The same from the heap, released with free(): for memory taken once
+ * and handed to code that frees it (a file's text). */
+void *gv_pages_alloc(size_t *len);
+
+#endif
