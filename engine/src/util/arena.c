@@ -8,9 +8,10 @@
 #include "pages.h"
 
 /* Past HUGE_AFTER bytes an arena grows by 2 MiB chunks of huge pages
- * (util/pages.h). Before that it mallocs: the many small arenas of a run
- * (one per evaluation) each holding a mostly empty 2 MiB would cost more
- * memory than the faults they save. */
+ * (util/pages.h), and so do chunks of 1 MiB or more and blocks of half
+ * HUGE_AFTER or more. Before that it mallocs: the many small arenas of a
+ * run (one per evaluation) each holding a mostly empty 2 MiB would cost
+ * more memory than the faults they save. */
 #define HUGE_AFTER (256u << 10)
 
 struct gv_arena_chunk {
@@ -77,7 +78,7 @@ static int arena_grow(gv_arena *a, size_t need)
     if (a->spare && a->spare->size >= size) {
         c = a->spare;
         a->spare = NULL;
-    } else if ((a->total >= HUGE_AFTER || need >= HUGE_AFTER / 2) && !a->limit) {
+    } else if ((a->total >= HUGE_AFTER || need >= HUGE_AFTER / 2 || size >= GV_HUGE_PAGE / 2) && !a->limit) {
         c = chunk_huge(size);
     }
     if (!c) {

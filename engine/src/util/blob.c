@@ -81,7 +81,7 @@ size_t gv_blob_len(const gv_blob *b)
 gv_arena *gv_blob_arena(gv_blob *b)
 {
     if (!b->arena.chunk_size)
-        gv_arena_init(&b->arena, 256 * 1024);
+        gv_arena_init(&b->arena, 1 << 20); /* one huge page (util/pages.h) */
     return &b->arena;
 }
 
