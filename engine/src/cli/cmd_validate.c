@@ -297,7 +297,7 @@ static int run_structured(run_state *s)
     size_t nd = s->in.ndata, nr = s->in.nrules;
     gv_arena scratch, keep;
     gv_arena_init(&scratch, 256 * 1024);
-    gv_arena_init(&keep, 256 * 1024);
+    gv_arena_init(&keep, 1 << 20); /* huge pages (util/pages.h): it only grows */
     gv_report_file *files = gv_arena_zalloc(&scratch, (nd ? nd : 1) * sizeof *files);
     gv_report_item *items = gv_arena_zalloc(&scratch, (nd * nr > 0 ? nd * nr : 1) * sizeof *items);
     gv_eval_result *res = gv_arena_zalloc(&scratch, (nd * nr > 0 ? nd * nr : 1) * sizeof *res);

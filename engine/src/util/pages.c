@@ -1,9 +1,11 @@
 #define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 #include "pages.h"
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 static size_t round_up(size_t len)
 {
@@ -53,4 +55,27 @@ void *gv_pages_alloc(size_t *len)
     advise(p, n);
     *len = n;
     return p;
+}
+
+void *gv_pages_heap(size_t len)
+{
+    /* The heap grows once by len and keeps it (brk would not carry the
+     * advice to later growth); blocks up to 4 MiB come from it. Its use
+     * starts at a 2 MiB boundary: a filler block takes the stretch below,
+     * which is never touched, so the heap's first small blocks land in a
+     * huge page wherever the system placed the heap. */
+    if (!mallopt(M_MMAP_THRESHOLD, 4 << 20) || !mallopt(M_TOP_PAD, (int)len) ||
+        !mallopt(M_TRIM_THRESHOLD, (int)(2 * len)))
+        return NULL;
+    char *probe = malloc(64);
+    if (!probe)
+        return NULL;
+    uintptr_t top = (uintptr_t)probe + 64;
+    uintptr_t from = (top + GV_HUGE_PAGE - 1) & ~(uintptr_t)(GV_HUGE_PAGE - 1);
+    char *filler = from - top > 256 ? malloc(from - top - 128) : NULL;
+    char *end = sbrk(0);
+    if (end != (char *)-1 && (uintptr_t)end > from)
+        advise((void *)from, ((uintptr_t)end - from) & ~(GV_HUGE_PAGE - 1));
+    free(probe);
+    return filler;
 }

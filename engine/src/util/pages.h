@@ -23,4 +23,10 @@ void gv_pages_unmap(void *p, size_t len);
  * and handed to code that frees it (a file's text). */
 void *gv_pages_alloc(size_t *len);
 
+/* At start-up: the process's heap takes its next len bytes at once, in
+ * huge pages where the system has them (malloc's small blocks then fault
+ * 2 MiB at a time). Memory is only used as it is touched. Returns a block
+ * to free() when the process ends (or NULL). */
+void *gv_pages_heap(size_t len);
+
 #endif
