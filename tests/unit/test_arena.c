@@ -273,6 +273,38 @@ static void json_string_ref(gv_buf *b, const unsigned char *s, size_t n)
     gv_buf_putc(b, '"');
 }
 
+START_TEST(buf_json_string_long_mixed)
+{
+    /* long strings, escapes at every spacing (the 16-byte blocks after an
+     * escape) and across the 4,096-byte slices the escaping works in */
+    static const size_t lens[] = { 4095, 4096, 4097, 8192, 8193, 20000 };
+    static unsigned char s[20000];
+    gv_buf got, want;
+    gv_buf_init(&got);
+    gv_buf_init(&want);
+    uint32_t x = 12345;
+    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++)
+        for (int density = 1; density <= 64; density *= 2) {
+            size_t n = lens[li];
+            for (size_t i = 0; i < n; i++) {
+                x = x * 1103515245u + 12345u;
+                unsigned r = (x >> 16) & 0xffff;
+                s[i] = r % (unsigned)density == 0 ? (unsigned char)"\"\\\n\x01\x1f"[r % 5] : (unsigned char)('a' + r % 26);
+            }
+            s[4095] = '"'; /* an escape on the slice boundary */
+            gv_buf_clear(&got);
+            gv_buf_clear(&want);
+            gv_buf_json_string(&got, (const char *)s, n);
+            json_string_ref(&want, s, n);
+            ck_assert_uint_eq(got.len, want.len);
+            ck_assert_msg(memcmp(got.data, want.data, got.len) == 0, "length %zu, density %d", n, density);
+            ck_assert_uint_eq(strlen(got.data), got.len);
+        }
+    gv_buf_free(&got);
+    gv_buf_free(&want);
+}
+END_TEST
+
 START_TEST(buf_json_string_every_byte_everywhere)
 {
     /* each byte value at each position of strings of the lengths around
@@ -417,6 +449,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, huge_size_fails_cleanly);
     tcase_add_test(tc, buf_json_string_escapes);
     tcase_add_test(tc, buf_json_string_every_byte_everywhere);
+    tcase_add_test(tc, buf_json_string_long_mixed);
     tcase_add_test(tc, buf_printf_plain_conversions);
     tcase_add_test(tc, spans_hold_exactly_the_arena);
     tcase_add_test(tc, buf_spills_when_it_would_grow);

@@ -28,25 +28,42 @@ gv_jt *gv_jw_finish(gv_jw *w)
     return w->root;
 }
 
-/* JSON: the separator, newline, indent and name before a value. */
-static void json_lead(gv_jw *w, const char *key)
+/* JSON: the separator, newline, indent and name before a value, in one
+ * reservation (nearly every line of a report is one of these). */
+static void json_lead(gv_jw *w, gv_jw_key key)
 {
+    static const char spaces[64] = "                                                                ";
     if (!w->n)
         return;
     gv_jw_level *l = &w->lv[w->n - 1];
-    if (l->any)
-        gv_buf_putc(w->out, ',');
+    gv_buf *out = w->out;
+    size_t indent = 2 * ((size_t)w->depth + w->n);
+    size_t room = indent + key.len + 70; /* ",\n" + indent + quoted key + 64 for the fixed copy */
+    if (out->len + room + 1 > out->cap && !gv_buf_reserve(out, room))
+        return;
+    char *p = out->data + out->len;
+    *p = ',';
+    p += l->any;
     l->any = 1;
-    gv_json_newline(w->out, w->depth + (int)w->n);
-    if (key) {
-        gv_buf_putc(w->out, '"');
-        gv_buf_puts(w->out, key);
-        gv_buf_append(w->out, "\": ", 3);
+    *p++ = '\n';
+    if (indent <= sizeof spaces)
+        memcpy(p, spaces, sizeof spaces);
+    else
+        memset(p, ' ', indent);
+    p += indent;
+    if (key.s) {
+        *p++ = '"';
+        memcpy(p, key.s, key.len);
+        p += key.len;
+        memcpy(p, "\": ", 3);
+        p += 3;
     }
+    *p = '\0';
+    out->len = (size_t)(p - out->data);
 }
 
 /* Tree: v becomes the root, or joins the open container. */
-static gv_jt *attach(gv_jw *w, const char *key, gv_jt *v)
+static gv_jt *attach(gv_jw *w, gv_jw_key key, gv_jt *v)
 {
     if (!v) {
         w->oom = 1;
@@ -54,14 +71,14 @@ static gv_jt *attach(gv_jw *w, const char *key, gv_jt *v)
     }
     if (!w->n)
         w->root = v;
-    else if (key)
-        gv_jt_set(w->lv[w->n - 1].node, key, v);
+    else if (key.s)
+        gv_jt_set(w->lv[w->n - 1].node, key.s, v);
     else
         gv_jt_push(w->lv[w->n - 1].node, v);
     return v;
 }
 
-static void open_level(gv_jw *w, const char *key, int obj)
+void gv_jw_open_k(gv_jw *w, gv_jw_key key, int obj)
 {
     gv_jt *node = NULL;
     if (w->out) {
@@ -86,9 +103,6 @@ static void open_level(gv_jw *w, const char *key, int obj)
     w->lv[w->n++] = (gv_jw_level){ node, 0, (uint8_t)obj };
 }
 
-void gv_jw_obj(gv_jw *w, const char *key) { open_level(w, key, 1); }
-void gv_jw_arr(gv_jw *w, const char *key) { open_level(w, key, 0); }
-
 void gv_jw_end(gv_jw *w)
 {
     if (w->lost) {
@@ -105,7 +119,7 @@ void gv_jw_end(gv_jw *w)
     gv_buf_putc(w->out, l->obj ? '}' : ']');
 }
 
-void gv_jw_str(gv_jw *w, const char *key, const char *s, size_t len)
+void gv_jw_str_k(gv_jw *w, gv_jw_key key, const char *s, size_t len)
 {
     if (w->out) {
         json_lead(w, key);
@@ -115,19 +129,7 @@ void gv_jw_str(gv_jw *w, const char *key, const char *s, size_t len)
     }
 }
 
-void gv_jw_cstr(gv_jw *w, const char *key, const char *s)
-{
-    gv_jw_str(w, key, s, s ? strlen(s) : 0);
-}
-
-void gv_jw_tmp(gv_jw *w, const char *key)
-{
-    if (w->tmp.oom)
-        w->oom = 1;
-    gv_jw_str(w, key, w->tmp.data, w->tmp.len);
-}
-
-void gv_jw_null(gv_jw *w, const char *key)
+void gv_jw_null_k(gv_jw *w, gv_jw_key key)
 {
     if (w->out) {
         json_lead(w, key);
@@ -137,7 +139,7 @@ void gv_jw_null(gv_jw *w, const char *key)
     }
 }
 
-void gv_jw_bool(gv_jw *w, const char *key, int v)
+void gv_jw_bool_k(gv_jw *w, gv_jw_key key, int v)
 {
     if (w->out) {
         json_lead(w, key);
@@ -147,7 +149,7 @@ void gv_jw_bool(gv_jw *w, const char *key, int v)
     }
 }
 
-void gv_jw_doc(gv_jw *w, const char *key, const gv_node *n)
+void gv_jw_doc_k(gv_jw *w, gv_jw_key key, const gv_node *n)
 {
     if (!w->out) {
         attach(w, key, gv_jt_doc(w->b, n));

@@ -9,6 +9,8 @@
 #ifndef GV_JWRITE_H
 #define GV_JWRITE_H
 
+#include <string.h>
+
 #include "report/jtree.h"
 
 typedef struct gv_jw_level {
@@ -34,17 +36,46 @@ void gv_jw_init_tree(gv_jw *w, gv_jb *b);
 /* Frees the writer's own memory; returns the tree's root (tree mode). */
 gv_jt *gv_jw_finish(gv_jw *w);
 
-void gv_jw_obj(gv_jw *w, const char *key);
-void gv_jw_arr(gv_jw *w, const char *key);
+/* Keys are given with their length (gv_jw_key): the calls below are
+ * inline, so a literal's length is known when compiling. */
+typedef struct gv_jw_key {
+    const char *s;
+    size_t len;
+} gv_jw_key;
+
+static inline gv_jw_key gv_jw_key_of(const char *key)
+{
+    return (gv_jw_key){ key, key ? strlen(key) : 0 };
+}
+
+void gv_jw_open_k(gv_jw *w, gv_jw_key key, int obj);
 void gv_jw_end(gv_jw *w);
-void gv_jw_str(gv_jw *w, const char *key, const char *s, size_t len);
-void gv_jw_cstr(gv_jw *w, const char *key, const char *s);
+void gv_jw_str_k(gv_jw *w, gv_jw_key key, const char *s, size_t len);
+void gv_jw_null_k(gv_jw *w, gv_jw_key key);
+void gv_jw_bool_k(gv_jw *w, gv_jw_key key, int v);
+void gv_jw_doc_k(gv_jw *w, gv_jw_key key, const gv_node *n);
+
+static inline void gv_jw_obj(gv_jw *w, const char *key) { gv_jw_open_k(w, gv_jw_key_of(key), 1); }
+static inline void gv_jw_arr(gv_jw *w, const char *key) { gv_jw_open_k(w, gv_jw_key_of(key), 0); }
+static inline void gv_jw_str(gv_jw *w, const char *key, const char *s, size_t len)
+{
+    gv_jw_str_k(w, gv_jw_key_of(key), s, len);
+}
+static inline void gv_jw_cstr(gv_jw *w, const char *key, const char *s)
+{
+    gv_jw_str_k(w, gv_jw_key_of(key), s, s ? strlen(s) : 0);
+}
 /* tmp's text as a string */
-void gv_jw_tmp(gv_jw *w, const char *key);
-void gv_jw_null(gv_jw *w, const char *key);
-void gv_jw_bool(gv_jw *w, const char *key, int v);
+static inline void gv_jw_tmp(gv_jw *w, const char *key)
+{
+    if (w->tmp.oom)
+        w->oom = 1;
+    gv_jw_str_k(w, gv_jw_key_of(key), w->tmp.data, w->tmp.len);
+}
+static inline void gv_jw_null(gv_jw *w, const char *key) { gv_jw_null_k(w, gv_jw_key_of(key)); }
+static inline void gv_jw_bool(gv_jw *w, const char *key, int v) { gv_jw_bool_k(w, gv_jw_key_of(key), v); }
 /* a document or literal value as its JSON; NULL is null */
-void gv_jw_doc(gv_jw *w, const char *key, const gv_node *n);
+static inline void gv_jw_doc(gv_jw *w, const char *key, const gv_node *n) { gv_jw_doc_k(w, gv_jw_key_of(key), n); }
 
 /* A document value as serde_json pretty-prints it, standing at depth. */
 void gv_doc_render_json_at(gv_buf *out, const gv_node *n, int depth);

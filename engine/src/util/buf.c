@@ -199,46 +199,85 @@ static size_t next_escape(const char *s, size_t i, size_t n)
     return i;
 }
 
-static void put_escape(gv_buf *b, unsigned char c)
+/* Writes c's escape at d; returns the end. */
+static char *put_escape(char *d, unsigned char c)
 {
     static const char hex[] = "0123456789abcdef";
+    d[0] = '\\';
     switch (c) {
-    case '"': gv_buf_append(b, "\\\"", 2); break;
-    case '\\': gv_buf_append(b, "\\\\", 2); break;
-    case '\n': gv_buf_append(b, "\\n", 2); break;
-    case '\r': gv_buf_append(b, "\\r", 2); break;
-    case '\t': gv_buf_append(b, "\\t", 2); break;
-    case '\b': gv_buf_append(b, "\\b", 2); break;
-    case '\f': gv_buf_append(b, "\\f", 2); break;
-    default: {
-        char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-        gv_buf_append(b, u, 6);
-    }
+    case '"': d[1] = '"'; return d + 2;
+    case '\\': d[1] = '\\'; return d + 2;
+    case '\n': d[1] = 'n'; return d + 2;
+    case '\r': d[1] = 'r'; return d + 2;
+    case '\t': d[1] = 't'; return d + 2;
+    case '\b': d[1] = 'b'; return d + 2;
+    case '\f': d[1] = 'f'; return d + 2;
+    default:
+        memcpy(d + 1, "u00", 3);
+        d[4] = hex[c >> 4];
+        d[5] = hex[c & 15];
+        return d + 6;
     }
 }
 
+/* s[0..n) escaped at d, which has room for 6n + 16 bytes (the copy runs
+ * 16 bytes at a time, past what it keeps); returns the end. One pass:
+ * plain blocks are copied as they are checked, and an escape continues
+ * the scan where it stopped. */
+static char *escape_into(char *d, const char *s, size_t n)
+{
+    size_t i = next_escape(s, 0, n);
+    memcpy(d, s, i);
+    d += i;
+    while (i < n) {
+        d = put_escape(d, (unsigned char)s[i++]);
+#if defined(__SSE2__)
+        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+        while (i + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i low = _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl);
+            __m128i hit = _mm_or_si128(low, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+            unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+            _mm_storeu_si128((__m128i *)(void *)d, v);
+            if (!mask) {
+                i += 16;
+                d += 16;
+                continue;
+            }
+            unsigned k = (unsigned)__builtin_ctz(mask);
+            i += k;
+            d += k;
+            d = put_escape(d, (unsigned char)s[i++]);
+        }
+#endif
+        while (i < n && plain_byte((unsigned char)s[i]))
+            *d++ = s[i++];
+    }
+    return d;
+}
+
+/* Strings are escaped in slices, so a long one never needs six times its
+ * length reserved at once. */
+#define ESCAPE_SLICE ((size_t)4096)
+
 void gv_buf_json_string(gv_buf *b, const char *s, size_t n)
 {
-    if (b->len + n + 3 > b->cap && !gv_buf_reserve(b, n + 2))
+    size_t first = n < ESCAPE_SLICE ? n : ESCAPE_SLICE;
+    if (b->len + 6 * first + 20 > b->cap && !gv_buf_reserve(b, 6 * first + 19))
         return;
-    size_t i = next_escape(s, 0, n);
-    if (i == n) { /* nothing to escape (keys, most values): one copy */
-        char *d = b->data + b->len;
-        d[0] = '"';
-        memcpy(d + 1, s, n);
-        d[n + 1] = '"';
-        b->len += n + 2;
-        b->data[b->len] = '\0';
-        return;
+    b->data[b->len++] = '"';
+    for (size_t at = 0;;) {
+        size_t k = n - at < ESCAPE_SLICE ? n - at : ESCAPE_SLICE;
+        b->len = (size_t)(escape_into(b->data + b->len, s + at, k) - b->data);
+        at += k;
+        if (at == n)
+            break;
+        k = n - at < ESCAPE_SLICE ? n - at : ESCAPE_SLICE;
+        if (b->len + 6 * k + 20 > b->cap && !gv_buf_reserve(b, 6 * k + 19)) {
+            b->data[b->len] = '\0';
+            return;
+        }
     }
-    gv_buf_putc(b, '"');
-    size_t run = 0; /* start of the current run of bytes needing no escape */
-    while (i < n) {
-        gv_buf_append(b, s + run, i - run);
-        put_escape(b, (unsigned char)s[i]);
-        run = i + 1;
-        i = next_escape(s, run, n);
-    }
-    gv_buf_append(b, s + run, n - run);
-    gv_buf_putc(b, '"');
+    b->data[b->len++] = '"';
+    b->data[b->len] = '\0';
 }

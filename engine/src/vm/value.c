@@ -39,21 +39,45 @@ const gv_path *gv_path_index(gv_arena *a, const gv_path *parent, uint32_t index)
     return p;
 }
 
-static void path_print_rec(gv_buf *out, const gv_path *p, int depth)
+static size_t digits(uint32_t u)
 {
-    if (!p || depth > 100000)
-        return;
-    path_print_rec(out, p->parent, depth + 1);
-    gv_buf_putc(out, '/');
-    if (p->key)
-        gv_buf_append(out, p->key, p->len);
-    else
-        gv_buf_int(out, p->index);
+    size_t n = 1;
+    while (u >= 10) {
+        u /= 10;
+        n++;
+    }
+    return n;
 }
+
+/* Paths are printed three or four times for each failed check of a report
+ * (its path, its reason, its message): measured, then written from the
+ * leaf back in one reservation. A path past 100,001 steps keeps only its
+ * last 100,001. */
+#define PATH_MAX_STEPS 100001u
 
 void gv_path_print(gv_buf *out, const gv_path *p)
 {
-    path_print_rec(out, p, 0);
+    size_t total = 0, steps = 0;
+    for (const gv_path *q = p; q && steps < PATH_MAX_STEPS; q = q->parent, steps++)
+        total += 1 + (q->key ? q->len : digits(q->index));
+    if (!total || (out->len + total + 1 > out->cap && !gv_buf_reserve(out, total)))
+        return;
+    char *e = out->data + out->len + total;
+    *e = '\0';
+    steps = 0;
+    for (const gv_path *q = p; q && steps < PATH_MAX_STEPS; q = q->parent, steps++) {
+        if (q->key) {
+            e -= q->len;
+            memcpy(e, q->key, q->len);
+        } else {
+            uint32_t u = q->index;
+            do
+                *--e = (char)('0' + u % 10);
+            while (u /= 10);
+        }
+        *--e = '/';
+    }
+    out->len += total;
 }
 
 static gv_node *make(gv_arena *a, gv_kind k)
