@@ -244,11 +244,17 @@ void gv_fmt_loc(gv_buf *out, const gv_node *n)
 {
     unsigned l = n && n->located && n->line ? n->line - 1 : 0;
     unsigned c = n && n->located && n->col ? n->col - 1 : 0;
-    gv_buf_append(out, "[L:", 3); /* without printf: one per path in reports */
-    gv_buf_int(out, l);
-    gv_buf_append(out, ",C:", 3);
-    gv_buf_int(out, c);
-    gv_buf_putc(out, ']');
+    /* written in place: two or three per failed check of a report */
+    if (out->len + 32 > out->cap && !gv_buf_reserve(out, 31))
+        return;
+    char *d = out->data + out->len;
+    memcpy(d, "[L:", 3);
+    d = gv_put_uint(d + 3, l);
+    memcpy(d, ",C:", 3);
+    d = gv_put_uint(d + 3, c);
+    *d++ = ']';
+    *d = '\0';
+    out->len = (size_t)(d - out->data);
 }
 
 void gv_fmt_path(gv_buf *out, const gv_val *v)

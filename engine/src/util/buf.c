@@ -68,15 +68,16 @@ void gv_buf_fill(gv_buf *b, char c, size_t n)
 
 void gv_buf_int(gv_buf *b, long long v)
 {
-    char tmp[24], *e = tmp + sizeof tmp, *q = e;
+    if (b->len + 22 > b->cap && !gv_buf_reserve(b, 21))
+        return;
+    char *d = b->data + b->len;
     /* unsigned arithmetic: LLONG_MIN has no positive counterpart */
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do
-        *--q = (char)('0' + u % 10);
-    while (u /= 10);
     if (v < 0)
-        *--q = '-';
-    gv_buf_append(b, q, (size_t)(e - q));
+        *d++ = '-';
+    d = gv_put_uint(d, u);
+    *d = '\0';
+    b->len = (size_t)(d - b->data);
 }
 
 /* Whether fmt's conversions are all plain %s, %d, %u, %zu or %% (no flags,

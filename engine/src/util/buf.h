@@ -60,4 +60,17 @@ static inline void gv_buf_putc(gv_buf *b, char c)
     b->data[b->len] = '\0';
 }
 
+/* u's decimal digits at d (room for 20); returns the end. */
+static inline char *gv_put_uint(char *d, unsigned long long u)
+{
+    char tmp[20];
+    int n = 0;
+    do
+        tmp[n++] = (char)('0' + u % 10);
+    while (u /= 10);
+    while (n)
+        *d++ = tmp[--n];
+    return d;
+}
+
 #endif
