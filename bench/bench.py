@@ -74,13 +74,17 @@ def rss_reported(err, fallback_kb):
     return kb, err
 
 
-def run_once(argv, timeout, count_output=False):
+def run_once(argv, timeout, count_output=False, rss=False):
     """Runs argv; returns dict(wall, cpu, rss_kb, rc, out_bytes, timed_out, stderr).
-    stdout goes to /dev/null, or through a pipe when count_output (to count it)."""
+    stdout goes to /dev/null, or through a pipe when count_output (to count it).
+    With rss the run goes through time(1), which reports the peak RSS (and costs
+    a fork and exec of its own, ~2 ms: a run timed for speed does without it,
+    rss_kb None)."""
     errf = tempfile.TemporaryFile()
     stdout = subprocess.PIPE if count_output else subprocess.DEVNULL
     t0 = time.perf_counter()
-    p = subprocess.Popen(measure_rss(argv), stdout=stdout, stderr=errf, stdin=subprocess.DEVNULL)
+    p = subprocess.Popen(measure_rss(argv) if rss else argv, stdout=stdout, stderr=errf,
+                         stdin=subprocess.DEVNULL)
     killed = []
 
     def kill():
@@ -108,7 +112,7 @@ def run_once(argv, timeout, count_output=False):
     errf.seek(max(0, errf.tell() - 400))
     err = errf.read().decode("utf-8", "replace")
     errf.close()
-    rss_kb, err = rss_reported(err, ru.ru_maxrss)
+    rss_kb, err = rss_reported(err, ru.ru_maxrss) if rss else (None, err)
     return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_kb": rss_kb,
             "rc": p.returncode, "out_bytes": nbytes, "timed_out": bool(killed), "stderr": err}
 
@@ -161,13 +165,16 @@ class Tool:
         return t2 + slope * (n - n2)
 
 
-def summarize(runs):
+def summarize(runs, rss_kb=None):
+    """Medians of the runs; the peak RSS of those that measured it (and of
+    an untimed run, rss_kb)."""
     ok = [r for r in runs if not r["timed_out"] and r["rc"] in OK_CODES]
     if not ok:
         return None
+    rss = [r["rss_kb"] for r in ok if r["rss_kb"] is not None] + ([rss_kb] if rss_kb is not None else [])
     return {"wall": statistics.median(r["wall"] for r in ok),
             "cpu": statistics.median(r["cpu"] for r in ok),
-            "rss_kb": max(r["rss_kb"] for r in ok),
+            "rss_kb": max(rss) if rss else 0,
             "runs": len(ok), "rc": ok[-1]["rc"]}
 
 
@@ -245,16 +252,19 @@ def main():
             runs = {t.name: [] for t in tools}
             total = {t.name: 0.0 for t in tools}
             out_bytes = None
-            # warm-up (untimed) when cheap; otherwise the first timed run counts the output
+            warm_rss = None
+            # warm-up (untimed) when cheap, measuring the output and the peak RSS;
+            # otherwise the first timed run of each tool measures them
             if plan["gavel"] is None and gavel.predict(mode, n) < 5:
-                w = run_once(gavel.argv(rules_of(gavel), path, mode), a.timeout, count_output=True)
-                out_bytes = w["out_bytes"]
+                w = run_once(gavel.argv(rules_of(gavel), path, mode), a.timeout, count_output=True, rss=True)
+                out_bytes, warm_rss = w["out_bytes"], w["rss_kb"]
             for rep in range(a.reps):
                 for t in tools:
                     if plan[t.name] is not None or (rep > 0 and total[t.name] >= a.max_total):
                         continue
                     count = t is gavel and out_bytes is None
-                    r = run_once(t.argv(rules_of(t), path, mode), a.timeout, count_output=count)
+                    rss = rep == 0 and not (t is gavel and warm_rss is not None)
+                    r = run_once(t.argv(rules_of(t), path, mode), a.timeout, count_output=count, rss=rss)
                     if count:
                         out_bytes = r["out_bytes"]
                     runs[t.name].append(r)
@@ -267,7 +277,7 @@ def main():
                         plan[t.name] = why
                         print("bench:   %s: %s%s" % (t.name, why, ": " + r["stderr"].strip()
                                                       if r["stderr"].strip() else ""), file=sys.stderr)
-            g = summarize(runs["gavel"])
+            g = summarize(runs["gavel"], warm_rss)
             c = summarize(runs["cfn-guard"]) if cfn else None
             for t, res in ((gavel, g), (cfn, c)):
                 if t is not None and res and is_template:
