@@ -1,5 +1,6 @@
 #include "report/jwrite.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,7 +54,7 @@ static void json_lead(gv_jw *w, gv_jw_key key)
     p += indent;
     if (key.s) {
         *p++ = '"';
-        memcpy(p, key.s, key.len);
+        gv_copy_short(p, key.s, key.len);
         p += key.len;
         memcpy(p, "\": ", 3);
         p += 3;

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct gv_buf {
@@ -36,6 +37,28 @@ void gv_buf_json_string(gv_buf *b, const char *s, size_t n);
 void gv_buf_fill(gv_buf *b, char c, size_t n);
 /* A decimal integer (what "%lld" prints, without printf). */
 void gv_buf_int(gv_buf *b, long long v);
+
+/* n bytes from s to d without a call for the short pieces reports are
+ * made of (names, path steps): two overlapping words, never reading past
+ * s + n (libc's memcpy costs more than such a copy). */
+static inline void gv_copy_short(char *d, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else {
+        memcpy(d, s, n);
+    }
+}
 
 static inline void gv_buf_append(gv_buf *b, const void *p, size_t n)
 {

@@ -68,7 +68,7 @@ void gv_path_print(gv_buf *out, const gv_path *p)
     for (const gv_path *q = p; q && steps < PATH_MAX_STEPS; q = q->parent, steps++) {
         if (q->key) {
             e -= q->len;
-            memcpy(e, q->key, q->len);
+            gv_copy_short(e, q->key, q->len);
         } else {
             uint32_t u = q->index;
             do
