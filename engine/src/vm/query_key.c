@@ -49,30 +49,63 @@ static int may_respell(const gv_node *map, const char *key, uint32_t len)
     return 0;
 }
 
+/* The spellings of a written key, made the first time it is missing in
+ * an evaluation and kept (a key missing from one resource is usually
+ * missing from the next): a few entries, by the key's address, which is
+ * the program's string. */
+#define RESPELL_CACHE 16
+
+typedef struct gv_respell {
+    const char *key; /* NULL: empty */
+    uint32_t len, n;
+    gv_kconst v[GV_KEY_VARIANTS];
+} gv_respell;
+
+static const gv_respell *respellings(gv_vm *vm, const char *key, uint32_t len)
+{
+    if (!vm->respell && !(vm->respell = gv_arena_zalloc(vm->scratch, RESPELL_CACHE * sizeof *vm->respell)))
+        return NULL;
+    gv_respell *r = &vm->respell[((uintptr_t)key >> 3) % RESPELL_CACHE];
+    if (r->key == key && r->len == len)
+        return r;
+    char buf[GV_KEY_VARIANTS * 160];
+    gv_key_variant v[GV_KEY_VARIANTS];
+    uint32_t n = len < 128 ? gv_key_variants(key, len, buf, sizeof buf, v) : 0;
+    for (uint32_t i = 0; i < n; i++) {
+        char *s = gv_arena_strndup(vm->scratch, v[i].s, v[i].len);
+        if (!s)
+            return NULL;
+        r->v[i] = (gv_kconst){ s, v[i].len, gv_hash(s, v[i].len) };
+    }
+    r->key = key;
+    r->len = len;
+    r->n = n;
+    return r;
+}
+
 /* A missing key is looked up again in the other spellings cfn-guard tries
  * (vm/keycase.c). */
-static const gv_node *lookup_key(const gv_node *map, const char *key, uint32_t len, uint64_t hash)
+static const gv_node *lookup_key(gv_vm *vm, const gv_node *map, const char *key, uint32_t len, uint64_t hash)
 {
     const gv_node *child = gv_map_get(map, key, len, hash);
     if (child || map->len == 0 || !may_respell(map, key, len))
         return child;
-    char buf[7 * 160];
-    gv_key_variant v[GV_KEY_VARIANTS];
-    uint32_t n = len < 128 ? gv_key_variants(key, len, buf, sizeof buf, v) : 0;
-    for (uint32_t i = 0; i < n && !child; i++)
-        child = gv_map_get(map, v[i].s, v[i].len, gv_hash(v[i].s, v[i].len));
+    const gv_respell *r = respellings(vm, key, len);
+    for (uint32_t i = 0; r && i < r->n && !child; i++)
+        child = gv_map_get(map, r->v[i].s, r->v[i].len, r->v[i].hash);
     return child;
 }
 
-/* respell: a key written in the rule is looked up in its other spellings
- * too, a %variable key is not (probed: `let g = "a"`, `Resources.%g` does
+/* respell: a key written in the rule (a program string: its spellings are
+ * kept by its address) is looked up in its other spellings too, a
+ * %variable key is not (probed: `let g = "a"`, `Resources.%g` does
  * not find `A`, `Resources.a` does). */
 int gv_q_step_key(gv_vm *vm, const gv_val *v, const char *key, uint32_t len, uint64_t hash, int respell,
                   gv_valset *out)
 {
     const gv_node *n = v->node;
     const gv_node *child = !n || n->kind != GV_MAP ? NULL
-                           : respell              ? lookup_key(n, key, len, hash)
+                           : respell              ? lookup_key(vm, n, key, len, hash)
                                                   : gv_map_get(n, key, len, hash);
     if (!child)
         return gv_q_unresolved(vm, out, v, key);

@@ -73,6 +73,8 @@ typedef struct gv_vm {
     uint32_t in_filter;        /* filter blocks being evaluated around the current clause */
     uint32_t lit_fail;         /* 1 + the first failing unary check on a variable bound to a
                                   literal in the rule being evaluated (see gv_rule_result) */
+    struct gv_respell *respell; /* spellings of missing written keys, made once per
+                                   evaluation (query_key.c; NULL until one is missing) */
     /* only when the program has `[ name ]` steps (NULL otherwise): */
     gv_capture *caps;          /* per name captured, up to p->ncaptures */
     uint32_t ncaps;
