@@ -202,21 +202,23 @@ static int report_pair(run_state *s, const gv_report_item *it, const gv_trace *t
     return 0;
 }
 
-static int run_pairs_with(run_state *s, gv_memo **memos)
+/* scratch: one arena for every pair, emptied before each (its memory is
+ * reused: fresh memory is the dearest part of a run, util/pages.h). */
+static int run_pairs_with(run_state *s, gv_memo **memos, gv_arena *scratch)
 {
+    gv_arena_mark empty = gv_arena_save(scratch);
     for (size_t r = 0; r < s->in.nrules; r++) {
         const gv_rules_input *ri = &s->in.rules[r];
         /* a file without rules (empty, comments, lets) reports nothing */
         if (!ri->prog || ri->prog->nrules == 0)
             continue;
         for (size_t d = 0; d < s->in.ndata; d++) {
-            gv_arena scratch;
-            gv_arena_init(&scratch, 256 * 1024);
+            gv_arena_reset(scratch, empty);
             gv_eval_result res;
             gv_report_item it;
-            gv_trace *trace = s->o->verbose || s->o->print_json ? gv_trace_new(&scratch) : NULL;
+            gv_trace *trace = s->o->verbose || s->o->print_json ? gv_trace_new(scratch) : NULL;
             gv_memo *memo = memos ? memo_of(&memos[d], &s->in.data[d]) : NULL;
-            int rc = evaluate(ri, &s->in.data[d], 0, memo, &scratch, &res, &it, trace);
+            int rc = evaluate(ri, &s->in.data[d], 0, memo, scratch, &res, &it, trace);
             if (rc == -2)
                 s->panic = 1;
             if (rc == 0) {
@@ -228,7 +230,6 @@ static int run_pairs_with(run_state *s, gv_memo **memos)
                 else if (s->out.len >= GV_REPORT_SINK_CHUNK && !s->out.oom)
                     rc = flush_out(s, &s->out);
             }
-            gv_arena_free(&scratch);
             if (rc < 0)
                 return -1;
         }
@@ -240,7 +241,10 @@ static int run_pairs_with(run_state *s, gv_memo **memos)
 static int run_pairs(run_state *s)
 {
     gv_memo **memos = calloc(s->in.ndata ? s->in.ndata : 1, sizeof *memos);
-    int rc = run_pairs_with(s, memos);
+    gv_arena scratch;
+    gv_arena_init(&scratch, 256 * 1024);
+    int rc = run_pairs_with(s, memos, &scratch);
+    gv_arena_free(&scratch);
     for (size_t d = 0; memos && d < s->in.ndata; d++)
         gv_memo_free(memos[d]);
     free(memos);
@@ -298,6 +302,9 @@ static int run_structured(run_state *s)
     gv_arena scratch, keep;
     gv_arena_init(&scratch, 256 * 1024);
     gv_arena_init(&keep, 1 << 20); /* huge pages (util/pages.h): it only grows */
+    gv_arena eval; /* one rules file's evaluation at a time */
+    gv_arena_init(&eval, 256 * 1024);
+    const gv_arena_mark empty = gv_arena_save(&eval);
     gv_report_file *files = gv_arena_zalloc(&scratch, (nd ? nd : 1) * sizeof *files);
     gv_report_item *items = gv_arena_zalloc(&scratch, (nd * nr > 0 ? nd * nr : 1) * sizeof *items);
     gv_eval_result *res = gv_arena_zalloc(&scratch, (nd * nr > 0 ? nd * nr : 1) * sizeof *res);
@@ -317,8 +324,6 @@ static int run_structured(run_state *s)
                 continue;
             gv_report_item *it = &items[d * nr + files[d].n];
             gv_eval_result *er = &res[d * nr + files[d].n];
-            gv_arena eval;
-            gv_arena_init(&eval, 256 * 1024);
             rc = evaluate(&s->in.rules[r], &s->in.data[d], lazy, memo_of(&memo, &s->in.data[d]), &eval, er, it,
                           NULL);
             if (rc == -2)
@@ -344,13 +349,16 @@ static int run_structured(run_state *s)
                 it->replay = (uint8_t)done;
             } else if (!done)
                 done = gv_eval_result_retain(er, &eval, &keep) == 0;
-            if (done)
-                gv_arena_free(&eval);
-            else
+            if (done) {
+                gv_arena_reset(&eval, empty); /* its memory serves the next file */
+            } else {
                 kept[nkept++] = eval;
+                gv_arena_init(&eval, 256 * 1024);
+            }
         }
         gv_memo_free(memo);
     }
+    gv_arena_free(&eval); /* its memory goes back before the report is made */
     gv_report_sink sink = { flush_out, s, replay };
     int wr = rc == 0 ? gv_report_structured(&s->out, files, nd, s->o->format, &sink) : 0;
     if (wr == -1)

@@ -50,19 +50,35 @@ static gv_arena_chunk *chunk_huge(size_t need)
     return c;
 }
 
-void gv_arena_free(gv_arena *a)
+static void free_list(gv_arena_chunk *c)
 {
-    gv_arena_chunk *c = a->head;
     while (c) {
         gv_arena_chunk *p = c->prev;
         chunk_free(c);
         c = p;
     }
-    chunk_free(a->spare);
+}
+
+void gv_arena_free(gv_arena *a)
+{
+    free_list(a->head);
+    free_list(a->spare);
     a->spare = NULL;
     a->head = NULL;
     a->ptr = a->end = NULL;
     a->total = 0;
+}
+
+/* The first kept chunk with room for size bytes, taken off the list. */
+static gv_arena_chunk *take_spare(gv_arena *a, size_t size)
+{
+    for (gv_arena_chunk **at = &a->spare; *at; at = &(*at)->prev)
+        if ((*at)->size >= size) {
+            gv_arena_chunk *c = *at;
+            *at = c->prev;
+            return c;
+        }
+    return NULL;
 }
 
 static int arena_grow(gv_arena *a, size_t need)
@@ -74,13 +90,9 @@ static int arena_grow(gv_arena *a, size_t need)
         return 0;
     if (a->limit && a->total + size > a->limit)
         return 0;
-    gv_arena_chunk *c = NULL;
-    if (a->spare && a->spare->size >= size) {
-        c = a->spare;
-        a->spare = NULL;
-    } else if ((a->total >= HUGE_AFTER || need >= HUGE_AFTER / 2 || size >= GV_HUGE_PAGE / 2) && !a->limit) {
+    gv_arena_chunk *c = take_spare(a, size);
+    if (!c && (a->total >= HUGE_AFTER || need >= HUGE_AFTER / 2 || size >= GV_HUGE_PAGE / 2) && !a->limit)
         c = chunk_huge(size);
-    }
     if (!c) {
         c = malloc(sizeof *c + size);
         if (!c)
@@ -181,17 +193,20 @@ gv_arena_mark gv_arena_save(const gv_arena *a)
 
 void gv_arena_reset(gv_arena *a, gv_arena_mark m)
 {
-    /* Chunks pushed after the mark are freed whole, but one of the default
-     * size or one huge page is kept: an evaluation per document (the hook
-     * case: 237 small ones) would otherwise malloc and free a chunk every
-     * time, and a report map a fresh huge page for every rule. */
+    /* Chunks pushed after the mark are kept for the next growth when of
+     * the default size or one huge page (an evaluation per document, reset
+     * 237 times for a hook, would otherwise malloc and free a chunk every
+     * time, and a large one map and zero fresh huge pages every time);
+     * chunks of one large block are freed. */
     while (a->head && a->head != m.head) {
         gv_arena_chunk *p = a->head->prev;
         a->total -= a->head->size;
-        if (!a->spare && (a->head->size == a->chunk_size || a->head->size == GV_HUGE_PAGE - sizeof *a->head))
+        if (a->head->size == a->chunk_size || a->head->size == GV_HUGE_PAGE - sizeof *a->head) {
+            a->head->prev = a->spare;
             a->spare = a->head;
-        else
+        } else {
             chunk_free(a->head);
+        }
         a->head = p;
     }
     a->ptr = m.ptr;

@@ -15,8 +15,8 @@ typedef struct gv_arena {
     size_t chunk_size;        /* default size of a new chunk */
     size_t total;             /* bytes obtained from malloc */
     size_t limit;             /* 0 = unlimited; else cap on total */
-    gv_arena_chunk *spare;    /* one chunk of chunk_size freed by a reset, kept for
-                                 the next growth (not counted in total) */
+    gv_arena_chunk *spare;    /* chunks freed by resets (of chunk_size, or one huge
+                                 page), kept for later growth; not counted in total */
 } gv_arena;
 
 /* A saved position: gv_arena_reset() frees everything allocated after it. */
