@@ -19,6 +19,25 @@ START_TEST(hash_is_xxh3_of_the_bytes)
 }
 END_TEST
 
+START_TEST(long_inputs_hash_as_xxh3)
+{
+    /* lengths around the wide path's start and its 1,024-byte stripes
+     * blocks, at odd offsets: the same value as the library's XXH3 */
+    static unsigned char buf[70000];
+    uint32_t x = 7;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (unsigned char)(x >> 16);
+    }
+    static const size_t lens[] = { 241, 1024, GV_HASH_WIDE_MIN - 1, GV_HASH_WIDE_MIN, GV_HASH_WIDE_MIN + 1, 8191,
+                                   8192, 65536, 69990 };
+    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++)
+        for (size_t off = 0; off < 4; off++)
+            ck_assert_msg(gv_hash(buf + off, lens[i]) == XXH3_64bits(buf + off, lens[i]), "length %zu at offset %zu",
+                          lens[i], off);
+}
+END_TEST
+
 START_TEST(same_key_same_pointer)
 {
     gv_doc *d = gv_doc_new("t");
@@ -127,6 +146,7 @@ Suite *gv_test_suite(void)
     Suite *s = suite_create("hash");
     TCase *tc = tcase_create("interning");
     tcase_add_test(tc, hash_is_xxh3_of_the_bytes);
+    tcase_add_test(tc, long_inputs_hash_as_xxh3);
     tcase_add_test(tc, same_key_same_pointer);
     tcase_add_test(tc, key_hash_is_precomputed);
     tcase_add_test(tc, embedded_nul_keys_are_distinct);
