@@ -60,8 +60,6 @@ void gv_jt_render_json(gv_buf *out, const gv_jt *v);
 /* The same for a value standing at depth (nesting level) of a larger
  * document written piece by piece; its first line is not indented. */
 void gv_jt_render_json_at(gv_buf *out, const gv_jt *v, int depth);
-/* The newline and indent before a member or element at depth. */
-void gv_json_newline(gv_buf *out, int depth);
 /* serde_yaml's to_string: block style, newline-terminated. */
 void gv_jt_render_yaml(gv_buf *out, const gv_jt *v);
 

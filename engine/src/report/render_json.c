@@ -104,11 +104,6 @@ void gv_jt_render_json_at(gv_buf *out, const gv_jt *v, int depth)
         jt_json(out, v, depth);
 }
 
-void gv_json_newline(gv_buf *out, int depth)
-{
-    indent(out, depth);
-}
-
 void gv_jt_render_json(gv_buf *out, const gv_jt *v)
 {
     if (v)
