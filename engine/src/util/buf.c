@@ -170,32 +170,47 @@ static int needs_escape8(uint64_t x)
 }
 #endif
 
-static int plain_byte(unsigned char c)
+/* The bytes a JSON string escapes: below 0x20, '"' and '\\'. */
+static const unsigned char escaped[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1,
+};
+
+#if defined(__SSE2__)
+/* Bit k set when p[k] is escaped, for the 16 bytes at p. */
+static inline unsigned escape_mask16(const char *p)
 {
-    return c >= 0x20 && c != '"' && c != '\\';
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i low = _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl); /* v <= 0x1f, unsigned */
+    __m128i hit = _mm_or_si128(low, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+    return (unsigned)_mm_movemask_epi8(hit);
 }
+#endif
 
 /* The first index from i on of a byte to escape in s[0..n), or n. Error
  * messages quote JSON values, so escapes come every few dozen bytes: the
- * scan restarts often and must be cheap to start. */
+ * scan restarts often and must be cheap to start. A string of 16 bytes or
+ * more ends with the 16 bytes before its end (overlapping what was seen,
+ * never reading past it). */
 static size_t next_escape(const char *s, size_t i, size_t n)
 {
 #if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
     for (; i + 16 <= n; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i low = _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl); /* v <= 0x1f, unsigned */
-        __m128i hit = _mm_or_si128(low, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        unsigned mask = escape_mask16(s + i);
         if (mask)
             return i + (size_t)__builtin_ctz(mask);
+    }
+    if (i < n && n >= 16) {
+        unsigned mask = escape_mask16(s + n - 16) >> (16 - (n - i));
+        return mask ? i + (size_t)__builtin_ctz(mask) : n;
     }
 #else
     uint64_t x;
     while (i + 8 <= n && (memcpy(&x, s + i, 8), !needs_escape8(x)))
         i += 8;
 #endif
-    while (i < n && plain_byte((unsigned char)s[i]))
+    while (i < n && !escaped[(unsigned char)s[i]])
         i++;
     return i;
 }
@@ -221,40 +236,22 @@ static char *put_escape(char *d, unsigned char c)
     }
 }
 
-/* s[0..n) escaped at d, which has room for 6n + 16 bytes (the copy runs
- * 16 bytes at a time, past what it keeps); returns the end. One pass:
- * plain blocks are copied as they are checked, and an escape continues
- * the scan where it stopped. */
+/* s[0..n) escaped at d, which has room for 6n bytes; returns the end:
+ * runs of plain bytes copied whole, escapes written in place. */
 static char *escape_into(char *d, const char *s, size_t n)
 {
-    size_t i = next_escape(s, 0, n);
-    memcpy(d, s, i);
-    d += i;
-    while (i < n) {
-        d = put_escape(d, (unsigned char)s[i++]);
-#if defined(__SSE2__)
-        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
-        while (i + 16 <= n) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            __m128i low = _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl);
-            __m128i hit = _mm_or_si128(low, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
-            unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-            _mm_storeu_si128((__m128i *)(void *)d, v);
-            if (!mask) {
-                i += 16;
-                d += 16;
-                continue;
-            }
-            unsigned k = (unsigned)__builtin_ctz(mask);
-            i += k;
-            d += k;
-            d = put_escape(d, (unsigned char)s[i++]);
-        }
-#endif
-        while (i < n && plain_byte((unsigned char)s[i]))
-            *d++ = s[i++];
+    for (size_t i = 0;;) {
+        size_t j = next_escape(s, i, n);
+        if (j - i <= 16)
+            gv_copy_short(d, s + i, j - i);
+        else
+            memcpy(d, s + i, j - i);
+        d += j - i;
+        if (j == n)
+            return d;
+        d = put_escape(d, (unsigned char)s[j]);
+        i = j + 1;
     }
-    return d;
 }
 
 /* Strings are escaped in slices, so a long one never needs six times its
