@@ -29,19 +29,6 @@ gv_jt *gv_jw_finish(gv_jw *w)
     return w->root;
 }
 
-static const char spaces[64] = "                                                                ";
-
-/* A newline and indent at p (room reserved); returns the end. */
-static inline char *put_newline(char *p, size_t indent)
-{
-    *p++ = '\n';
-    if (indent <= sizeof spaces)
-        memcpy(p, spaces, sizeof spaces); /* a fixed copy: a few wide stores */
-    else
-        memset(p, ' ', indent);
-    return p + indent;
-}
-
 /* JSON: the separator, newline, indent and name before a value, and
  * `extra` more bytes the caller writes at the returned end, in one
  * reservation (nearly every line of a report is one of these). Inline in
@@ -61,7 +48,7 @@ static inline __attribute__((always_inline)) char *json_lead(gv_jw *w, gv_jw_key
     *p = ',';
     p += l->any;
     l->any = 1;
-    p = put_newline(p, indent);
+    p = gv_json_put_newline(p, indent);
     if (key.s) {
         *p++ = '"';
         gv_copy_short(p, key.s, key.len);
@@ -140,7 +127,7 @@ void gv_jw_end(gv_jw *w)
         return;
     char *p = out->data + out->len;
     if (l->any)
-        p = put_newline(p, indent);
+        p = gv_json_put_newline(p, indent);
     *p++ = l->obj ? '}' : ']';
     json_done(out, p);
 }

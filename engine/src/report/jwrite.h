@@ -77,6 +77,21 @@ static inline void gv_jw_bool(gv_jw *w, const char *key, int v) { gv_jw_bool_k(w
 /* a document or literal value as its JSON; NULL is null */
 static inline void gv_jw_doc(gv_jw *w, const char *key, const gv_node *n) { gv_jw_doc_k(w, gv_jw_key_of(key), n); }
 
+/* A newline and `indent` spaces at p, which has room for indent + 65
+ * bytes; returns the end. Short indents (nearly all) copy a fixed 64
+ * bytes, a few wide stores, and keep what they need: most of a report's
+ * bytes are these. */
+static inline char *gv_json_put_newline(char *p, size_t indent)
+{
+    static const char spaces[64] = "                                                                ";
+    *p++ = '\n';
+    if (indent <= sizeof spaces)
+        memcpy(p, spaces, sizeof spaces);
+    else
+        memset(p, ' ', indent);
+    return p + indent;
+}
+
 /* A document value as serde_json pretty-prints it, standing at depth. */
 void gv_doc_render_json_at(gv_buf *out, const gv_node *n, int depth);
 

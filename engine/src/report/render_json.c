@@ -5,28 +5,15 @@
 #include "report/fmt.h"
 #include "report/jwrite.h"
 
-/* A newline and the indent, in one append: most of the output's bytes.
- * Short indents (nearly all) copy a fixed 64 bytes, which compiles to a
- * few wide stores, and keep what they need: no length-dependent copy. */
+/* A newline and the indent for depth, in one append. */
 static void indent(gv_buf *out, int depth)
 {
-    static const char line[128] = "\n                                                               "
-                                  "                                                                ";
-    size_t n = 1 + 2 * (size_t)(depth > 0 ? depth : 0);
-    size_t room = n <= 64 ? 64 : n;
-    if (out->len + room + 1 > out->cap && !gv_buf_reserve(out, room))
+    size_t n = 2 * (size_t)(depth > 0 ? depth : 0);
+    if (out->len + n + 66 > out->cap && !gv_buf_reserve(out, n + 65))
         return;
-    char *p = out->data + out->len;
-    if (n <= 64)
-        memcpy(p, line, 64);
-    else if (n <= sizeof line) {
-        memcpy(p, line, n);
-    } else {
-        p[0] = '\n';
-        memset(p + 1, ' ', n - 1);
-    }
-    out->len += n;
-    out->data[out->len] = '\0';
+    char *p = gv_json_put_newline(out->data + out->len, n);
+    *p = '\0';
+    out->len = (size_t)(p - out->data);
 }
 
 void gv_doc_render_json_at(gv_buf *out, const gv_node *n, int depth)
