@@ -4,6 +4,7 @@
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -350,6 +351,19 @@ START_TEST(buf_printf_plain_conversions)
     gv_buf_clear(&b);
     gv_buf_printf(&b, "%5d|%-3s|%x", 7, "a", 255); /* flags and others: vsnprintf */
     ck_assert_str_eq(b.data, "    7|a  |ff");
+    /* %.*s and %c as glibc prints them, also where its rules are odd */
+    static const struct {
+        int prec;
+        const char *s;
+    } pieces[] = { { 3, "abcdef" }, { 0, "abc" }, { 10, "ab" }, { -1, "whole" }, { 4, "a\0bc" }, { 6, NULL },
+                   { 5, NULL }, { -1, NULL } };
+    for (size_t i = 0; i < sizeof pieces / sizeof *pieces; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "<%.*s>%c", pieces[i].prec, pieces[i].s, 'z');
+        gv_buf_clear(&b);
+        gv_buf_printf(&b, "<%.*s>%c", pieces[i].prec, pieces[i].s, 'z');
+        ck_assert_msg(strcmp(b.data, want) == 0, "piece %zu: got '%s', want '%s'", i, b.data, want);
+    }
     gv_buf_free(&b);
 }
 END_TEST

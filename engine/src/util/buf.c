@@ -80,16 +80,18 @@ void gv_buf_int(gv_buf *b, long long v)
     b->len = (size_t)(d - b->data);
 }
 
-/* Whether fmt's conversions are all plain %s, %d, %u, %zu or %% (no flags,
- * widths or precisions): the report messages' formats, which then skip
+/* Whether fmt's conversions are all plain %s, %.*s, %c, %d, %u, %zu or %%
+ * (no flags or widths): the report messages' formats, which then skip
  * vsnprintf (about 750 instructions a call, most of an error message). */
 static int simple_format(const char *fmt)
 {
     for (const char *p = strchr(fmt, '%'); p; p = strchr(p, '%')) {
-        if (p[1] == 's' || p[1] == 'd' || p[1] == 'u' || p[1] == '%')
+        if (p[1] == 's' || p[1] == 'd' || p[1] == 'u' || p[1] == 'c' || p[1] == '%')
             p += 2;
         else if (p[1] == 'z' && p[2] == 'u')
             p += 3;
+        else if (p[1] == '.' && p[2] == '*' && p[3] == 's')
+            p += 4;
         else
             return 0;
     }
@@ -113,6 +115,16 @@ static void simple_printf(gv_buf *b, const char *fmt, va_list ap)
             gv_buf_puts(b, a ? a : "(null)"); /* as glibc prints it */
             break;
         }
+        case '.': { /* %.*s: at most that many bytes, up to a NUL */
+            int prec = va_arg(ap, int);
+            const char *a = va_arg(ap, const char *);
+            if (!a) /* as glibc prints it */
+                a = prec < 0 || prec >= 6 ? "(null)" : "";
+            gv_buf_append(b, a, prec < 0 ? strlen(a) : strnlen(a, (size_t)prec));
+            q += 2;
+            break;
+        }
+        case 'c': gv_buf_putc(b, (char)va_arg(ap, int)); break;
         case 'd': gv_buf_int(b, va_arg(ap, int)); break;
         case 'u': gv_buf_int(b, va_arg(ap, unsigned)); break;
         case 'z': gv_buf_int(b, (long long)va_arg(ap, size_t)); q++; break;
