@@ -45,6 +45,13 @@ typedef struct builder {
     /* or_group rescans a block from its start: a rule's checks come from a
      * few clauses, each asked about once per check and nesting level */
     uint32_t memo_ip[MEMO], memo_group[MEMO];
+    /* The previous check's frames, outermost first, and the node each led
+     * to: consecutive checks mostly share their outer frames, and a shared
+     * frame leads to the same node (it is still its parent's last child),
+     * so a check starts below the frames it shares with the one before. */
+    const gv_check_ctx *prev[GV_MAX_CTX_DEPTH];
+    gv_cnode *below[GV_MAX_CTX_DEPTH];
+    uint32_t nprev;
 } builder;
 
 static uint32_t or_group_memo(builder *b, const gv_program *p, uint32_t ip)
@@ -89,9 +96,15 @@ static int insert(builder *b, const gv_program *p, gv_cnode *root, const gv_chec
     uint32_t depth = 0;
     for (const gv_check_ctx *x = c->ctx; x && depth < GV_MAX_CTX_DEPTH; x = x->up)
         chain[depth++] = x;
-    gv_cnode *node = root;
-    const void *enclosing = NULL;
-    for (uint32_t level = depth + 1; level-- > 0 && node;) {
+    /* frames shared with the previous check (chain[depth - 1 - r] is the
+     * r-th outermost) */
+    uint32_t shared = 0;
+    while (shared < depth && shared < b->nprev && b->prev[shared] == chain[depth - 1 - shared])
+        shared++;
+    gv_cnode *node = shared ? b->below[shared - 1] : root;
+    const void *enclosing = shared ? chain[depth - shared] : NULL;
+    b->nprev = shared;
+    for (uint32_t level = depth - shared + 1; level-- > 0 && node;) {
         uint32_t ip = level ? chain[level - 1]->ip : c->ip;
         uint32_t group = or_group_memo(b, p, ip);
         if (group != GV_NONE)
@@ -112,6 +125,8 @@ static int insert(builder *b, const gv_program *p, gv_cnode *root, const gv_chec
                 node->rule = callee(p, ip);
         }
         enclosing = frame;
+        b->prev[b->nprev] = frame;
+        b->below[b->nprev++] = node;
     }
     return node ? 0 : -1;
 }
@@ -119,7 +134,7 @@ static int insert(builder *b, const gv_program *p, gv_cnode *root, const gv_chec
 gv_cnode *gv_check_tree(gv_arena *a, const gv_report_item *it, const gv_rule_result *r, const uint32_t *subset,
                         uint32_t nsubset, int *oom)
 {
-    builder b = { a, oom, { 0 }, { 0 } };
+    builder b = { .a = a, .oom = oom };
     memset(b.memo_ip, 0xff, sizeof b.memo_ip); /* GV_NONE: no instruction */
     gv_cnode *root = gv_arena_zalloc(a, sizeof *root);
     if (!root) {
