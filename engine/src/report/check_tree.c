@@ -134,7 +134,10 @@ static int insert(builder *b, const gv_program *p, gv_cnode *root, const gv_chec
 gv_cnode *gv_check_tree(gv_arena *a, const gv_report_item *it, const gv_rule_result *r, const uint32_t *subset,
                         uint32_t nsubset, int *oom)
 {
-    builder b = { .a = a, .oom = oom };
+    builder b; /* not zeroed whole: prev and below are read only below nprev */
+    b.a = a;
+    b.oom = oom;
+    b.nprev = 0;
     memset(b.memo_ip, 0xff, sizeof b.memo_ip); /* GV_NONE: no instruction */
     gv_cnode *root = gv_arena_zalloc(a, sizeof *root);
     if (!root) {
