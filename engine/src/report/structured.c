@@ -342,7 +342,7 @@ static int structured_json(gv_buf *out, gv_arena *a, const gv_report_file *files
 }
 
 /* YAML needs the whole tree (serde_yaml's forms depend on what follows). */
-static int structured_tree(gv_buf *out, const gv_report_file *files, size_t n, gv_out_format fmt, int list)
+static int structured_yaml(gv_buf *out, const gv_report_file *files, size_t n, int list)
 {
     gv_arena ta, sa;
     gv_arena_init(&ta, 64 * 1024);
@@ -358,12 +358,8 @@ static int structured_tree(gv_buf *out, const gv_report_file *files, size_t n, g
     if (list)
         gv_jw_end(&w);
     gv_jt *root = gv_jw_finish(&w);
-    if (r == 0 && !b.oom) {
-        if (fmt == GV_OUT_YAML)
-            gv_jt_render_yaml(out, root);
-        else
-            gv_jt_render_json(out, root);
-    }
+    if (r == 0 && !b.oom)
+        gv_jt_render_yaml(out, root);
     gv_buf_free(&b.tmp);
     gv_arena_free(&sa);
     gv_arena_free(&ta);
@@ -374,7 +370,7 @@ int gv_report_record(gv_buf *out, const gv_report_item *it, gv_out_format fmt)
 {
     gv_report_file f = { it->data_name, it, 1 };
     if (fmt == GV_OUT_YAML)
-        return structured_tree(out, &f, 1, fmt, 0);
+        return structured_yaml(out, &f, 1, 0);
     gv_arena a;
     gv_arena_init(&a, 16 * 1024);
     gv_jw w;
@@ -389,7 +385,7 @@ int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_
                          const gv_report_sink *sink)
 {
     if (fmt == GV_OUT_YAML)
-        return structured_tree(out, files, n, fmt, 1);
+        return structured_yaml(out, files, n, 1);
     gv_arena a;
     gv_arena_init(&a, 64 * 1024);
     int r;
