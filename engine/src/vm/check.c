@@ -287,6 +287,18 @@ static int eval_literal_lhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv
     return gv_vm_trace_literal(vm, ip, l, r, rhs_literal) < 0 ? -1 : st;
 }
 
+/* A left-hand value's outcome against the right-hand value rv it was last
+ * compared with: counted, shown when it held (-v), recorded when not. */
+static int settle(gv_vm *vm, uint32_t ip, const gv_val *lv, const gv_val *rv, const gv_valset *r, int ok,
+                  int incomparable, int *any_pass, int *any_fail)
+{
+    *any_pass |= ok;
+    *any_fail |= !ok;
+    if (vm->trace && ok)
+        gv_trace_pass(vm->trace, ip, lv);
+    return ok ? 0 : gv_vm_record_compare(vm, ip, lv, rv, r, incomparable);
+}
+
 static int eval_literal_lhs_untraced(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r,
                                     int rhs_literal, int opnot)
 {
@@ -306,11 +318,7 @@ static int eval_literal_lhs_untraced(gv_vm *vm, uint32_t ip, const gv_valset *l,
             incomparable = c == GV_CMP_INCOMPARABLE;
             ok = gv_cmp_holds(c, opnot);
         }
-        any_pass |= ok;
-        any_fail |= !ok;
-        if (vm->trace && ok)
-            gv_trace_pass(vm->trace, ip, &l->v[i]);
-        if (!ok && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[j - 1], r, incomparable) < 0)
+        if (settle(vm, ip, &l->v[i], &r->v[j - 1], r, ok, incomparable, &any_pass, &any_fail) < 0)
             return -1;
     }
     return gv_vm_finish_values(any_pass, any_fail, some);
@@ -483,11 +491,7 @@ static int eval_keys_test(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_v
             incomparable = c == GV_CMP_INCOMPARABLE;
             ok = gv_cmp_holds(c, opnot);
         }
-        any_pass |= ok;
-        any_fail |= !ok;
-        if (vm->trace && ok)
-            gv_trace_pass(vm->trace, ip, &l->v[i]);
-        if (!ok && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[at], r, incomparable) < 0)
+        if (settle(vm, ip, &l->v[i], &r->v[at], r, ok, incomparable, &any_pass, &any_fail) < 0)
             return -1;
     }
     return gv_vm_finish_values(any_pass, any_fail, 0);
