@@ -36,6 +36,27 @@ static const gv_trace *retrace(const gv_report_item *it, gv_arena *a)
     return t;
 }
 
+/* The CLI's: a trace read only for the lines, key tests in bulk. */
+static const gv_trace *retrace_for_lines(const gv_report_item *it, gv_arena *a)
+{
+    gv_trace *t = gv_trace_new_for_lines(a);
+    gv_eval_result res;
+    gv_error err;
+    gv_error_clear(&err);
+    gv_eval_opts o = { 1, t, NULL };
+    if (!t || gv_eval_with(it->prog, it->root, a, &o, &res, &err) < 0)
+        return NULL;
+    return t;
+}
+
+static uint32_t count_nodes(const gv_tnode *n, int bulk_only)
+{
+    uint32_t k = bulk_only ? n->kind == GV_T_VALUE && n->check.kind == GV_CHECK_KEYS_BULK : 1;
+    for (const gv_tnode *c = n->first; c; c = c->next)
+        k += count_nodes(c, bulk_only);
+    return k;
+}
+
 static int count(const char *s, const char *what)
 {
     int n = 0;
@@ -124,6 +145,69 @@ START_TEST(key_item_survives_retain)
 }
 END_TEST
 
+/* A dangling reference looked up with `[ keys == %x ]`: the same lines
+ * from a trace that keeps the failed key tests as one bulk node (one per
+ * lookup, whatever the size of the map) as from a full trace. */
+START_TEST(lines_trace_keeps_key_tests_in_bulk)
+{
+    run r;
+    start_ok(&r, "let k = \"zz\"\nrule g { m[ keys == %k ] not empty\n m[ keys == \"b\" ].v == 1 }\n",
+             "{\"m\": {\"a\": {\"v\": 1}, \"b\": {\"v\": 2}, \"c\": {\"v\": 3}}}");
+    gv_buf full, bulk;
+    gv_buf_init(&full);
+    gv_buf_init(&bulk);
+    gv_error e;
+    r.it.retrace = retrace;
+    ck_assert_int_eq(gv_report_details(&full, &r.it, GV_SHOW_FAIL, &e), 0);
+    r.it.retrace = retrace_for_lines;
+    ck_assert_int_eq(gv_report_details(&bulk, &r.it, GV_SHOW_FAIL, &e), 0);
+    ck_assert_ptr_nonnull(full.data);
+    ck_assert_str_eq(bulk.data, full.data);
+    ck_assert_int_eq(count(full.data, "Property [/m]"), 5); /* a, b, c against zz; a, c against b */
+    gv_arena a;
+    gv_arena_init(&a, 0);
+    const gv_trace *lt = retrace_for_lines(&r.it, &a), *ft = retrace(&r.it, &a);
+    ck_assert_uint_eq(count_nodes(gv_trace_root(lt), 1), 2);
+    ck_assert_uint_eq(count_nodes(gv_trace_root(ft), 1), 0);
+    ck_assert_uint_lt(count_nodes(gv_trace_root(lt), 0), count_nodes(gv_trace_root(ft), 0));
+    gv_arena_free(&a);
+    gv_buf_free(&full);
+    gv_buf_free(&bulk);
+    finish(&r);
+}
+END_TEST
+
+/* Text reports of a lazy evaluation: failed key tests of a map inside a
+ * resource are listed one by one under it, as from the expanded checks. */
+START_TEST(cfn_details_expand_bulk_under_a_resource)
+{
+    const char *rules = "rule g { Resources.B.Properties.M[ keys == \"b\" ].v == 1 }\n";
+    const char *data = "{\"Resources\": {\"B\": {\"Type\": \"T\", \"Properties\": "
+                       "{\"M\": {\"a\": {\"v\": 1}, \"b\": {\"v\": 2}, \"c\": {\"v\": 3}}}}}}";
+    run eager, lazy;
+    start_ok(&eager, rules, data);
+    start_ok(&lazy, rules, data);
+    ck_assert_int_eq(gv_eval_lazy(lazy.p, lazy.it.root, &lazy.scratch, &lazy.res, &lazy.err), 0);
+    ck_assert_uint_eq(lazy.res.rules[0].nchecks, 2); /* the bulk entry and v == 1 */
+    ck_assert_uint_eq(eager.res.rules[0].nchecks, 3);
+    gv_buf a, b;
+    gv_buf_init(&a);
+    gv_buf_init(&b);
+    gv_error e;
+    ck_assert_int_eq(gv_report_details(&a, &eager.it, GV_SHOW_FAIL, &e), 0);
+    ck_assert_int_eq(gv_report_details(&b, &lazy.it, GV_SHOW_FAIL, &e), 0);
+    ck_assert_ptr_nonnull(a.data);
+    ck_assert_str_eq(b.data, a.data);
+    ck_assert_int_eq(count(a.data, "Value           = \"a\""), 1);
+    ck_assert_int_eq(count(a.data, "Value           = \"c\""), 1);
+    ck_assert_int_eq(count(a.data, "Value           = 2"), 1);
+    gv_buf_free(&a);
+    gv_buf_free(&b);
+    finish(&eager);
+    finish(&lazy);
+}
+END_TEST
+
 Suite *gv_test_suite(void)
 {
     Suite *s = suite_create("report_trace");
@@ -132,6 +216,8 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, without_a_trace_only_the_checks_that_failed_the_rule);
     tcase_add_test(tc, called_rule_with_message_is_one_line);
     tcase_add_test(tc, key_item_survives_retain);
+    tcase_add_test(tc, lines_trace_keeps_key_tests_in_bulk);
+    tcase_add_test(tc, cfn_details_expand_bulk_under_a_resource);
     suite_add_tcase(s, tc);
     return s;
 }

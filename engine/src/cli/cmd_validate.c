@@ -130,11 +130,12 @@ static int check_reportable(const gv_eval_result *res, const char *data_name)
  * untraced. NULL when it cannot be made (memory ran out). */
 static const gv_trace *retrace(const gv_report_item *it, gv_arena *a)
 {
-    gv_trace *t = gv_trace_new(a);
+    gv_trace *t = gv_trace_new_for_lines(a);
     gv_eval_result res;
     gv_error err;
     gv_error_clear(&err);
-    if (!t || gv_eval_traced(it->prog, it->root, a, &res, t, &err) < 0 || gv_trace_oom(t))
+    gv_eval_opts eo = { 1, t, NULL }; /* only the trace is read: checks stay in bulk */
+    if (!t || gv_eval_with(it->prog, it->root, a, &eo, &res, &err) < 0 || gv_trace_oom(t))
         return NULL;
     return t;
 }
@@ -207,6 +208,9 @@ static int report_pair(run_state *s, const gv_report_item *it, const gv_trace *t
 static int run_pairs_with(run_state *s, gv_memo **memos, gv_arena *scratch)
 {
     gv_arena_mark empty = gv_arena_save(scratch);
+    /* the text and JSON reporters read failed key tests in bulk (a
+     * dangling reference in a large template stands for one per resource) */
+    int lazy = s->o->format == GV_OUT_SUMMARY || s->o->format == GV_OUT_JSON;
     for (size_t r = 0; r < s->in.nrules; r++) {
         const gv_rules_input *ri = &s->in.rules[r];
         /* a file without rules (empty, comments, lets) reports nothing */
@@ -218,7 +222,7 @@ static int run_pairs_with(run_state *s, gv_memo **memos, gv_arena *scratch)
             gv_report_item it;
             gv_trace *trace = s->o->verbose || s->o->print_json ? gv_trace_new(scratch) : NULL;
             gv_memo *memo = memos ? memo_of(&memos[d], &s->in.data[d]) : NULL;
-            int rc = evaluate(ri, &s->in.data[d], 0, memo, scratch, &res, &it, trace);
+            int rc = evaluate(ri, &s->in.data[d], lazy, memo, scratch, &res, &it, trace);
             if (rc == -2)
                 s->panic = 1;
             if (rc == 0) {

@@ -93,6 +93,63 @@ static int sort_placed(gv_cfn_index *idx, gv_arena *a, uint32_t rule, uint32_t n
     return 0;
 }
 
+/* The resource of failed check c (see gv_cfn_resource_key). A bulk entry
+ * of key tests (gv_eval_lazy) stands for tests that all lie at its map's
+ * path, so the first one answers for all. */
+static int check_resource(const gv_report_item *it, int tf, const gv_check *c, gv_buf *key, const gv_node **node,
+                          const gv_node **top)
+{
+    if (gv_check_shape(it, c) == GV_SHAPE_RULE_REF || gv_check_hidden(it, c))
+        return 0;
+    if (c->kind != GV_CHECK_KEYS_BULK)
+        return gv_cfn_resource_key(it, tf, c, key, node, top);
+    const gv_node *map = c->lhs.node;
+    uint32_t m = c->lhs.stop == 1 ? 1 : 0;
+    if (m >= map->len)
+        return 0;
+    gv_node k = gv_key_string(&map->u.members[m]);
+    gv_check one = gv_key_check(c, &k);
+    return gv_check_hidden(it, &one) ? 0 : gv_cfn_resource_key(it, tf, &one, key, node, top);
+}
+
+/* Key tests in bulk are printed one by one only under a resource (a map
+ * inside one): the rules holding such entries are expanded into a copy of
+ * the results, in a. The others stay in bulk: they send the pair to the
+ * generic reporter (a template's Resources itself) or show nowhere. */
+static int expand_placed(gv_report_item *it, gv_eval_result *copy, int tf, gv_arena *a)
+{
+    const gv_eval_result *res = it->res;
+    gv_buf key;
+    gv_buf_init(&key);
+    int rc = 0;
+    for (uint32_t i = 0; rc == 0 && i < res->nrules; i++) {
+        const gv_rule_result *r = &res->rules[i];
+        int under = 0;
+        for (uint32_t k = 0; !under && r->status == GV_RS_FAIL && k < r->nchecks; k++) {
+            const gv_node *node, *top;
+            under = r->checks[k].kind == GV_CHECK_KEYS_BULK &&
+                     check_resource(it, tf, &r->checks[k], &key, &node, &top) == 1;
+        }
+        if (!under)
+            continue;
+        if (it->res != copy) {
+            gv_rule_result *rules = gv_arena_alloc(a, res->nrules * sizeof *rules);
+            if (!rules) {
+                rc = -1;
+                break;
+            }
+            memcpy(rules, res->rules, res->nrules * sizeof *rules);
+            *copy = *res;
+            copy->rules = rules;
+            it->res = copy;
+        }
+        rc = gv_rule_expand_checks(a, r, &copy->rules[i]);
+    }
+    rc = rc < 0 || key.oom ? -1 : 0;
+    gv_buf_free(&key);
+    return rc;
+}
+
 /* The resource of each failure of one rule. */
 static int index_rule(gv_cfn_index *idx, key_table *t, gv_arena *a, const gv_report_item *it, int tf,
                       uint32_t rule)
@@ -106,10 +163,8 @@ static int index_rule(gv_cfn_index *idx, key_table *t, gv_arena *a, const gv_rep
     gv_buf_init(&key);
     int rc = 0;
     for (uint32_t k = 0; rc == 0 && k < r->nchecks; k++) {
-        const gv_check *c = &r->checks[k];
         const gv_node *node = NULL, *top = NULL;
-        int found = gv_check_shape(it, c) == GV_SHAPE_RULE_REF || gv_check_hidden(it, c)
-                        ? 0 : gv_cfn_resource_key(it, tf, c, &key, &node, &top);
+        int found = check_resource(it, tf, &r->checks[k], &key, &node, &top);
         ids[k] = GV_NO_RESOURCE;
         idx->unplaceable |= found == -1 || found == -3;
         idx->itself |= found == -3;
@@ -194,7 +249,11 @@ int gv_report_details(gv_buf *out, const gv_report_item *it, unsigned show, gv_e
         gv_arena a;
         gv_arena_init(&a, 16 * 1024);
         gv_cfn_index idx;
-        int rc = build_index(&idx, &a, it, tf);
+        gv_report_item view = *it; /* its results may be a copy in a */
+        gv_eval_result copy;
+        int rc = expand_placed(&view, &copy, tf, &a);
+        if (rc == 0)
+            rc = build_index(&idx, &a, &view, tf);
         /* a failure below an entry of Resources that has no Type (a
          * string): cfn-guard panics before writing anything of the block
          * (probed: cfn.rs lines 187, 218, 472), unless a failure at
@@ -210,7 +269,7 @@ int gv_report_details(gv_buf *out, const gv_report_item *it, unsigned show, gv_e
         /* a failure under the resources that no resource can take: cfn-guard
          * gives the generic report */
         if (rc == 0 && !idx.unplaceable)
-            report_resources(out, it, tf, &idx, &a);
+            report_resources(out, &view, tf, &idx, &a);
         else if (rc < 0)
             out->oom = 1;
         gv_arena_free(&a);

@@ -149,6 +149,25 @@ static void rule_line(gv_buf *out, const gv_report_item *it, uint32_t rule, uint
     gv_buf_putc(out, '\n');
 }
 
+/* The failed key tests kept in bulk (by a trace read for these lines,
+ * gv_trace_new_for_lines, or by gv_eval_lazy), one member at a time. */
+static int bulk_lines(gv_buf *out, const gv_report_item *it, const gv_rule_result *r, const gv_check *bulk)
+{
+    const gv_node *map = bulk->lhs.node;
+    int lines = 0;
+    for (uint32_t m = 0; m < map->len; m++) {
+        if (m + 1 == bulk->lhs.stop)
+            continue;
+        gv_node key = gv_key_string(&map->u.members[m]);
+        gv_check c = gv_key_check(bulk, &key);
+        if (!gv_check_hidden(it, &c)) {
+            failure_line(out, it, r, &c);
+            lines++;
+        }
+    }
+    return lines;
+}
+
 static int tree_lines(gv_buf *out, const gv_report_item *it, const gv_rule_result *r, const gv_cnode *n)
 {
     int lines = 0;
@@ -159,6 +178,8 @@ static int tree_lines(gv_buf *out, const gv_report_item *it, const gv_rule_resul
             lines += tree_lines(out, it, r, c) - 1;
         else if (gv_check_shape(it, c->check) == GV_SHAPE_RULE_REF)
             rule_line(out, it, r->rule, c->check->ip);
+        else if (c->check->kind == GV_CHECK_KEYS_BULK)
+            lines += bulk_lines(out, it, r, c->check) - 1;
         else
             failure_line(out, it, r, c->check);
     }
@@ -187,6 +208,10 @@ static int trace_lines(gv_buf *out, const gv_report_item *it, const gv_rule_resu
                 lines += trace_lines(out, it, r, c);
             break;
         case GV_T_VALUE:
+            if (c->failed && c->check.kind == GV_CHECK_KEYS_BULK) {
+                lines += bulk_lines(out, it, r, &c->check);
+                break;
+            }
             if (c->failed && !gv_check_hidden(it, &c->check)) {
                 failure_line(out, it, r, &c->check);
                 lines++;

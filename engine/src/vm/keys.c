@@ -58,6 +58,22 @@ int gv_vm_capture(gv_vm *vm, const gv_insn *in, const gv_val *v)
     return 0;
 }
 
+gv_node gv_key_string(const gv_member *m)
+{
+    gv_node key = { .kind = GV_STRING, .located = m->line != 0, .len = m->key->len, .line = m->line,
+                    .col = m->col };
+    key.u.s = m->key->str;
+    return key;
+}
+
+gv_check gv_key_check(const gv_check *bulk, const gv_node *key)
+{
+    gv_check c = *bulk;
+    c.kind = GV_CHECK_COMPARE;
+    c.lhs = (gv_val){ key, bulk->lhs.path, NULL, NULL, 0, 0, 0 };
+    return c;
+}
+
 /* The keys of map as string nodes, made once per map (a document's
  * Resources map is expanded for every dangling reference: thousands of
  * times per rule in a large template). The bytes stay the document's. */
@@ -68,12 +84,8 @@ static const gv_node *map_keys(gv_arena *a, gv_keys_cache *kc, const gv_node *ma
     gv_node *keys = gv_arena_alloc(a, (map->len ? map->len : 1) * sizeof *keys);
     if (!keys)
         return NULL;
-    for (uint32_t i = 0; i < map->len; i++) {
-        const gv_member *m = &map->u.members[i];
-        keys[i] = (gv_node){ .kind = GV_STRING, .located = m->line != 0, .len = m->key->len,
-                             .line = m->line, .col = m->col };
-        keys[i].u.s = m->key->str;
-    }
+    for (uint32_t i = 0; i < map->len; i++)
+        keys[i] = gv_key_string(&map->u.members[i]);
     kc->map = map;
     kc->keys = keys;
     return keys;
@@ -109,10 +121,7 @@ int gv_expand_key_checks(gv_arena *a, gv_keys_cache *kc, gv_check **checks, uint
         for (uint32_t m = 0; m < map->len; m++) {
             if (m + 1 == c->lhs.stop)
                 continue;
-            out[k] = *c;
-            out[k].kind = GV_CHECK_COMPARE;
-            out[k].lhs = (gv_val){ &keys[m], c->lhs.path, NULL, NULL, 0, 0, 0 };
-            k++;
+            out[k++] = gv_key_check(c, &keys[m]);
         }
     }
     *checks = out;

@@ -231,7 +231,7 @@ static int keys_eq_fast(gv_vm *vm, const gv_val *v, uint32_t ip, const gv_valset
 {
     const gv_node *n = v->node, *s = rhs->v[0].node;
     int64_t hit = gv_map_find(n, s->u.s, s->len, gv_hash(s->u.s, s->len));
-    if (vm->keys_recording && n->len > (hit >= 0 ? 1u : 0u)) {
+    if ((vm->keys_recording || vm->trace) && n->len > (hit >= 0 ? 1u : 0u)) {
         gv_check c = { 0 };
         c.ip = ip;
         c.kind = GV_CHECK_KEYS_BULK;
@@ -241,10 +241,17 @@ static int keys_eq_fast(gv_vm *vm, const gv_val *v, uint32_t ip, const gv_valset
         c.rhs = rhs->v[0];
         c.rhs_all = rhs->v;
         c.nrhs = 1;
+        /* traced (for the generic lines only): where key_test puts them */
+        if (vm->trace) {
+            gv_trace_open(vm->trace, GV_T_HIDDEN, ip);
+            gv_trace_set_aux(vm->trace, 2);
+        }
         int saved = vm->recording;
-        vm->recording = 1;
+        vm->recording = vm->keys_recording;
         int r = gv_vm_record_check(vm, c);
         vm->recording = saved;
+        if (vm->trace)
+            gv_trace_close(vm->trace, GV_FAIL);
         if (r < 0)
             return -1;
     }
@@ -485,7 +492,9 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
     const gv_node *n = v->node;
     if (n->kind != GV_MAP)
         return gv_q_unresolved(vm, out, v, NULL);
-    if (vm->trace)
+    /* a trace printed as a tree shows every key test; one read for the
+     * generic lines takes the failed ones in bulk, as reports do */
+    if (vm->trace && !gv_trace_for_lines(vm->trace))
         return keys_filter_traced(vm, v, block, f, out);
     const gv_kconst *lhs_key = NULL;
     if (n->len && eq_filter_operand(vm->p, block, &lhs_key) != GV_NONE && !lhs_key) {

@@ -9,6 +9,7 @@ struct gv_trace {
     gv_tnode *cur;
     uint8_t *referenced;  /* per rule declaration, allocated at the first reference */
     int oom;
+    int for_lines;        /* gv_trace_new_for_lines */
 };
 
 gv_trace *gv_trace_new(gv_arena *a)
@@ -19,6 +20,19 @@ gv_trace *gv_trace_new(gv_arena *a)
     t->a = a;
     t->cur = &t->root;
     return t;
+}
+
+gv_trace *gv_trace_new_for_lines(gv_arena *a)
+{
+    gv_trace *t = gv_trace_new(a);
+    if (t)
+        t->for_lines = 1;
+    return t;
+}
+
+int gv_trace_for_lines(const gv_trace *t)
+{
+    return t->for_lines;
 }
 
 const gv_tnode *gv_trace_root(const gv_trace *t)

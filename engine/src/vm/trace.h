@@ -43,6 +43,13 @@ typedef struct gv_trace gv_trace;
 
 /* A trace allocating in a (which must outlive it). NULL when out of memory. */
 gv_trace *gv_trace_new(gv_arena *a);
+/* A trace read only for the generic reporter's lines (report/details_generic.c),
+ * never printed as a tree: the failed key tests of a `[ keys == q ]` filter
+ * are one GV_T_VALUE whose check is a GV_CHECK_KEYS_BULK entry (a template's
+ * dangling reference would otherwise trace several nodes per resource), and
+ * no GV_T_KEY nodes are made. */
+gv_trace *gv_trace_new_for_lines(gv_arena *a);
+int gv_trace_for_lines(const gv_trace *t);
 /* The evaluated rules, in evaluation order, as children of one root. */
 const gv_tnode *gv_trace_root(const gv_trace *t);
 /* Whether memory ran out while tracing (the tree is then incomplete). */
