@@ -176,13 +176,16 @@ static int report_pair(run_state *s, const gv_report_item *it, const gv_trace *t
     }
     if (check_reportable(it->res, it->data_name) < 0)
         return -1;
-    if (o->format == GV_OUT_SUMMARY) {
-        /* the detail block only appends (the summary does not: it pads by
-         * measuring), so it may go out while it is written: one rules
-         * file's details run to gigabytes at 100,000 resources */
+    /* the detail block and the JSON record only append (the summary does
+     * not: it pads by measuring), so they may go out while they are
+     * written: one rules file's details run to gigabytes at 100,000
+     * resources (a YAML record is a tree first) */
+    if (o->format == GV_OUT_SUMMARY || o->format == GV_OUT_JSON) {
         s->out.spill = flush_out;
         s->out.spill_ctx = s;
         s->out.spill_at = GV_REPORT_SINK_CHUNK;
+    }
+    if (o->format == GV_OUT_SUMMARY) {
         int panic = gv_report_details(&s->out, it, o->show, &err);
         s->out.spill = NULL;
         if (panic) {
@@ -192,6 +195,7 @@ static int report_pair(run_state *s, const gv_report_item *it, const gv_trace *t
         }
     } else if (gv_report_record(&s->out, it, o->format) < 0)
         s->out.oom = 1;
+    s->out.spill = NULL;
     /* -v / -p: cfn-guard then prints its evaluation tree, as text, then
      * as JSON when both are asked for */
     if (!trace)
