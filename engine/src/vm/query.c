@@ -78,6 +78,14 @@ static int filter_block(gv_vm *vm, uint32_t block, const gv_val *c, const gv_fra
     vm->in_filter++; /* what fails in here is not the rule's (see gv_vm_unary) */
     if (!vm->trace || in_map < 0) {
         st = gv_vm_block(vm, block, c, f);
+    } else if (in_map != 2 && gv_trace_for_lines(vm->trace)) {
+        /* the generic lines never look into a filter (but for key tests):
+         * evaluated as without a trace (a filter over a template's
+         * resources would trace several nodes per resource) */
+        gv_trace *t = vm->trace;
+        vm->trace = NULL;
+        st = gv_vm_block(vm, block, c, f);
+        vm->trace = t;
     } else {
         gv_trace_open(vm->trace, GV_T_FILTER, block);
         gv_trace_set_aux(vm->trace, (uint8_t)in_map);
@@ -360,11 +368,16 @@ static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int i
     if (n->len == 0)
         return gv_q_unresolved(vm, out, v, NULL);
     const gv_kconst *key = NULL;
-    /* traced, every item's filter shows: no shortcut */
-    if (n->kind == GV_MAP && !vm->recording && !vm->trace && eq_filter_operand(vm->p, block, &key) != GV_NONE &&
-        key) {
+    /* traced for a tree, every item's filter shows: no shortcut (for the
+     * generic lines, nothing in a filter does: filter_block) */
+    gv_trace *t = vm->trace;
+    if (n->kind == GV_MAP && !vm->recording && (!t || gv_trace_for_lines(t)) &&
+        eq_filter_operand(vm->p, block, &key) != GV_NONE && key) {
         const gv_key_index *x = vm->memo ? gv_memo_key_index(vm->memo, n, key) : NULL;
-        return x ? all_filter_indexed(vm, self, v, block, x, f, out) : all_filter_eq(vm, self, v, block, key, f, out);
+        vm->trace = NULL;
+        int r = x ? all_filter_indexed(vm, self, v, block, x, f, out) : all_filter_eq(vm, self, v, block, key, f, out);
+        vm->trace = t;
+        return r;
     }
     for (uint32_t i = 0; i < n->len; i++) {
         gv_val c = child_at(vm, v, i);
