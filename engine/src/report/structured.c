@@ -168,9 +168,28 @@ static void rule_json(gv_jw *w, const gv_report_item *it, const gv_cnode *n)
     gv_jw_end(w);
 }
 
+/* A bulk entry of failed key tests (gv_eval_lazy) stands where its
+ * expanded checks would, as consecutive leaves: the builder places a check
+ * by its frames and instruction only, which they share. Written one key
+ * at a time, nothing kept (JSON mode only: a tree keeps pointing into
+ * what it is given). */
+static void key_clauses(gv_jw *w, const gv_report_item *it, const gv_check *bulk)
+{
+    const gv_node *map = bulk->lhs.node;
+    for (uint32_t m = 0; m < map->len && !w->oom; m++) {
+        if (m + 1 == bulk->lhs.stop)
+            continue;
+        gv_node key = gv_key_string(&map->u.members[m]);
+        gv_check c = gv_key_check(bulk, &key);
+        clause(w, it, &c);
+    }
+}
+
 static void node_json(gv_jw *w, const gv_report_item *it, const gv_cnode *n)
 {
-    if (n->kind == GV_CN_CHECK) {
+    if (n->kind == GV_CN_CHECK && n->check->kind == GV_CHECK_KEYS_BULK) {
+        key_clauses(w, it, n->check);
+    } else if (n->kind == GV_CN_CHECK) {
         clause(w, it, n->check);
     } else if (n->kind == GV_CN_RULE) {
         rule_json(w, it, n);
@@ -228,8 +247,8 @@ static void item_not_compliant(gv_jw *w, gv_arena *a, const gv_report_item *it)
         if (rr->status != GV_RS_FAIL)
             continue;
         gv_arena_mark m = gv_arena_save(a);
-        gv_rule_result view;
-        int oom = gv_rule_expand_checks(a, rr, &view) < 0;
+        gv_rule_result view = *rr;
+        int oom = !w->out && gv_rule_expand_checks(a, rr, &view) < 0; /* JSON: key_clauses */
         gv_cnode *t = oom ? NULL : gv_check_tree(a, it, &view, NULL, 0, &oom);
         gv_cnode empty = { GV_CN_RULE, rr->rule, NULL, NULL, 0, NULL, NULL, NULL };
         if (oom)
