@@ -262,16 +262,25 @@ static int run_pairs(run_state *s)
 /* -z -o json keeps at most this much of the evaluations' results for the
  * report; the evaluations after that keep their rules' statuses only and
  * are run again while the report is written (cfn-guard prints nothing when
- * any evaluation fails, so every one runs before the first byte).
- * GAVEL_RETAIN_BUDGET (bytes) overrides it: tests replay everything with 0. */
-#define RETAIN_BUDGET (16u << 20)
+ * any evaluation fails, so every one runs before the first byte). The
+ * results share the memory allowance (4 x the input + 20 MB, issue #5)
+ * with the documents, which take about 4 x their size: the larger the
+ * input, the less is kept (1,000 resources keep all of theirs, ~2.3 MB;
+ * 10,000 resources replay). GAVEL_RETAIN_BUDGET (bytes) overrides it:
+ * tests replay everything with 0. */
+#define RETAIN_BUDGET (12u << 20)
 
-static size_t retain_budget(void)
+static size_t retain_budget(const gv_inputs *in)
 {
     const char *e = getenv("GAVEL_RETAIN_BUDGET");
     char *end;
     unsigned long long v = e && *e ? strtoull(e, &end, 10) : 0;
-    return e && *e && !*end ? (size_t)v : RETAIN_BUDGET;
+    if (e && *e && !*end)
+        return (size_t)v;
+    size_t docs = 0;
+    for (size_t d = 0; d < in->ndata; d++)
+        docs += in->data[d].len;
+    return docs < RETAIN_BUDGET / 4 ? RETAIN_BUDGET - 4 * docs : 0;
 }
 
 static int replay(void *ctx, const gv_report_item *it, gv_arena *a, gv_eval_result *res)
@@ -320,7 +329,7 @@ static int run_structured(run_state *s)
     size_t nkept = 0;
     /* every rule file's results wait for the report: keep them compact */
     int lazy = s->o->format == GV_OUT_JSON;
-    size_t budget = retain_budget();
+    size_t budget = retain_budget(&s->in);
     int rc = files && items && res && kept ? 0 : -1;
     if (rc < 0)
         fputs("gavel validate: out of memory\n", stderr);
