@@ -124,12 +124,61 @@ START_TEST(deep_nesting_and_inner_depth_agree)
 }
 END_TEST
 
+/* A kept string (gv_jw_const) writes what gv_jw_cstr writes, the first
+ * time and when copied from the writer's memory, in either mode; two
+ * strings whose addresses share a slot each keep their own text. */
+START_TEST(kept_strings_write_as_strings)
+{
+    static const char msg[] = "[CT.X.1]: \"quoted\"\n\t[FIX]: tab";
+    static const char other[] = "second";
+    char copies[2 * GV_JW_CONSTS * 8]; /* same slot: 8 * GV_JW_CONSTS bytes apart */
+    strcpy(copies, "third");
+    strcpy(copies + 8 * GV_JW_CONSTS, "fourth");
+    gv_buf a, b;
+    gv_buf_init(&a);
+    gv_buf_init(&b);
+    gv_jw w, v;
+    gv_jw_init_json(&w, &a, 0);
+    gv_jw_init_json(&v, &b, 0);
+    gv_jw_arr(&w, NULL);
+    gv_jw_arr(&v, NULL);
+    const char *seq[] = { msg, other, msg, copies, copies + 8 * GV_JW_CONSTS, copies, msg };
+    for (size_t i = 0; i < sizeof seq / sizeof *seq; i++) {
+        gv_jw_const(&w, NULL, seq[i]);
+        gv_jw_cstr(&v, NULL, seq[i]);
+    }
+    gv_jw_end(&w);
+    gv_jw_end(&v);
+    gv_jw_finish(&w);
+    gv_jw_finish(&v);
+    ck_assert_str_eq(a.data, b.data);
+    ck_assert_ptr_nonnull(strstr(a.data, "\"fourth\",\n  \"third\""));
+    gv_buf_free(&a);
+    gv_buf_free(&b);
+
+    gv_arena ar;
+    gv_arena_init(&ar, 4096);
+    gv_jb jb = { .a = &ar };
+    gv_jw_init_tree(&w, &jb);
+    gv_jw_const(&w, NULL, msg);
+    gv_jt *root = gv_jw_finish(&w);
+    gv_buf t;
+    gv_buf_init(&t);
+    gv_jt_render_json_at(&t, root, 0);
+    ck_assert_str_eq(t.data, "\"[CT.X.1]: \\\"quoted\\\"\\n\\t[FIX]: tab\"");
+    gv_buf_free(&t);
+    gv_buf_free(&jb.tmp);
+    gv_arena_free(&ar);
+}
+END_TEST
+
 Suite *gv_test_suite(void)
 {
     Suite *s = suite_create("jwrite");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, json_is_the_rendered_tree);
     tcase_add_test(tc, deep_nesting_and_inner_depth_agree);
+    tcase_add_test(tc, kept_strings_write_as_strings);
     suite_add_tcase(s, tc);
     return s;
 }

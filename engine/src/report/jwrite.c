@@ -9,6 +9,7 @@ void gv_jw_init_json(gv_jw *w, gv_buf *out, int depth)
     *w = (gv_jw){ .out = out, .depth = depth, .cap = 32 };
     w->lv = w->small;
     gv_buf_init(&w->tmp);
+    gv_buf_init(&w->escaped);
 }
 
 void gv_jw_init_tree(gv_jw *w, gv_jb *b)
@@ -16,6 +17,7 @@ void gv_jw_init_tree(gv_jw *w, gv_jb *b)
     *w = (gv_jw){ .b = b, .cap = 32 };
     w->lv = w->small;
     gv_buf_init(&w->tmp);
+    gv_buf_init(&w->escaped);
 }
 
 gv_jt *gv_jw_finish(gv_jw *w)
@@ -24,6 +26,9 @@ gv_jt *gv_jw_finish(gv_jw *w)
         free(w->lv);
     w->lv = w->small;
     gv_buf_free(&w->tmp);
+    gv_buf_free(&w->escaped);
+    free(w->consts);
+    w->consts = NULL;
     if (w->b && w->oom)
         w->b->oom = 1;
     return w->root;
@@ -141,6 +146,43 @@ void gv_jw_str_k(gv_jw *w, gv_jw_key key, const char *s, size_t len)
         gv_buf_json_string(w->out, s ? s : "", s ? len : 0);
     } else {
         attach(w, key, gv_jt_strn(w->b, s, len));
+    }
+}
+
+/* Past this much escaped text, strings are not kept (a report quoting
+ * many distinct messages escapes them each time, as before). */
+#define CONSTS_MAX (1u << 20)
+
+/* The slot holding s's escaped text, filled if need be; NULL when it
+ * cannot be kept. */
+static const gv_jw_kept *const_slot(gv_jw *w, const char *s)
+{
+    if (!w->consts && !(w->consts = calloc(GV_JW_CONSTS, sizeof *w->consts)))
+        return NULL;
+    gv_jw_kept *c = &w->consts[((uintptr_t)s >> 3) % GV_JW_CONSTS];
+    if (c->s == s)
+        return c;
+    size_t len = strlen(s), at = w->escaped.len;
+    if (at + len > CONSTS_MAX)
+        return NULL;
+    gv_buf_json_string(&w->escaped, s, len);
+    if (w->escaped.oom)
+        return NULL;
+    *c = (gv_jw_kept){ s, (uint32_t)at, (uint32_t)(w->escaped.len - at) };
+    return c;
+}
+
+void gv_jw_const_k(gv_jw *w, gv_jw_key key, const char *s)
+{
+    const gv_jw_kept *c = w->out ? const_slot(w, s) : NULL;
+    if (!c) {
+        gv_jw_str_k(w, key, s, strlen(s));
+        return;
+    }
+    char *p = json_lead(w, key, c->len);
+    if (p) {
+        memcpy(p, w->escaped.data + c->off, c->len);
+        json_done(w->out, p + c->len);
     }
 }
 

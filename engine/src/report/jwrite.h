@@ -19,6 +19,14 @@ typedef struct gv_jw_level {
     uint8_t obj;
 } gv_jw_level;
 
+/* JSON: the escaped text of strings that do not change while the report
+ * is written (see gv_jw_const_k), by address. */
+typedef struct gv_jw_kept {
+    const char *s;
+    uint32_t off, len; /* in gv_jw.escaped, quotes included */
+} gv_jw_kept;
+#define GV_JW_CONSTS 256
+
 typedef struct gv_jw {
     gv_buf *out;   /* json: written here ... */
     gv_jb *b;      /* ... else built here */
@@ -27,6 +35,8 @@ typedef struct gv_jw {
     gv_jw_level *lv, small[32];
     gv_jt *root;   /* tree: the value given at the root */
     gv_buf tmp;    /* scratch text for the callers' formatters */
+    gv_jw_kept *consts; /* json: GV_JW_CONSTS slots, made at the first use */
+    gv_buf escaped;
     int oom;
 } gv_jw;
 
@@ -52,6 +62,11 @@ void gv_jw_open_k(gv_jw *w, gv_jw_key key, int obj);
 void gv_jw_end(gv_jw *w);
 void gv_jw_str_k(gv_jw *w, gv_jw_key key, const char *s, size_t len);
 void gv_jw_null_k(gv_jw *w, gv_jw_key key);
+/* A string that stays the same at its address while w writes (a program's
+ * custom message, a clause's context): its escaped text is kept the first
+ * time and copied after (a Control Tower message is escaped for each of
+ * thousands of checks otherwise). */
+void gv_jw_const_k(gv_jw *w, gv_jw_key key, const char *s);
 void gv_jw_bool_k(gv_jw *w, gv_jw_key key, int v);
 void gv_jw_doc_k(gv_jw *w, gv_jw_key key, const gv_node *n);
 
@@ -73,6 +88,7 @@ static inline void gv_jw_tmp(gv_jw *w, const char *key)
     gv_jw_str_k(w, gv_jw_key_of(key), w->tmp.data, w->tmp.len);
 }
 static inline void gv_jw_null(gv_jw *w, const char *key) { gv_jw_null_k(w, gv_jw_key_of(key)); }
+static inline void gv_jw_const(gv_jw *w, const char *key, const char *s) { gv_jw_const_k(w, gv_jw_key_of(key), s); }
 static inline void gv_jw_bool(gv_jw *w, const char *key, int v) { gv_jw_bool_k(w, gv_jw_key_of(key), v); }
 /* a document or literal value as its JSON; NULL is null */
 static inline void gv_jw_doc(gv_jw *w, const char *key, const gv_node *n) { gv_jw_doc_k(w, gv_jw_key_of(key), n); }

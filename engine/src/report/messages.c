@@ -134,6 +134,18 @@ static const gv_clause_text *clause_text(const gv_report_item *it, const gv_chec
     return gv_clause_texts_find(it->texts, it->prog->locs[c->ip]);
 }
 
+static const char *clause_context(const gv_report_item *it, const gv_check *c)
+{
+    const gv_clause_text *t = clause_text(it, c);
+    return t ? t->context : "";
+}
+
+const char *gv_msg_context_fixed(const gv_report_item *it, const gv_check *c)
+{
+    gv_shape shape = gv_check_shape(it, c);
+    return shape == GV_SHAPE_RULE_REF || shape == GV_SHAPE_BLOCK_MISSING ? NULL : clause_context(it, c);
+}
+
 void gv_msg_context(gv_buf *out, const gv_report_item *it, const gv_check *c)
 {
     gv_loc loc = it->prog->locs[c->ip];
@@ -146,10 +158,7 @@ void gv_msg_context(gv_buf *out, const gv_report_item *it, const gv_check *c)
         gv_buf_printf(out, "GuardBlockAccessClause#Location[file:%s, line:%u, column:%u]", it->rules_name,
                       loc.line, loc.col);
         return;
-    default: {
-        const gv_clause_text *t = clause_text(it, c);
-        gv_buf_puts(out, t ? t->context : "");
-    }
+    default: gv_buf_puts(out, clause_context(it, c));
     }
 }
 

@@ -31,6 +31,9 @@ gv_val gv_check_rhs(const gv_check *c, gv_path *path0);
 
 /* The clause's context text (" q EQUALS  4", Rule(...), GuardBlockAccessClause#...). */
 void gv_msg_context(gv_buf *out, const gv_report_item *it, const gv_check *c);
+/* The context when it is the clause's own text, which lives as long as the
+ * rules (NULL for rule references and blocks: made per check). */
+const char *gv_msg_context_fixed(const gv_report_item *it, const gv_check *c);
 /* cfn-guard's "error_message" for the check. */
 void gv_msg_error(gv_buf *out, const gv_report_item *it, const gv_check *c);
 /* Why the values of c (rhs: its right-hand value as reported) could not be

@@ -19,6 +19,16 @@ static void str_of(gv_jw *w, const char *key,
     gv_jw_tmp(w, key);
 }
 
+/* The context: the clause's own text is kept escaped by the writer. */
+static void context_of(gv_jw *w, const char *key, const gv_report_item *it, const gv_check *c)
+{
+    const char *fixed = gv_msg_context_fixed(it, c);
+    if (fixed)
+        gv_jw_const(w, key, fixed);
+    else
+        str_of(w, key, gv_msg_context, it, c);
+}
+
 static void path_value(gv_jw *w, const char *key, const gv_val *v)
 {
     gv_jw_obj(w, key);
@@ -44,7 +54,7 @@ static void messages(gv_jw *w, const gv_report_item *it, const gv_check *c, int 
     const char *msg = gv_msg_custom(it, c);
     gv_jw_obj(w, "messages");
     if (msg || !null_custom)
-        gv_jw_cstr(w, "custom_message", msg ? msg : "");
+        gv_jw_const(w, "custom_message", msg ? msg : "");
     else
         gv_jw_null(w, "custom_message");
     str_of(w, "error_message", gv_msg_error, it, c);
@@ -92,7 +102,7 @@ static void unary_check(gv_jw *w, const gv_report_item *it, const gv_check *c, g
         const gv_program *p = it->prog;
         gv_jw_cstr(w, "UnResolvedContext", p->strings[p->refs[p->code[c->ip].a].name].s);
     } else if (shape == GV_SHAPE_NO_VALUES) {
-        str_of(w, "UnResolvedContext", gv_msg_context, it, c);
+        context_of(w, "UnResolvedContext", it, c);
     } else {
         if (shape == GV_SHAPE_UNARY_MISSING) {
             gv_jw_obj(w, "UnResolved");
@@ -113,13 +123,13 @@ static void clause(gv_jw *w, const gv_report_item *it, const gv_check *c)
     gv_jw_obj(w, NULL);
     if (shape == GV_SHAPE_BLOCK_MISSING) {
         gv_jw_obj(w, "Block");
-        str_of(w, "context", gv_msg_context, it, c);
+        context_of(w, "context", it, c);
         messages(w, it, c, 0);
         unresolved(w, "unresolved", it, c);
     } else if (shape == GV_SHAPE_BINARY || shape == GV_SHAPE_IN || shape == GV_SHAPE_BINARY_MISSING) {
         gv_jw_obj(w, "Clause");
         gv_jw_obj(w, "Binary");
-        str_of(w, "context", gv_msg_context, it, c);
+        context_of(w, "context", it, c);
         messages(w, it, c, shape == GV_SHAPE_IN);
         binary_check(w, it, c, shape);
         gv_jw_end(w);
@@ -127,7 +137,7 @@ static void clause(gv_jw *w, const gv_report_item *it, const gv_check *c)
         gv_jw_obj(w, "Clause");
         gv_jw_obj(w, "Unary");
         unary_check(w, it, c, shape);
-        str_of(w, "context", gv_msg_context, it, c);
+        context_of(w, "context", it, c);
         messages(w, it, c, 0);
         gv_jw_end(w);
     }
@@ -160,7 +170,7 @@ static void rule_json(gv_jw *w, const gv_report_item *it, const gv_cnode *n)
     if (msg == GV_NONE)
         gv_jw_null(w, "custom_message");
     else
-        gv_jw_cstr(w, "custom_message", it->prog->strings[msg].s);
+        gv_jw_const(w, "custom_message", it->prog->strings[msg].s);
     gv_jw_null(w, "error_message");
     gv_jw_end(w);
     checks(w, it, n->first);
