@@ -168,7 +168,10 @@ static gv_cmp_result compare_eq(const gv_node *l, const gv_node *r, gv_error *er
     if (l->kind == GV_REGEX && r->kind == GV_STRING)
         return regex_search(r, l, err); /* a parameter's regex argument (probed) */
     if (r->kind == GV_LIST && l->kind != GV_LIST) {
-        if (r->len != 1)
+        /* a scalar against a list of one is against its item, one level
+         * deep; a map is not comparable with a list (probed: `m == [{}]`
+         * and `m != [{}]` both fail on m = {}, `s == [["a"]]` on "a") */
+        if (r->len != 1 || l->kind == GV_MAP || r->u.items[0]->kind == GV_LIST)
             return GV_CMP_INCOMPARABLE;
         return compare_eq(l, r->u.items[0], err);
     }
