@@ -186,6 +186,10 @@ static void put_program(gv_buf *b, const gv_program *p)
     }
     put_u32s(b, p->ref_decls, p->nref_decls);
     put_u32s(b, p->global_operand, p->nslots);
+    for (uint32_t i = 0; i < p->nslots; i++) { /* the lets' memo keys, as the rules' */
+        put_u64(b, p->let_keys[i].lo);
+        put_u64(b, p->let_keys[i].hi);
+    }
     gv_buf_varint(b, p->max_params);
     gv_buf_varint(b, p->ncaptures);
 }
@@ -540,6 +544,11 @@ static void get_rules(reader *r, gv_program *p)
     }
     p->ref_decls = get_u32s(r, &p->nref_decls);
     p->global_operand = get_u32s(r, &p->nslots);
+    p->let_keys = get_array(r, p->nslots, sizeof *p->let_keys, 16);
+    for (uint32_t i = 0; !r->bad && i < p->nslots; i++) {
+        p->let_keys[i].lo = get_u64(r);
+        p->let_keys[i].hi = get_u64(r);
+    }
     p->max_params = get_v(r);
     p->ncaptures = get_v(r);
 }

@@ -94,7 +94,9 @@ typedef struct gv_rule_decl {
 /* A structural key of a parameterised rule's body whose status depends
  * only on its arguments, `this`, the document and literals (no file-level
  * variables, no other rules): equal in every program declaring the same
- * rule. {0, 0}: not such a rule. See vm/memo.c. */
+ * rule. {0, 0}: not such a rule. Also of a file-level let whose value
+ * depends only on the document (a literal, or a query reading nothing but
+ * the document and literals). See vm/memo.c. */
 typedef struct gv_rule_key {
     uint64_t lo, hi;
 } gv_rule_key;
@@ -132,6 +134,8 @@ typedef struct gv_program {
     uint32_t nref_decls;
     uint32_t nslots;             /* let slots (file-wide numbering) */
     uint32_t *global_operand;    /* per slot: operand of a file-level let, or GV_NONE */
+    gv_rule_key *let_keys;       /* per slot: a file-level let's content key ({0, 0}: none;
+                                    vm/memo.c) */
     uint32_t max_params;
     uint32_t ncaptures;          /* Q_CAPTURE instructions: the VM keeps capture state only when
                                     there are any (a bundle's count is verified) */
