@@ -113,6 +113,8 @@ START_TEST(round_trip_same_program)
     ck_assert_uint_eq(p->nslots, q->nslots);
     for (uint32_t i = 0; i < p->nslots; i++)
         ck_assert(p->let_keys[i].lo == q->let_keys[i].lo && p->let_keys[i].hi == q->let_keys[i].hi);
+    for (uint32_t i = 0; i < p->nrefs; i++)
+        ck_assert(p->call_keys[i].lo == q->call_keys[i].lo && p->call_keys[i].hi == q->call_keys[i].hi);
     char s1[256], s2[256];
     statuses(p, s1, sizeof s1);
     statuses(q, s2, sizeof s2);

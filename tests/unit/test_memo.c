@@ -259,6 +259,43 @@ START_TEST(let_keys_follow_content)
 }
 END_TEST
 
+/* The memo key of the first call of rule name (refs are one per call). */
+static const gv_rule_key *call_key_of(const gv_program *p, const char *name)
+{
+    for (uint32_t i = 0; i < p->nrefs; i++)
+        if (strcmp(p->strings[p->refs[i].name].s, name) == 0)
+            return &p->call_keys[i];
+    ck_abort_msg("no call of %s", name);
+    return NULL;
+}
+
+/* A call is keyed by its rule and argument lets only when every argument
+ * is a keyed file-level let. */
+START_TEST(call_keys_follow_lets)
+{
+    static const char c1[] = "let D = this\nlet T = 'a'\n"
+                             "rule has(doc, k) { %doc.%k exists }\n"
+                             "rule r when has(%D, %T) { this exists }\n";
+    static const char c2[] = "let X = 1\nlet T = 'a'\nlet D = this\nlet U = 'b'\n"
+                             "rule has(doc, k) { %doc.%k exists }\n"
+                             "rule r when has(%D, %T) { this exists }\n"
+                             "rule s when has(%D, %U) { this exists }\n"
+                             "rule t when has(%D, 'a') { this exists }\n"
+                             "rule u when has(%T, %D) { this exists }\n";
+    gv_program *a = load("a.guard", c1), *b = load("b.guard", c2);
+    const gv_rule_key *ka = call_key_of(a, "has");
+    ck_assert(keyed(ka));
+    ck_assert(same_key(ka, &b->call_keys[0]));          /* the same lets in other slots */
+    ck_assert(!same_key(ka, &b->call_keys[1]));         /* %U */
+    ck_assert(!keyed(&b->call_keys[2]));                /* a literal argument: keyed by values */
+    ck_assert(keyed(&b->call_keys[3]));
+    ck_assert(!same_key(ka, &b->call_keys[3]));         /* the arguments' order */
+    ck_assert(!same_key(ka, key_of(a, "has")));         /* never a rule's key */
+    gv_program_free(a);
+    gv_program_free(b);
+}
+END_TEST
+
 /* Calls whose arguments are file-level lets are keyed by the lets: a
  * program whose let holds another value gets its own status, one whose
  * let is the same (among other lets) gets the same status, and every
@@ -344,6 +381,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, other_document_is_not_answered);
     tcase_add_test(tc, captures_are_not_keyed);
     tcase_add_test(tc, let_keys_follow_content);
+    tcase_add_test(tc, call_keys_follow_lets);
     tcase_add_test(tc, let_arguments_share_only_equal_lets);
     tcase_add_test(tc, key_index_groups_members_in_order);
     suite_add_tcase(s, tc);

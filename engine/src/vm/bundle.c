@@ -183,6 +183,8 @@ static void put_program(gv_buf *b, const gv_program *p)
         gv_buf_varint(b, p->refs[i].name);
         gv_buf_varint(b, p->refs[i].start);
         gv_buf_varint(b, p->refs[i].n);
+        put_u64(b, p->call_keys[i].lo);
+        put_u64(b, p->call_keys[i].hi);
     }
     put_u32s(b, p->ref_decls, p->nref_decls);
     put_u32s(b, p->global_operand, p->nslots);
@@ -536,11 +538,14 @@ static void get_rules(reader *r, gv_program *p)
         p->rule_keys[i].hi = get_u64(r);
     }
     p->nrefs = get_v(r);
-    p->refs = get_array(r, p->nrefs, sizeof *p->refs, 3);
+    p->refs = get_array(r, p->nrefs, sizeof *p->refs, 19);
+    p->call_keys = get_array(r, p->nrefs, sizeof *p->call_keys, 0);
     for (uint32_t i = 0; !r->bad && i < p->nrefs; i++) {
         p->refs[i].name = get_v(r);
         p->refs[i].start = get_v(r);
         p->refs[i].n = get_v(r);
+        p->call_keys[i].lo = get_u64(r);
+        p->call_keys[i].hi = get_u64(r);
     }
     p->ref_decls = get_u32s(r, &p->nref_decls);
     p->global_operand = get_u32s(r, &p->nslots);

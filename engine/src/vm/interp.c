@@ -359,21 +359,6 @@ static int this_query(const gv_program *p, uint32_t operand)
     return o->kind == GV_OPND_QUERY && p->code[p->blocks[o->idx]].op == GV_I_Q_THIS;
 }
 
-/* The memo key of the file-level let an argument is written as (a bare
- * `%v`, which share_var shares whole), or NULL. */
-static const gv_rule_key *let_key_of(const gv_program *p, uint32_t operand)
-{
-    const gv_operand *o = &p->operands[operand];
-    if (o->kind != GV_OPND_QUERY)
-        return NULL;
-    const gv_insn *q = &p->code[p->blocks[o->idx]];
-    if (q[0].op != GV_I_Q_VAR || q[1].op != GV_I_END || q[0].flags != GV_VAR_LOCAL || q[0].a >= p->nslots ||
-        p->global_operand[q[0].a] == GV_NONE)
-        return NULL;
-    const gv_rule_key *k = &p->let_keys[q[0].a];
-    return k->lo | k->hi ? k : NULL;
-}
-
 static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
 {
     const gv_program *p = vm->p;
@@ -388,20 +373,15 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
     int memo = vm->memo && !vm->recording && !vm->keys_recording && !vm->in_filter && (rk->lo | rk->hi) &&
                d->nparams == in->c;
     gv_memo_key key = { 0, NULL, 0, 0 };
-    const gv_rule_key *lets[CALL_ARGS];
-    if (memo && in->c <= CALL_ARGS) {
-        uint32_t nlets = 0;
-        for (uint32_t i = 0; i < in->c; i++)
-            nlets += (lets[i] = let_key_of(p, p->args[in->b + i])) != NULL;
-        /* arguments that are all file-level lets need no evaluation to
-         * be keyed: their values (and whether evaluating them fails) are
-         * the same in the program that put the status */
-        if (nlets == in->c) {
-            int known = gv_memo_find(vm->memo, vm->root.node, rk, self, NULL, lets, in->c, &key);
-            if (known >= 0)
-                return known;
-            memo = 0; /* key made, or the call cannot be keyed */
-        }
+    const gv_rule_key *ck = &p->call_keys[in->a];
+    if (memo && (ck->lo | ck->hi)) {
+        /* arguments that are all keyed file-level lets need no evaluation
+         * to be keyed: their values (and whether evaluating them fails)
+         * are the same in the program that put the status */
+        int known = gv_memo_find_call(vm->memo, vm->root.node, ck, self, &key);
+        if (known >= 0)
+            return known;
+        memo = 0; /* key made, or the call cannot be keyed */
     }
     /* the arguments live as long as the call: on the C stack when few,
      * one value each before they grow into the arena (nothing kept after
@@ -428,8 +408,7 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
     if (d->nparams != in->c)
         return fail_unmatched(vm, ip, r, 1);
     if (memo) {
-        int known = gv_memo_find(vm->memo, vm->root.node, rk, self, args, in->c <= CALL_ARGS ? lets : NULL, in->c,
-                                 &key);
+        int known = gv_memo_find(vm->memo, vm->root.node, rk, self, args, in->c, &key);
         if (known >= 0)
             return known;
     }

@@ -226,6 +226,21 @@ static void put_block(keybuf *k, const gv_program *p, uint32_t block, int depth)
     }
 }
 
+/* The key of the file-level let an argument is written as (a bare `%v`,
+ * which the interpreter passes as the let's own set), or NULL. */
+static const gv_rule_key *let_arg_key(const gv_program *p, uint32_t operand)
+{
+    const gv_operand *o = &p->operands[operand];
+    if (o->kind != GV_OPND_QUERY)
+        return NULL;
+    const gv_insn *q = &p->code[p->blocks[o->idx]];
+    if (q[0].op != GV_I_Q_VAR || q[1].op != GV_I_END || q[0].flags != GV_VAR_LOCAL || q[0].a >= p->nslots ||
+        p->global_operand[q[0].a] == GV_NONE)
+        return NULL;
+    const gv_rule_key *lk = &p->let_keys[q[0].a];
+    return lk->lo | lk->hi ? lk : NULL;
+}
+
 static gv_rule_key key_of(const keybuf *k)
 {
     if (k->bad)
@@ -238,7 +253,8 @@ int gv_program_key_rules(gv_program *p, gv_arena *arena)
 {
     p->rule_keys = gv_arena_zalloc(arena, (p->nrules ? p->nrules : 1) * sizeof *p->rule_keys);
     p->let_keys = gv_arena_zalloc(arena, (p->nslots ? p->nslots : 1) * sizeof *p->let_keys);
-    keybuf *k = p->rule_keys && p->let_keys ? malloc(sizeof *k) : NULL;
+    p->call_keys = gv_arena_zalloc(arena, (p->nrefs ? p->nrefs : 1) * sizeof *p->call_keys);
+    keybuf *k = p->rule_keys && p->let_keys && p->call_keys ? malloc(sizeof *k) : NULL;
     if (!k)
         return 0;
     for (uint32_t i = 0; i < p->nrules; i++) {
@@ -252,7 +268,7 @@ int gv_program_key_rules(gv_program *p, gv_arena *arena)
     }
     /* a file-level let's value depends on its operand and the document
      * alone (it is evaluated from the root, recording nothing): equal keys,
-     * equal values on one document (see gv_memo_let) */
+     * equal values on one document */
     for (uint32_t i = 0; i < p->nslots; i++) {
         if (p->global_operand[i] == GV_NONE)
             continue;
@@ -260,6 +276,30 @@ int gv_program_key_rules(gv_program *p, gv_arena *arena)
         put_u8(k, 'L');
         put_operand(k, p, p->global_operand[i], 0);
         p->let_keys[i] = key_of(k);
+    }
+    /* a call whose arguments are all such lets (`is_cfn_hook(%INPUT_DOCUMENT,
+     * %TYPE)`) is the rule's key and the lets' (refs are one per call,
+     * compile.c); starting with 'C', no call key is a rule's */
+    for (uint32_t ip = 0; ip < p->ncode; ip++) {
+        const gv_insn *in = &p->code[ip];
+        if (in->op != GV_I_C_CALL || in->a >= p->nrefs || p->refs[in->a].n == 0)
+            continue;
+        const gv_ref *r = &p->refs[in->a];
+        uint32_t d = p->ref_decls[r->start + r->n - 1];
+        if (!(p->rule_keys[d].lo | p->rule_keys[d].hi) || p->rules[d].nparams != in->c)
+            continue;
+        key_init(k, 0);
+        put_u8(k, 'C');
+        put(k, &p->rule_keys[d], sizeof p->rule_keys[d]);
+        put_u32(k, in->c);
+        for (uint32_t i = 0; i < in->c && !k->bad; i++) {
+            const gv_rule_key *lk = let_arg_key(p, p->args[in->b + i]);
+            if (lk)
+                put(k, lk, sizeof *lk);
+            else
+                k->bad = 1;
+        }
+        p->call_keys[in->a] = key_of(k);
     }
     free(k);
     return 1;
@@ -323,10 +363,10 @@ void gv_memo_free(gv_memo *m)
 }
 
 /* A call's key is a few 64-bit words, built and compared without
- * serialising: the rule's key, then `this`, then each argument: the
- * content key of the file-level let it is written as (`%v`: the let has
- * that value wherever it is declared), else a word with its count and
- * cut/filtered marks and its values. A value is one word when it is the root or a list or map of the document
+ * serialising: the call's key and `this` when its arguments are all
+ * keyed file-level lets (gv_program_key_rules), else the rule's key, then
+ * `this`, then each argument: a word with its count and cut/filtered
+ * marks, then its values. A value is one word when it is the root or a list or map of the document
  * (its address, which stays put while the memo lives: nodes are never
  * dereferenced through a key), or a scalar by content (a word with its
  * kind and length, then its bytes): the same literal in two programs is two
@@ -335,7 +375,7 @@ void gv_memo_free(gv_memo *m)
  * (unresolved, a list or map made at run time or written in the rules, a
  * range) is not keyed. */
 #define CALL_WORDS 64
-enum { W_ADDR = 0, W_SCALAR = 1, W_ARG = 2, W_LET = 3 };
+enum { W_ADDR = 0, W_SCALAR = 1, W_ARG = 2 };
 
 typedef struct callkey {
     uint64_t w[CALL_WORDS];
@@ -438,50 +478,64 @@ static int grow(gv_memo *m)
     return 1;
 }
 
+/* The status of the call keyed k (>= 0), or -2 with room reserved for it
+ * in key. */
+static int find_words(gv_memo *m, const callkey *k, gv_memo_key *key)
+{
+    uint64_t hash = hash_words(k->w, k->n);
+    memo_entry *e = slot_of(m, hash, k->w, k->n);
+    if (e->words)
+        return e->status;
+    /* room for the answer now: gv_memo_put only fills the slot in */
+    if (m->n >= MEMO_MAX_ENTRIES || (m->n + 1 > m->cap / 2 && !grow(m)))
+        return -2;
+    uint64_t *copy = gv_arena_alloc(&m->arena, k->n * sizeof *copy);
+    if (!copy)
+        return -2;
+    memcpy(copy, k->w, k->n * sizeof *copy);
+    key->hash = hash;
+    key->words = copy;
+    key->n = k->n;
+    key->keep = 1;
+    return -2;
+}
+
+/* The rule's key (or the call's, gv_memo_find_call) then `this`. */
+static int start_key(callkey *k, const gv_memo *m, const gv_rule_key *rk, const gv_val *self)
+{
+    k->w[0] = rk->lo;
+    k->w[1] = rk->hi;
+    k->n = 2;
+    return put_value(k, m, self);
+}
+
 int gv_memo_find(gv_memo *m, const gv_node *root, const gv_rule_key *rk, const gv_val *self,
-                 const gv_valset *args, const gv_rule_key *const *lets, uint32_t nargs, gv_memo_key *key)
+                 const gv_valset *args, uint32_t nargs, gv_memo_key *key)
 {
     key->keep = 0;
-    if (m->root != root)
-        return -1;
     callkey k;
-    k.w[0] = rk->lo;
-    k.w[1] = rk->hi;
-    k.n = 2;
-    if (!put_value(&k, m, self))
+    if (m->root != root || !start_key(&k, m, rk, self))
         return -1;
     for (uint32_t i = 0; i < nargs; i++) {
-        if (k.n + 3 > CALL_WORDS)
+        if (k.n == CALL_WORDS)
             return -1;
-        if (lets && lets[i]) {
-            k.w[k.n] = W_LET;
-            k.w[k.n + 1] = lets[i]->lo;
-            k.w[k.n + 2] = lets[i]->hi;
-            k.n += 3;
-            continue;
-        }
         k.w[k.n++] = W_ARG | (uint64_t)(args[i].cut != 0) << 2 | (uint64_t)(args[i].filtered != 0) << 3 |
                      (uint64_t)args[i].n << 32;
         for (uint32_t j = 0; j < args[i].n; j++)
             if (!put_value(&k, m, &args[i].v[j]))
                 return -1;
     }
-    uint64_t hash = hash_words(k.w, k.n);
-    memo_entry *e = slot_of(m, hash, k.w, k.n);
-    if (e->words)
-        return e->status;
-    /* room for the answer now: gv_memo_put only fills the slot in */
-    if (m->n >= MEMO_MAX_ENTRIES || (m->n + 1 > m->cap / 2 && !grow(m)))
-        return -2;
-    uint64_t *copy = gv_arena_alloc(&m->arena, k.n * sizeof *copy);
-    if (!copy)
-        return -2;
-    memcpy(copy, k.w, k.n * sizeof *copy);
-    key->hash = hash;
-    key->words = copy;
-    key->n = k.n;
-    key->keep = 1;
-    return -2;
+    return find_words(m, &k, key);
+}
+
+int gv_memo_find_call(gv_memo *m, const gv_node *root, const gv_rule_key *ck, const gv_val *self,
+                      gv_memo_key *key)
+{
+    key->keep = 0;
+    callkey k;
+    if (m->root != root || !start_key(&k, m, ck, self))
+        return -1;
+    return find_words(m, &k, key);
 }
 
 const gv_key_index *gv_memo_key_index(gv_memo *m, const gv_node *map, const gv_kconst *key)

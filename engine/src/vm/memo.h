@@ -15,18 +15,21 @@ typedef struct gv_memo_key {
     int keep;
 } gv_memo_key;
 
-/* Computes p->rule_keys and p->let_keys, allocated in arena (p's or one
+/* Computes p->rule_keys, p->let_keys and p->call_keys, allocated in arena (p's or one
  * p shares): 0 when memory ran out, else 1. */
 int gv_program_key_rules(gv_program *p, gv_arena *arena);
 
 /* The status memoised for calling the rule keyed rk with this and args
  * (>= 0); -2 when not yet known (key is then set for gv_memo_put); -1 when
  * the call cannot be keyed (another document, unresolved or run-time
- * arguments). lets (may be NULL) has per argument the key of the
- * file-level let it is written as, or NULL: such an argument is keyed by
- * it, its values are not read (args may be NULL when all are lets). */
+ * arguments). */
 int gv_memo_find(gv_memo *m, const gv_node *root, const gv_rule_key *rk, const gv_val *self,
-                 const gv_valset *args, const gv_rule_key *const *lets, uint32_t nargs, gv_memo_key *key);
+                 const gv_valset *args, uint32_t nargs, gv_memo_key *key);
+/* The same for a call keyed ck (p->call_keys: its arguments are keyed
+ * file-level lets, which have the same values in the program that put the
+ * status, so they need not be evaluated). */
+int gv_memo_find_call(gv_memo *m, const gv_node *root, const gv_rule_key *ck, const gv_val *self,
+                      gv_memo_key *key);
 void gv_memo_put(gv_memo *m, const gv_memo_key *key, int status);
 
 /* The index of a document map's members by key (vm/keyindex.h), built

@@ -129,6 +129,8 @@ typedef struct gv_program {
     uint32_t nrules;
     gv_rule_key *rule_keys;      /* per rule (vm/memo.c) */
     gv_ref *refs;
+    gv_rule_key *call_keys;      /* per ref: a call's memo key when its arguments are all keyed
+                                    file-level lets ({0, 0}: none; vm/memo.c) */
     uint32_t nrefs;
     uint32_t *ref_decls;
     uint32_t nref_decls;
