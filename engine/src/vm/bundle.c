@@ -549,6 +549,7 @@ static void get_rules(reader *r, gv_program *p)
     }
     p->ref_decls = get_u32s(r, &p->nref_decls);
     p->global_operand = get_u32s(r, &p->nslots);
+    p->local_lets = r->bad ? 0 : gv_program_local_lets(p);
     p->let_keys = get_array(r, p->nslots, sizeof *p->let_keys, 16);
     for (uint32_t i = 0; !r->bad && i < p->nslots; i++) {
         p->let_keys[i].lo = get_u64(r);

@@ -136,6 +136,7 @@ typedef struct gv_program {
     uint32_t nref_decls;
     uint32_t nslots;             /* let slots (file-wide numbering) */
     uint32_t *global_operand;    /* per slot: operand of a file-level let, or GV_NONE */
+    uint8_t local_lets;          /* some slot is a let inside a rule (gv_program_local_lets) */
     gv_rule_key *let_keys;       /* per slot: a file-level let's content key ({0, 0}: none;
                                     vm/memo.c) */
     uint32_t max_params;
@@ -146,5 +147,16 @@ typedef struct gv_program {
 } gv_program;
 
 void gv_program_free(gv_program *p);
+
+/* Whether a let stands inside a rule (a slot with no file-level operand):
+ * only then do frames need let slots. Kept in p->local_lets when the
+ * program is built or read, not found again per evaluation. */
+static inline uint8_t gv_program_local_lets(const gv_program *p)
+{
+    for (uint32_t i = 0; i < p->nslots; i++)
+        if (p->global_operand[i] == GV_NONE)
+            return 1;
+    return 0;
+}
 
 #endif
