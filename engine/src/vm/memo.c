@@ -382,6 +382,13 @@ typedef struct callkey {
     uint32_t n;
 } callkey;
 
+/* The one word of v, whose node n is the root or a list or map of the
+ * document. */
+static inline uint64_t addr_word(const gv_node *n, const gv_val *v)
+{
+    return (uint64_t)(uintptr_t)n | (uint64_t)(v->literal != 0) << 2 | W_ADDR;
+}
+
 /* 0 when v cannot be keyed or the key is full. */
 static inline int put_value(callkey *k, const gv_memo *m, const gv_val *v)
 {
@@ -390,7 +397,7 @@ static inline int put_value(callkey *k, const gv_memo *m, const gv_val *v)
         return 0;
     uint64_t lit = (uint64_t)(v->literal != 0) << 2;
     if (n == m->root) {
-        k->w[k->n++] = (uint64_t)(uintptr_t)n | lit | W_ADDR;
+        k->w[k->n++] = addr_word(n, v);
         return 1;
     }
     uint64_t head = W_SCALAR | lit | (uint64_t)n->kind << 8;
@@ -429,14 +436,14 @@ static inline int put_value(callkey *k, const gv_memo *m, const gv_val *v)
     case GV_MAP:
         if (!gv_arena_spans_hold(m->spans, m->nspans, n))
             return 0;
-        k->w[k->n++] = (uint64_t)(uintptr_t)n | lit | W_ADDR;
+        k->w[k->n++] = addr_word(n, v);
         return 1;
     default: return 0;
     }
 }
 
 /* Only finds the slot (keys are compared whole): one multiply a word. */
-static uint64_t hash_words(const uint64_t *w, uint32_t n)
+static inline uint64_t hash_words(const uint64_t *w, uint32_t n)
 {
     uint64_t h = n;
     for (uint32_t i = 0; i < n; i++)
@@ -444,7 +451,7 @@ static uint64_t hash_words(const uint64_t *w, uint32_t n)
     return h ^ h >> 29;
 }
 
-static int same_words(const uint64_t *a, const uint64_t *b, uint32_t n)
+static inline int same_words(const uint64_t *a, const uint64_t *b, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
         if (a[i] != b[i])
@@ -452,7 +459,7 @@ static int same_words(const uint64_t *a, const uint64_t *b, uint32_t n)
     return 1;
 }
 
-static memo_entry *slot_of(const gv_memo *m, uint64_t hash, const uint64_t *words, uint32_t n)
+static inline memo_entry *slot_of(const gv_memo *m, uint64_t hash, const uint64_t *words, uint32_t n)
 {
     uint32_t mask = m->cap - 1;
     for (uint32_t i = (uint32_t)hash & mask;; i = (i + 1) & mask) {
@@ -478,24 +485,25 @@ static int grow(gv_memo *m)
     return 1;
 }
 
-/* The status of the call keyed k (>= 0), or -2 with room reserved for it
- * in key. */
-static int find_words(gv_memo *m, const callkey *k, gv_memo_key *key)
+/* The status of the call keyed w[0..n) (>= 0), or -2 with room reserved
+ * for it in key. Inline: with the three words of a call key the loops
+ * unroll. */
+static inline int find_words(gv_memo *m, const uint64_t *w, uint32_t n, gv_memo_key *key)
 {
-    uint64_t hash = hash_words(k->w, k->n);
-    memo_entry *e = slot_of(m, hash, k->w, k->n);
+    uint64_t hash = hash_words(w, n);
+    memo_entry *e = slot_of(m, hash, w, n);
     if (e->words)
         return e->status;
     /* room for the answer now: gv_memo_put only fills the slot in */
     if (m->n >= MEMO_MAX_ENTRIES || (m->n + 1 > m->cap / 2 && !grow(m)))
         return -2;
-    uint64_t *copy = gv_arena_alloc(&m->arena, k->n * sizeof *copy);
+    uint64_t *copy = gv_arena_alloc(&m->arena, n * sizeof *copy);
     if (!copy)
         return -2;
-    memcpy(copy, k->w, k->n * sizeof *copy);
+    memcpy(copy, w, n * sizeof *copy);
     key->hash = hash;
     key->words = copy;
-    key->n = k->n;
+    key->n = n;
     key->keep = 1;
     return -2;
 }
@@ -525,17 +533,23 @@ int gv_memo_find(gv_memo *m, const gv_node *root, const gv_rule_key *rk, const g
             if (!put_value(&k, m, &args[i].v[j]))
                 return -1;
     }
-    return find_words(m, &k, key);
+    return find_words(m, k.w, k.n, key);
 }
 
 int gv_memo_find_call(gv_memo *m, const gv_node *root, const gv_rule_key *ck, const gv_val *self,
                       gv_memo_key *key)
 {
     key->keep = 0;
-    callkey k;
-    if (m->root != root || !start_key(&k, m, ck, self))
+    if (m->root != root)
         return -1;
-    return find_words(m, &k, key);
+    if (self->node == root) { /* conditions of rules: `this` is the root */
+        uint64_t w[3] = { ck->lo, ck->hi, addr_word(root, self) };
+        return find_words(m, w, 3, key);
+    }
+    callkey k;
+    if (!start_key(&k, m, ck, self))
+        return -1;
+    return find_words(m, k.w, k.n, key);
 }
 
 const gv_key_index *gv_memo_key_index(gv_memo *m, const gv_node *map, const gv_kconst *key)
