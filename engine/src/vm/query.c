@@ -663,15 +663,16 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
         for (uint32_t i = 0; i < cur.n; i++) {
             const gv_val *v = &cur.v[i];
             uint32_t before = to->n;
-            if (!v->node) { /* once unresolved, always unresolved */
+            if (!v->node) { /* once unresolved, always unresolved (and stopped where it did) */
                 if (gv_q_push(vm, to, *v) < 0)
                     return -1;
-            } else if (apply_step(vm, in, self, ctx.on ? ctx_of(&ctx, i, self) : self, v, f, to) < 0) {
-                return -1;
+            } else {
+                if (apply_step(vm, in, self, ctx.on ? ctx_of(&ctx, i, self) : self, v, f, to) < 0)
+                    return -1;
+                for (uint32_t k = before; k < to->n; k++) /* where it stopped, for reports */
+                    if (!to->v[k].node)
+                        to->v[k].stop = (uint32_t)(in - p->code) + 1;
             }
-            for (uint32_t k = before; k < to->n; k++) /* where it stopped, for reports */
-                if (!to->v[k].node && v->node)
-                    to->v[k].stop = (uint32_t)(in - p->code) + 1;
             if (ctx.on && to != out && ctx_step(vm, &ctx, in, v, i, to, before) < 0)
                 return -1;
         }
@@ -682,8 +683,11 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
         }
         if (cur.n == 0 && in[1].op != GV_I_END)
             out->cut = 1;
-        out->filtered = in->op == GV_I_Q_FILTER || in->op == GV_I_Q_ALL_FILTER ||
-                        in->op == GV_I_Q_SELECT || in->op == GV_I_Q_KEYS_FILTER;
+    }
+    if (steps) { /* whether the last step was a filter */
+        gv_opcode last = (gv_opcode)in[-1].op;
+        out->filtered = last == GV_I_Q_FILTER || last == GV_I_Q_ALL_FILTER || last == GV_I_Q_SELECT ||
+                        last == GV_I_Q_KEYS_FILTER;
     }
     /* a query ending in a filter is never cut short: with nothing left
      * before the filter, `empty` still holds (probed) */
