@@ -363,26 +363,29 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
 {
     const gv_program *p = vm->p;
     const gv_insn *in = &p->code[ip];
-    const gv_ref *r = &p->refs[in->a];
-    if (r->n == 0)
-        return fail_unmatched(vm, ip, r, 1);
-    const gv_rule_decl *d = &p->rules[p->ref_decls[r->start + r->n - 1]];
     /* a call that records nothing needs only the status, which another
      * program may already have found for the same rule and arguments */
-    const gv_rule_key *rk = &p->rule_keys[d - p->rules];
-    int memo = vm->memo && !vm->recording && !vm->keys_recording && !vm->in_filter && (rk->lo | rk->hi) &&
-               d->nparams == in->c;
+    int memo = vm->memo && !vm->recording && !vm->keys_recording && !vm->in_filter;
     gv_memo_key key = { 0, NULL, 0, 0 };
     const gv_rule_key *ck = &p->call_keys[in->a];
     if (memo && (ck->lo | ck->hi)) {
         /* arguments that are all keyed file-level lets need no evaluation
          * to be keyed: their values (and whether evaluating them fails)
-         * are the same in the program that put the status */
+         * are the same in the program that put the status. A call key is
+         * only made for a call matching its keyed rule (the compiler's, or
+         * a bundle's checked), so no error below can come first; the rule
+         * itself is not looked up (its tables are cold in a hook) */
         int known = gv_memo_find_call(vm->memo, vm->root.node, ck, self, &key);
         if (known >= 0)
             return known;
         memo = 0; /* key made, or the call cannot be keyed */
     }
+    const gv_ref *r = &p->refs[in->a];
+    if (r->n == 0)
+        return fail_unmatched(vm, ip, r, 1);
+    const gv_rule_decl *d = &p->rules[p->ref_decls[r->start + r->n - 1]];
+    const gv_rule_key *rk = &p->rule_keys[d - p->rules];
+    memo = memo && (rk->lo | rk->hi) && d->nparams == in->c;
     /* the arguments live as long as the call: on the C stack when few,
      * one value each before they grow into the arena (nothing kept after
      * the call points into them: queries of a parameter copy its values) */
