@@ -7,7 +7,11 @@
  * that reads nothing but its arguments, `this`, the document and literals
  * has a status that depends on those alone, so a structural key of the
  * body (computed when the program is built, equal across files that
- * declare the same rule) plus the arguments' identities decides it.
+ * declare the same rule) plus the arguments' identities decides it. The
+ * arguments are nearly always file-level lets of the same content in
+ * every file (`let INPUT_DOCUMENT = this`, `let TYPE = "AWS::S3::Bucket"`):
+ * lets get content keys too, and a call whose arguments are all such lets
+ * a key of its own, so that the call is answered without evaluating them.
  *
  * Only statuses are kept, so only calls that record nothing use the memo:
  * outside conditions and filters the checks of the call are needed. */
