@@ -110,6 +110,11 @@ START_TEST(round_trip_same_program)
         keyed += p->rule_keys[i].hi != 0;
     }
     ck_assert_int_eq(keyed, 1); /* check(b) */
+    ck_assert_uint_eq(p->nslots, q->nslots);
+    for (uint32_t i = 0; i < p->nslots; i++)
+        ck_assert(p->let_keys[i].lo == q->let_keys[i].lo && p->let_keys[i].hi == q->let_keys[i].hi);
+    for (uint32_t i = 0; i < p->nrefs; i++)
+        ck_assert(p->call_keys[i].lo == q->call_keys[i].lo && p->call_keys[i].hi == q->call_keys[i].hi);
     char s1[256], s2[256];
     statuses(p, s1, sizeof s1);
     statuses(q, s2, sizeof s2);
@@ -188,6 +193,33 @@ START_TEST(verifier_catches_bad_index)
     p->code[0].op = 200;
     ck_assert_int_eq(gv_program_verify(p, "t.gvb", &err), -1);
     ck_assert_ptr_nonnull(strstr(err.msg, "unknown instruction"));
+    gv_program_free(p);
+}
+END_TEST
+
+/* A call with a memo key is answered before its rule is looked up: a key
+ * on a call its rule does not fit is refused. */
+START_TEST(verifier_checks_call_keys)
+{
+    gv_program *p = compile_fixture();
+    gv_error err;
+    gv_error_clear(&err);
+    uint32_t call = UINT32_MAX;
+    for (uint32_t ip = 0; ip < p->ncode; ip++)
+        if (p->code[ip].op == GV_I_C_CALL)
+            call = ip;
+    ck_assert_uint_ne(call, UINT32_MAX);
+    const gv_insn *in = &p->code[call];
+    ck_assert(p->call_keys[in->a].hi != 0); /* check(%buckets): a keyed let */
+    ck_assert_int_eq(gv_program_verify(p, "t.gvb", &err), 0);
+    const gv_ref *r = &p->refs[in->a];
+    uint32_t d = p->ref_decls[r->start + r->n - 1];
+    p->rules[d].nparams++;
+    ck_assert_int_eq(gv_program_verify(p, "t.gvb", &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "call key of another rule"));
+    p->rules[d].nparams--;
+    p->rule_keys[d] = (gv_rule_key){ 0, 0 };
+    ck_assert_int_eq(gv_program_verify(p, "t.gvb", &err), -1);
     gv_program_free(p);
 }
 END_TEST
@@ -274,6 +306,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, other_version_is_rejected);
     tcase_add_test(tc, not_a_bundle);
     tcase_add_test(tc, verifier_catches_bad_index);
+    tcase_add_test(tc, verifier_checks_call_keys);
     tcase_add_test(tc, read_in_place_outlives_the_callers_reference);
     tcase_add_test(tc, damaged_lazy_texts_are_empty);
     suite_add_tcase(s, tc);

@@ -216,6 +216,124 @@ START_TEST(captures_are_not_keyed)
 }
 END_TEST
 
+/* The file-level let in slot i (slots follow declaration order when no
+ * rule declares a let). */
+static const gv_rule_key *let_key(const gv_program *p, uint32_t i)
+{
+    ck_assert_uint_lt(i, p->nslots);
+    ck_assert_uint_ne(p->global_operand[i], UINT32_MAX);
+    return &p->let_keys[i];
+}
+
+/* A let's key is its operand by content: equal where the same let is
+ * declared among other lets, different when a literal it reads differs,
+ * none when it calls a function (now() differs between programs) or reads
+ * a let that is not a literal. */
+START_TEST(let_keys_follow_content)
+{
+    static const char la[] = "let D = this\n"
+                             "let T = 'AWS::S3::Bucket'\n"
+                             "let Q = Resources.*[ Type == %T ]\n"
+                             "let F = count(Resources.*)\n"
+                             "let R = %Q.Properties\n"
+                             "rule r { %D exists }\n";
+    static const char lb[] = "let X = 1\n"
+                             "let T = 'AWS::S3::Bucket'\n"
+                             "let D = this\n"
+                             "let Q = Resources.*[ Type == %T ]\n"
+                             "let U = 'AWS::KMS::Key'\n"
+                             "let Q2 = Resources.*[ Type == %U ]\n"
+                             "rule r { %D exists }\n";
+    gv_program *a = load("a.guard", la), *b = load("b.guard", lb);
+    for (uint32_t i = 0; i < 3; i++)
+        ck_assert(keyed(let_key(a, i)));
+    ck_assert(same_key(let_key(a, 0), let_key(b, 2)));  /* D */
+    ck_assert(same_key(let_key(a, 1), let_key(b, 1)));  /* T */
+    ck_assert(same_key(let_key(a, 2), let_key(b, 3)));  /* Q */
+    ck_assert(!same_key(let_key(a, 2), let_key(b, 5))); /* Q2 reads another type */
+    ck_assert(!same_key(let_key(a, 1), let_key(b, 4)));
+    ck_assert(!keyed(let_key(a, 3))); /* a function */
+    ck_assert(!keyed(let_key(a, 4))); /* reads a query let */
+    gv_program_free(a);
+    gv_program_free(b);
+}
+END_TEST
+
+/* The memo key of the first call of rule name (refs are one per call). */
+static const gv_rule_key *call_key_of(const gv_program *p, const char *name)
+{
+    for (uint32_t i = 0; i < p->nrefs; i++)
+        if (strcmp(p->strings[p->refs[i].name].s, name) == 0)
+            return &p->call_keys[i];
+    ck_abort_msg("no call of %s", name);
+    return NULL;
+}
+
+/* A call is keyed by its rule and argument lets only when every argument
+ * is a keyed file-level let. */
+START_TEST(call_keys_follow_lets)
+{
+    static const char c1[] = "let D = this\nlet T = 'a'\n"
+                             "rule has(doc, k) { %doc.%k exists }\n"
+                             "rule r when has(%D, %T) { this exists }\n";
+    static const char c2[] = "let X = 1\nlet T = 'a'\nlet D = this\nlet U = 'b'\n"
+                             "rule has(doc, k) { %doc.%k exists }\n"
+                             "rule r when has(%D, %T) { this exists }\n"
+                             "rule s when has(%D, %U) { this exists }\n"
+                             "rule t when has(%D, 'a') { this exists }\n"
+                             "rule u when has(%T, %D) { this exists }\n";
+    gv_program *a = load("a.guard", c1), *b = load("b.guard", c2);
+    const gv_rule_key *ka = call_key_of(a, "has");
+    ck_assert(keyed(ka));
+    ck_assert(same_key(ka, &b->call_keys[0]));          /* the same lets in other slots */
+    ck_assert(!same_key(ka, &b->call_keys[1]));         /* %U */
+    ck_assert(!keyed(&b->call_keys[2]));                /* a literal argument: keyed by values */
+    ck_assert(keyed(&b->call_keys[3]));
+    ck_assert(!same_key(ka, &b->call_keys[3]));         /* the arguments' order */
+    ck_assert(!same_key(ka, key_of(a, "has")));         /* never a rule's key */
+    gv_program_free(a);
+    gv_program_free(b);
+}
+END_TEST
+
+/* Calls whose arguments are file-level lets are keyed by the lets: a
+ * program whose let holds another value gets its own status, one whose
+ * let is the same (among other lets) gets the same status, and every
+ * program's statuses are those it has without a memo. */
+START_TEST(let_arguments_share_only_equal_lets)
+{
+    static const char p1[] = "let D = this\nlet T = 'a'\n"
+                             "rule has(doc, k) { %doc.%k exists }\n"
+                             "rule r when has(%D, %T) { this exists }\n";
+    static const char p2[] = "let D = this\nlet T = 'b'\n"
+                             "rule has(doc, k) { %doc.%k exists }\n"
+                             "rule r when has(%D, %T) { this exists }\n";
+    static const char p3[] = "let X = [1]\nlet T = 'a'\nlet D = this\n"
+                             "rule has(doc, k) { %doc.%k exists }\n"
+                             "rule r when has(%D, %T) { this exists }\n";
+    static const char p4[] = "let D = this\nlet T = 'b'\n"
+                             "rule has(doc, k) { %doc.%k exists }\n"
+                             "rule r when has(%D, 'a') { this exists }\n";
+    gv_program *p[] = { load("1.guard", p1), load("2.guard", p2), load("3.guard", p3), load("4.guard", p4) };
+    static const char *want[] = { "r=1:0 ", "r=0:0 ", "r=1:0 ", "r=1:0 " };
+    gv_doc *d = doc("{\"a\": 1}");
+    gv_memo *m = gv_memo_new(d, gv_doc_root(d));
+    ck_assert_ptr_nonnull(m);
+    for (int round = 0; round < 2; round++) /* the second round answers every call from the memo */
+        for (size_t i = 0; i < sizeof p / sizeof *p; i++) {
+            char plain[64], memo[64];
+            run(p[i], d, NULL, plain, sizeof plain);
+            run(p[i], d, m, memo, sizeof memo);
+            ck_assert_str_eq(plain, want[i]);
+            ck_assert_str_eq(memo, want[i]);
+        }
+    gv_memo_free(m);
+    gv_doc_free(d);
+    for (size_t i = 0; i < sizeof p / sizeof *p; i++)
+        gv_program_free(p[i]);
+}
+END_TEST
+
 START_TEST(key_index_groups_members_in_order)
 {
     /* regular: a map holding Type exactly, as a string; the rest (no Type,
@@ -262,6 +380,9 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, recorded_calls_keep_their_checks);
     tcase_add_test(tc, other_document_is_not_answered);
     tcase_add_test(tc, captures_are_not_keyed);
+    tcase_add_test(tc, let_keys_follow_content);
+    tcase_add_test(tc, call_keys_follow_lets);
+    tcase_add_test(tc, let_arguments_share_only_equal_lets);
     tcase_add_test(tc, key_index_groups_members_in_order);
     suite_add_tcase(s, tc);
     return s;

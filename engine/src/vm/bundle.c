@@ -183,9 +183,15 @@ static void put_program(gv_buf *b, const gv_program *p)
         gv_buf_varint(b, p->refs[i].name);
         gv_buf_varint(b, p->refs[i].start);
         gv_buf_varint(b, p->refs[i].n);
+        put_u64(b, p->call_keys[i].lo);
+        put_u64(b, p->call_keys[i].hi);
     }
     put_u32s(b, p->ref_decls, p->nref_decls);
     put_u32s(b, p->global_operand, p->nslots);
+    for (uint32_t i = 0; i < p->nslots; i++) { /* the lets' memo keys, as the rules' */
+        put_u64(b, p->let_keys[i].lo);
+        put_u64(b, p->let_keys[i].hi);
+    }
     gv_buf_varint(b, p->max_params);
     gv_buf_varint(b, p->ncaptures);
 }
@@ -532,14 +538,23 @@ static void get_rules(reader *r, gv_program *p)
         p->rule_keys[i].hi = get_u64(r);
     }
     p->nrefs = get_v(r);
-    p->refs = get_array(r, p->nrefs, sizeof *p->refs, 3);
+    p->refs = get_array(r, p->nrefs, sizeof *p->refs, 19);
+    p->call_keys = get_array(r, p->nrefs, sizeof *p->call_keys, 0);
     for (uint32_t i = 0; !r->bad && i < p->nrefs; i++) {
         p->refs[i].name = get_v(r);
         p->refs[i].start = get_v(r);
         p->refs[i].n = get_v(r);
+        p->call_keys[i].lo = get_u64(r);
+        p->call_keys[i].hi = get_u64(r);
     }
     p->ref_decls = get_u32s(r, &p->nref_decls);
     p->global_operand = get_u32s(r, &p->nslots);
+    p->local_lets = r->bad ? 0 : gv_program_local_lets(p);
+    p->let_keys = get_array(r, p->nslots, sizeof *p->let_keys, 16);
+    for (uint32_t i = 0; !r->bad && i < p->nslots; i++) {
+        p->let_keys[i].lo = get_u64(r);
+        p->let_keys[i].hi = get_u64(r);
+    }
     p->max_params = get_v(r);
     p->ncaptures = get_v(r);
 }

@@ -42,6 +42,25 @@ static int check_var(vctx *v, const gv_insn *in)
     }
 }
 
+/* A call with a memo key (vm/memo.c) is answered from the memo before
+ * its rule is looked up (vm/interp.c), so the key must be one the
+ * compiler makes: for a call that names a declaration, the last of which
+ * is keyed and takes as many parameters as the call passes. */
+static int check_call_key(vctx *v, const gv_insn *in)
+{
+    const gv_program *p = v->p;
+    const gv_rule_key *ck = &p->call_keys[in->a];
+    if (!(ck->lo | ck->hi))
+        return 1;
+    const gv_ref *r = &p->refs[in->a];
+    if (r->n == 0 || r->start > p->nref_decls || r->n > p->nref_decls - r->start)
+        return bad(v, "call key without a rule");
+    uint32_t d = p->ref_decls[r->start + r->n - 1];
+    if (!in_range(d, p->nrules) || !(p->rule_keys[d].lo | p->rule_keys[d].hi) || p->rules[d].nparams != in->c)
+        return bad(v, "call key of another rule");
+    return 1;
+}
+
 static int check_insn(vctx *v, const gv_insn *in)
 {
     const gv_program *p = v->p;
@@ -76,8 +95,9 @@ static int check_insn(vctx *v, const gv_insn *in)
                bad(v, "block out of range");
     case GV_I_C_RULE: return in_range(in->a, p->nrefs) || bad(v, "rule reference out of range");
     case GV_I_C_CALL:
-        return (in_range(in->a, p->nrefs) && in->b <= p->nargs && in->c <= p->nargs - in->b) ||
-               bad(v, "rule call out of range");
+        return ((in_range(in->a, p->nrefs) && in->b <= p->nargs && in->c <= p->nargs - in->b) ||
+                bad(v, "rule call out of range")) &&
+               check_call_key(v, in);
     case GV_I_C_LET:
         return (in_range(in->a, p->nslots) && in_range(in->b, p->noperands)) ||
                bad(v, "let out of range");

@@ -21,7 +21,8 @@ int gv_vm_unary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
     int some = (in->flags & GV_FLAG_SOME) != 0;
     gv_val lbuf[GV_SMALL_SET];
     gv_valset l = { lbuf, 0, GV_SMALL_SET, 0, 0 };
-    if (gv_vm_quiet_query(vm, in->a, self, f, &l) < 0)
+    int view = gv_vm_quiet_view(vm, in->a, f, &l); /* read only from here */
+    if (view < 0 || (!view && gv_vm_quiet_query(vm, in->a, self, f, &l) < 0))
         return -1;
     gv_status st;
     if (l.n == 0) {

@@ -625,6 +625,7 @@ gv_program *gv_compile(const gv_rules_file *f, gv_error *err)
         p->global_operand[i] = GV_NONE;
     for (uint32_t i = 0; i < f->nlets && !c.failed; i++)
         p->global_operand[f->lets[i]->slot] = compile_value(&c, f->lets[i]->value);
+    p->local_lets = gv_program_local_lets(p);
     uint32_t nrules = f->nrules + (f->default_rule.n ? 1 : 0);
     p->rules = gv_arena_zalloc(&p->arena, (nrules ? nrules : 1) * sizeof *p->rules);
     for (uint32_t i = 0; p->rules && i < f->nrules && !c.failed; i++)

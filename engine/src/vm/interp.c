@@ -363,9 +363,29 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
 {
     const gv_program *p = vm->p;
     const gv_insn *in = &p->code[ip];
+    /* a call that records nothing needs only the status, which another
+     * program may already have found for the same rule and arguments */
+    int memo = vm->memo && !vm->recording && !vm->keys_recording && !vm->in_filter;
+    gv_memo_key key = { 0, NULL, 0, 0 };
+    const gv_rule_key *ck = &p->call_keys[in->a];
+    if (memo && (ck->lo | ck->hi)) {
+        /* arguments that are all keyed file-level lets need no evaluation
+         * to be keyed: their values (and whether evaluating them fails)
+         * are the same in the program that put the status. A call key is
+         * only made for a call matching its keyed rule (the compiler's, or
+         * a bundle's checked), so no error below can come first; the rule
+         * itself is not looked up (its tables are cold in a hook) */
+        int known = gv_memo_find_call(vm->memo, vm->root.node, ck, self, &key);
+        if (known >= 0)
+            return known;
+        memo = 0; /* key made, or the call cannot be keyed */
+    }
     const gv_ref *r = &p->refs[in->a];
     if (r->n == 0)
         return fail_unmatched(vm, ip, r, 1);
+    const gv_rule_decl *d = &p->rules[p->ref_decls[r->start + r->n - 1]];
+    const gv_rule_key *rk = &p->rule_keys[d - p->rules];
+    memo = memo && (rk->lo | rk->hi) && d->nparams == in->c;
     /* the arguments live as long as the call: on the C stack when few,
      * one value each before they grow into the arena (nothing kept after
      * the call points into them: queries of a parameter copy its values) */
@@ -388,14 +408,9 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
             for (uint32_t k = 0; k < args[i].n; k++)
                 args[i].v[k].literal = 0;
     }
-    const gv_rule_decl *d = &p->rules[p->ref_decls[r->start + r->n - 1]];
     if (d->nparams != in->c)
         return fail_unmatched(vm, ip, r, 1);
-    /* a call that records nothing needs only the status, which another
-     * program may already have found for the same rule and arguments */
-    gv_memo_key key = { 0, NULL, 0, 0 };
-    const gv_rule_key *rk = &p->rule_keys[d - p->rules];
-    if (vm->memo && !vm->recording && !vm->keys_recording && !vm->in_filter && (rk->lo | rk->hi)) {
+    if (memo) {
         int known = gv_memo_find(vm->memo, vm->root.node, rk, self, args, in->c, &key);
         if (known >= 0)
             return known;
@@ -666,11 +681,13 @@ static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scra
     vm.scratch = scratch;
     vm.err = err;
     uint32_t nslots = p->nslots ? p->nslots : 1, nrules = p->nrules ? p->nrules : 1;
-    /* the per-document state in one zeroed block, widest members first (a
-     * hook evaluates 237 small files per document: allocations add up) */
+    /* the per-document state in one block, widest members first (a hook
+     * evaluates 237 small files per document: allocations add up); only
+     * the states are zeroed: every other member is written before it is
+     * read (a slot's value once its state is 2, a rule's once it ran) */
     size_t bytes = nrules * sizeof *out->rules + nslots * sizeof *vm.global_first + nslots * sizeof *vm.globals +
                    nrules * sizeof *vm.rule_status + nslots + nrules;
-    char *mem = gv_arena_zalloc(scratch, bytes);
+    char *mem = gv_arena_alloc(scratch, bytes);
     out->nrules = 0;
     out->status = GV_RS_SKIP;
     if (!mem)
@@ -683,6 +700,7 @@ static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scra
     vm.rule_status = (gv_status *)(void *)(vm.globals + nslots);
     vm.global_state = (uint8_t *)(vm.rule_status + nrules);
     vm.rule_state = vm.global_state + nslots;
+    memset(vm.global_state, 0, nslots + nrules);
     /* the status stack starts here: most evaluations never grow it */
     int stack0[64];
     uint32_t marks0[64];
@@ -696,8 +714,7 @@ static int eval_program(const gv_program *p, const gv_node *root, gv_arena *scra
         if (!vm.caps || !vm.ref_status || !vm.ref_done)
             return gv_vm_nomem(&vm);
     }
-    for (uint32_t i = 0; i < p->nslots && !vm.local_lets; i++)
-        vm.local_lets = p->global_operand[i] == GV_NONE;
+    vm.local_lets = p->local_lets;
     int any_pass = 0, any_fail = 0;
     gv_keys_cache keys = { NULL, NULL };
     /* cfn-guard evaluates the clauses outside rules before the rules: with

@@ -7,7 +7,11 @@
  * that reads nothing but its arguments, `this`, the document and literals
  * has a status that depends on those alone, so a structural key of the
  * body (computed when the program is built, equal across files that
- * declare the same rule) plus the arguments' identities decides it.
+ * declare the same rule) plus the arguments' identities decides it. The
+ * arguments are nearly always file-level lets of the same content in
+ * every file (`let INPUT_DOCUMENT = this`, `let TYPE = "AWS::S3::Bucket"`):
+ * lets get content keys too, and a call whose arguments are all such lets
+ * a key of its own, so that the call is answered without evaluating them.
  *
  * Only statuses are kept, so only calls that record nothing use the memo:
  * outside conditions and filters the checks of the call are needed. */
@@ -31,15 +35,17 @@
 
 typedef struct keybuf {
     unsigned char *p, *end;
-    int bad; /* overflow, or something that cannot be keyed */
+    int bad;  /* overflow, or something that cannot be keyed */
+    int lets; /* keying a file-level let: what it may read differs (put_var) */
     unsigned char b[KEY_MAX];
 } keybuf;
 
-static void key_init(keybuf *k)
+static void key_init(keybuf *k, int lets)
 {
     k->p = k->b;
     k->end = k->b + KEY_MAX;
     k->bad = 0;
+    k->lets = lets;
 }
 
 static inline void put(keybuf *k, const void *p, size_t n)
@@ -124,6 +130,10 @@ static void put_operand(keybuf *k, const gv_program *p, uint32_t o, int depth)
     case GV_OPND_LITERAL: put_literal(k, p->literals[op->idx]); return;
     case GV_OPND_QUERY: put_block(k, p, op->idx, depth); return;
     case GV_OPND_CALL:
+        if (k->lets) { /* now() differs from one program to the next */
+            k->bad = 1;
+            return;
+        }
         put(k, &op->fn, sizeof op->fn);
         put_u32(k, op->nargs);
         for (uint32_t i = 0; i < op->nargs; i++)
@@ -135,9 +145,22 @@ static void put_operand(keybuf *k, const gv_program *p, uint32_t o, int depth)
 
 /* Variables other than the rule's parameters and its own lets (slots are
  * numbered file-wide; a slot with a file-level operand is the file's let)
- * come from the program around it: such a body is not keyed. */
+ * come from the program around it: such a body is not keyed. A file-level
+ * let may read other file-level lets bound to a literal, keyed by that
+ * literal: those evaluate to it wherever they are declared, with no effect
+ * on the evaluation (another let's evaluation could move vm->ip, which a
+ * function's error shows, or fail). */
 static void put_var(keybuf *k, const gv_program *p, const gv_insn *in)
 {
+    if (k->lets) {
+        uint32_t o = in->flags == GV_VAR_LOCAL && in->a < p->nslots ? p->global_operand[in->a] : GV_NONE;
+        if (o == GV_NONE || p->operands[o].kind != GV_OPND_LITERAL) {
+            k->bad = 1;
+            return;
+        }
+        put_literal(k, p->literals[p->operands[o].idx]);
+        return;
+    }
     if (in->flags != GV_VAR_PARAM &&
         (in->flags != GV_VAR_LOCAL || in->a >= p->nslots || p->global_operand[in->a] != GV_NONE))
         k->bad = 1;
@@ -179,6 +202,8 @@ static void put_insn(keybuf *k, const gv_program *p, const gv_insn *in, int dept
         put_block(k, p, in->b, depth);
         return;
     case GV_I_C_LET:
+        if (k->lets) /* a let in a filter of a file-level let: it has no frame to live in */
+            k->bad = 1;
         put_u32(k, in->a);
         put_operand(k, p, in->b, depth);
         return;
@@ -205,23 +230,80 @@ static void put_block(keybuf *k, const gv_program *p, uint32_t block, int depth)
     }
 }
 
+/* The key of the file-level let an argument is written as (a bare `%v`,
+ * which the interpreter passes as the let's own set), or NULL. */
+static const gv_rule_key *let_arg_key(const gv_program *p, uint32_t operand)
+{
+    const gv_operand *o = &p->operands[operand];
+    if (o->kind != GV_OPND_QUERY)
+        return NULL;
+    const gv_insn *q = &p->code[p->blocks[o->idx]];
+    if (q[0].op != GV_I_Q_VAR || q[1].op != GV_I_END || q[0].flags != GV_VAR_LOCAL || q[0].a >= p->nslots ||
+        p->global_operand[q[0].a] == GV_NONE)
+        return NULL;
+    const gv_rule_key *lk = &p->let_keys[q[0].a];
+    return lk->lo | lk->hi ? lk : NULL;
+}
+
+static gv_rule_key key_of(const keybuf *k)
+{
+    if (k->bad)
+        return (gv_rule_key){ 0, 0 };
+    XXH128_hash_t h = XXH3_128bits(k->b, (size_t)(k->p - k->b));
+    return (gv_rule_key){ h.low64, h.high64 | 1 }; /* {0, 0}: not keyed */
+}
+
 int gv_program_key_rules(gv_program *p, gv_arena *arena)
 {
     p->rule_keys = gv_arena_zalloc(arena, (p->nrules ? p->nrules : 1) * sizeof *p->rule_keys);
-    keybuf *k = p->rule_keys ? malloc(sizeof *k) : NULL;
+    p->let_keys = gv_arena_zalloc(arena, (p->nslots ? p->nslots : 1) * sizeof *p->let_keys);
+    p->call_keys = gv_arena_zalloc(arena, (p->nrefs ? p->nrefs : 1) * sizeof *p->call_keys);
+    keybuf *k = p->rule_keys && p->let_keys && p->call_keys ? malloc(sizeof *k) : NULL;
     if (!k)
         return 0;
     for (uint32_t i = 0; i < p->nrules; i++) {
         const gv_rule_decl *d = &p->rules[i];
         if (!d->parameterised)
             continue;
-        key_init(k);
+        key_init(k, 0);
         put_u32(k, d->nparams);
         put_block(k, p, d->body_block, 0);
-        if (k->bad)
+        p->rule_keys[i] = key_of(k);
+    }
+    /* a file-level let's value depends on its operand and the document
+     * alone (it is evaluated from the root, recording nothing): equal keys,
+     * equal values on one document */
+    for (uint32_t i = 0; i < p->nslots; i++) {
+        if (p->global_operand[i] == GV_NONE)
             continue;
-        XXH128_hash_t h = XXH3_128bits(k->b, (size_t)(k->p - k->b));
-        p->rule_keys[i] = (gv_rule_key){ h.low64, h.high64 | 1 }; /* {0, 0}: not keyed */
+        key_init(k, 1);
+        put_u8(k, 'L');
+        put_operand(k, p, p->global_operand[i], 0);
+        p->let_keys[i] = key_of(k);
+    }
+    /* a call whose arguments are all such lets (`is_cfn_hook(%INPUT_DOCUMENT,
+     * %TYPE)`) is the rule's key and the lets' (refs are one per call,
+     * compile.c); starting with 'C', no call key is a rule's */
+    for (uint32_t ip = 0; ip < p->ncode; ip++) {
+        const gv_insn *in = &p->code[ip];
+        if (in->op != GV_I_C_CALL || in->a >= p->nrefs || p->refs[in->a].n == 0)
+            continue;
+        const gv_ref *r = &p->refs[in->a];
+        uint32_t d = p->ref_decls[r->start + r->n - 1];
+        if (!(p->rule_keys[d].lo | p->rule_keys[d].hi) || p->rules[d].nparams != in->c)
+            continue;
+        key_init(k, 0);
+        put_u8(k, 'C');
+        put(k, &p->rule_keys[d], sizeof p->rule_keys[d]);
+        put_u32(k, in->c);
+        for (uint32_t i = 0; i < in->c && !k->bad; i++) {
+            const gv_rule_key *lk = let_arg_key(p, p->args[in->b + i]);
+            if (lk)
+                put(k, lk, sizeof *lk);
+            else
+                k->bad = 1;
+        }
+        p->call_keys[in->a] = key_of(k);
     }
     free(k);
     return 1;
@@ -233,8 +315,8 @@ int gv_program_key_rules(gv_program *p, gv_arena *arena)
  * the slot, so no two different calls can ever share a status. */
 typedef struct memo_entry {
     uint64_t hash;
-    const unsigned char *key; /* NULL: empty */
-    uint32_t len;
+    const uint64_t *words; /* NULL: empty */
+    uint32_t n;
     uint8_t status;
 } memo_entry;
 
@@ -284,38 +366,109 @@ void gv_memo_free(gv_memo *m)
     free(m);
 }
 
-/* A value by content when scalar, by address when it is a list or map of
- * the document; anything else (unresolved, a list made at run time or
- * written in the rules) is not keyed. Strings and the root, by far the
- * most common arguments, take the short ways. */
-static inline void put_value(keybuf *k, const gv_memo *m, const gv_val *v)
+/* A call's key is a few 64-bit words, built and compared without
+ * serialising: the call's key and `this` when its arguments are all
+ * keyed file-level lets (gv_program_key_rules), else the rule's key, then
+ * `this`, then each argument: a word with its count and cut/filtered
+ * marks, then its values. A value is one word when it is the root or a list or map of the document
+ * (its address, which stays put while the memo lives: nodes are never
+ * dereferenced through a key), or a scalar by content (a word with its
+ * kind and length, then its bytes): the same literal in two programs is two
+ * nodes. The low two bits of a value's first word say which (addresses are
+ * 8-aligned), bit 2 holds the value's literal mark. Anything else
+ * (unresolved, a list or map made at run time or written in the rules, a
+ * range) is not keyed. */
+#define CALL_WORDS 64
+enum { W_ADDR = 0, W_SCALAR = 1, W_ARG = 2 };
+
+typedef struct callkey {
+    uint64_t w[CALL_WORDS];
+    uint32_t n;
+} callkey;
+
+/* The one word of v, whose node n is the root or a list or map of the
+ * document. */
+static inline uint64_t addr_word(const gv_node *n, const gv_val *v)
 {
-    const gv_node *n = v->node;
-    if (!n) {
-        k->bad = 1;
-        return;
-    }
-    if (n->kind == GV_STRING && (size_t)(k->end - k->p) >= (size_t)n->len + 6) {
-        k->p[0] = v->literal;
-        k->p[1] = GV_STRING;
-        memcpy(k->p + 2, &n->len, 4);
-        memcpy(k->p + 6, n->u.s, n->len);
-        k->p += (size_t)n->len + 6;
-        return;
-    }
-    put_u8(k, v->literal);
-    if (n == m->root || ((n->kind == GV_LIST || n->kind == GV_MAP) && gv_arena_spans_hold(m->spans, m->nspans, n)))
-        put(k, &n, sizeof n);
-    else if (!put_scalar(k, n))
-        k->bad = 1; /* a list or map not of the document, or a kind without a key */
+    return (uint64_t)(uintptr_t)n | (uint64_t)(v->literal != 0) << 2 | W_ADDR;
 }
 
-static memo_entry *slot_of(const gv_memo *m, uint64_t hash, const unsigned char *key, uint32_t len)
+/* 0 when v cannot be keyed or the key is full. */
+static inline int put_value(callkey *k, const gv_memo *m, const gv_val *v)
+{
+    const gv_node *n = v->node;
+    if (!n || k->n == CALL_WORDS)
+        return 0;
+    uint64_t lit = (uint64_t)(v->literal != 0) << 2;
+    if (n == m->root) {
+        k->w[k->n++] = addr_word(n, v);
+        return 1;
+    }
+    uint64_t head = W_SCALAR | lit | (uint64_t)n->kind << 8;
+    switch ((gv_kind)n->kind) {
+    case GV_STRING:
+    case GV_REGEX:
+    case GV_CHAR: {
+        uint32_t words = (n->len + 7) / 8;
+        if (words >= CALL_WORDS - k->n)
+            return 0;
+        k->w[k->n + words] = 0; /* the last word's padding (the head itself when empty) */
+        k->w[k->n] = head | (uint64_t)n->len << 32;
+        memcpy(&k->w[k->n + 1], n->u.s, n->len);
+        k->n += 1 + words;
+        return 1;
+    }
+    case GV_NULL:
+        k->w[k->n++] = head;
+        return 1;
+    case GV_BOOL:
+    case GV_INT:
+    case GV_FLOAT: {
+        if (k->n + 2 > CALL_WORDS)
+            return 0;
+        uint64_t bits = 0;
+        if (n->kind == GV_BOOL)
+            bits = n->u.b;
+        else
+            memcpy(&bits, &n->u, sizeof bits);
+        k->w[k->n] = head;
+        k->w[k->n + 1] = bits;
+        k->n += 2;
+        return 1;
+    }
+    case GV_LIST:
+    case GV_MAP:
+        if (!gv_arena_spans_hold(m->spans, m->nspans, n))
+            return 0;
+        k->w[k->n++] = addr_word(n, v);
+        return 1;
+    default: return 0;
+    }
+}
+
+/* Only finds the slot (keys are compared whole): one multiply a word. */
+static inline uint64_t hash_words(const uint64_t *w, uint32_t n)
+{
+    uint64_t h = n;
+    for (uint32_t i = 0; i < n; i++)
+        h = (h + w[i]) * 0x9E3779B97F4A7C15ull;
+    return h ^ h >> 29;
+}
+
+static inline int same_words(const uint64_t *a, const uint64_t *b, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+static inline memo_entry *slot_of(const gv_memo *m, uint64_t hash, const uint64_t *words, uint32_t n)
 {
     uint32_t mask = m->cap - 1;
     for (uint32_t i = (uint32_t)hash & mask;; i = (i + 1) & mask) {
         memo_entry *e = &m->tab[i];
-        if (!e->key || (e->hash == hash && e->len == len && memcmp(e->key, key, len) == 0))
+        if (!e->words || (e->hash == hash && e->n == n && same_words(e->words, words, n)))
             return e;
     }
 }
@@ -330,48 +483,77 @@ static int grow(gv_memo *m)
     m->tab = t;
     m->cap = oldcap * 2;
     for (uint32_t i = 0; i < oldcap; i++)
-        if (old[i].key)
-            *slot_of(m, old[i].hash, old[i].key, old[i].len) = old[i];
+        if (old[i].words)
+            *slot_of(m, old[i].hash, old[i].words, old[i].n) = old[i];
     free(old);
     return 1;
+}
+
+/* The status of the call keyed w[0..n) (>= 0), or -2 with room reserved
+ * for it in key. Inline: with the three words of a call key the loops
+ * unroll. */
+static inline int find_words(gv_memo *m, const uint64_t *w, uint32_t n, gv_memo_key *key)
+{
+    uint64_t hash = hash_words(w, n);
+    memo_entry *e = slot_of(m, hash, w, n);
+    if (e->words)
+        return e->status;
+    /* room for the answer now: gv_memo_put only fills the slot in */
+    if (m->n >= MEMO_MAX_ENTRIES || (m->n + 1 > m->cap / 2 && !grow(m)))
+        return -2;
+    uint64_t *copy = gv_arena_alloc(&m->arena, n * sizeof *copy);
+    if (!copy)
+        return -2;
+    memcpy(copy, w, n * sizeof *copy);
+    key->hash = hash;
+    key->words = copy;
+    key->n = n;
+    key->keep = 1;
+    return -2;
+}
+
+/* The rule's key (or the call's, gv_memo_find_call) then `this`. */
+static int start_key(callkey *k, const gv_memo *m, const gv_rule_key *rk, const gv_val *self)
+{
+    k->w[0] = rk->lo;
+    k->w[1] = rk->hi;
+    k->n = 2;
+    return put_value(k, m, self);
 }
 
 int gv_memo_find(gv_memo *m, const gv_node *root, const gv_rule_key *rk, const gv_val *self,
                  const gv_valset *args, uint32_t nargs, gv_memo_key *key)
 {
     key->keep = 0;
+    callkey k;
+    if (m->root != root || !start_key(&k, m, rk, self))
+        return -1;
+    for (uint32_t i = 0; i < nargs; i++) {
+        if (k.n == CALL_WORDS)
+            return -1;
+        k.w[k.n++] = W_ARG | (uint64_t)(args[i].cut != 0) << 2 | (uint64_t)(args[i].filtered != 0) << 3 |
+                     (uint64_t)args[i].n << 32;
+        for (uint32_t j = 0; j < args[i].n; j++)
+            if (!put_value(&k, m, &args[i].v[j]))
+                return -1;
+    }
+    return find_words(m, k.w, k.n, key);
+}
+
+int gv_memo_find_call(gv_memo *m, const gv_node *root, const gv_rule_key *ck, const gv_val *self,
+                      gv_memo_key *key)
+{
+    key->keep = 0;
     if (m->root != root)
         return -1;
-    keybuf k;
-    key_init(&k);
-    put(&k, rk, sizeof *rk);
-    put_value(&k, m, self);
-    for (uint32_t i = 0; i < nargs && !k.bad; i++) {
-        put_u32(&k, args[i].n);
-        put_u8(&k, args[i].cut);
-        put_u8(&k, args[i].filtered);
-        for (uint32_t j = 0; j < args[i].n && !k.bad; j++)
-            put_value(&k, m, &args[i].v[j]);
+    if (self->node == root) { /* conditions of rules: `this` is the root */
+        uint64_t w[3] = { ck->lo, ck->hi, addr_word(root, self) };
+        return find_words(m, w, 3, key);
     }
-    if (k.bad)
+    callkey k;
+    if (!start_key(&k, m, ck, self))
         return -1;
-    uint32_t len = (uint32_t)(k.p - k.b);
-    uint64_t hash = XXH3_64bits(k.b, len);
-    memo_entry *e = slot_of(m, hash, k.b, len);
-    if (e->key)
-        return e->status;
-    /* room for the answer now: gv_memo_put only fills the slot in */
-    if (m->n >= MEMO_MAX_ENTRIES || (m->n + 1 > m->cap / 2 && !grow(m)))
-        return -2;
-    unsigned char *copy = gv_arena_alloc(&m->arena, len);
-    if (!copy)
-        return -2;
-    memcpy(copy, k.b, len);
-    key->hash = hash;
-    key->key = copy;
-    key->len = len;
-    key->keep = 1;
-    return -2;
+    return find_words(m, k.w, k.n, key);
 }
 
 const gv_key_index *gv_memo_key_index(gv_memo *m, const gv_node *map, const gv_kconst *key)
@@ -399,8 +581,9 @@ void gv_memo_put(gv_memo *m, const gv_memo_key *key, int status)
 {
     if (!key->keep)
         return;
-    memo_entry *e = slot_of(m, key->hash, key->key, key->len);
-    if (!e->key)
+    memo_entry *e = slot_of(m, key->hash, key->words, key->n);
+    if (!e->words)
         m->n++;
-    *e = (memo_entry){ key->hash, key->key, key->len, (uint8_t)status };
+    *e = (memo_entry){ key->hash, key->words, key->n, (uint8_t)status };
 }
+

@@ -7,16 +7,16 @@
 #include "vm/eval.h"
 
 /* The key of one call whose status is not known yet (keep 0: it is
- * not to be kept). */
+ * not to be kept): 64-bit words (vm/memo.c says which). */
 typedef struct gv_memo_key {
     uint64_t hash;
-    const unsigned char *key;
-    uint32_t len;
+    const uint64_t *words;
+    uint32_t n;
     int keep;
 } gv_memo_key;
 
-/* Computes p->rule_keys, allocated in arena (p's or one p shares): 0
- * when memory ran out, else 1. */
+/* Computes p->rule_keys, p->let_keys and p->call_keys, allocated in arena (p's or one
+ * p shares): 0 when memory ran out, else 1. */
 int gv_program_key_rules(gv_program *p, gv_arena *arena);
 
 /* The status memoised for calling the rule keyed rk with this and args
@@ -25,6 +25,11 @@ int gv_program_key_rules(gv_program *p, gv_arena *arena);
  * arguments). */
 int gv_memo_find(gv_memo *m, const gv_node *root, const gv_rule_key *rk, const gv_val *self,
                  const gv_valset *args, uint32_t nargs, gv_memo_key *key);
+/* The same for a call keyed ck (p->call_keys: its arguments are keyed
+ * file-level lets, which have the same values in the program that put the
+ * status, so they need not be evaluated). */
+int gv_memo_find_call(gv_memo *m, const gv_node *root, const gv_rule_key *ck, const gv_val *self,
+                      gv_memo_key *key);
 void gv_memo_put(gv_memo *m, const gv_memo_key *key, int status);
 
 /* The index of a document map's members by key (vm/keyindex.h), built

@@ -94,7 +94,9 @@ typedef struct gv_rule_decl {
 /* A structural key of a parameterised rule's body whose status depends
  * only on its arguments, `this`, the document and literals (no file-level
  * variables, no other rules): equal in every program declaring the same
- * rule. {0, 0}: not such a rule. See vm/memo.c. */
+ * rule. {0, 0}: not such a rule. Also of a file-level let whose value
+ * depends only on the document (a literal, or a query reading nothing but
+ * the document and literals). See vm/memo.c. */
 typedef struct gv_rule_key {
     uint64_t lo, hi;
 } gv_rule_key;
@@ -127,11 +129,16 @@ typedef struct gv_program {
     uint32_t nrules;
     gv_rule_key *rule_keys;      /* per rule (vm/memo.c) */
     gv_ref *refs;
+    gv_rule_key *call_keys;      /* per ref: a call's memo key when its arguments are all keyed
+                                    file-level lets ({0, 0}: none; vm/memo.c) */
     uint32_t nrefs;
     uint32_t *ref_decls;
     uint32_t nref_decls;
     uint32_t nslots;             /* let slots (file-wide numbering) */
     uint32_t *global_operand;    /* per slot: operand of a file-level let, or GV_NONE */
+    uint8_t local_lets;          /* some slot is a let inside a rule (gv_program_local_lets) */
+    gv_rule_key *let_keys;       /* per slot: a file-level let's content key ({0, 0}: none;
+                                    vm/memo.c) */
     uint32_t max_params;
     uint32_t ncaptures;          /* Q_CAPTURE instructions: the VM keeps capture state only when
                                     there are any (a bundle's count is verified) */
@@ -140,5 +147,16 @@ typedef struct gv_program {
 } gv_program;
 
 void gv_program_free(gv_program *p);
+
+/* Whether a let stands inside a rule (a slot with no file-level operand):
+ * only then do frames need let slots. Kept in p->local_lets when the
+ * program is built or read, not found again per evaluation. */
+static inline uint8_t gv_program_local_lets(const gv_program *p)
+{
+    for (uint32_t i = 0; i < p->nslots; i++)
+        if (p->global_operand[i] == GV_NONE)
+            return 1;
+    return 0;
+}
 
 #endif

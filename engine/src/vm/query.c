@@ -648,6 +648,44 @@ static int ctx_step(gv_vm *vm, ctx_track *t, const gv_insn *in, const gv_val *v,
     return 0;
 }
 
+/* The marks of a query starting with `%v` (in) on its n values, before
+ * its steps: an empty variable with steps to go gives no result (SKIP),
+ * except that a filter right after it is not such a step (probed); a bare
+ * `%v` is a set: `empty` asks whether it holds any value. */
+static inline void mark_var(const gv_insn *in, uint32_t n, gv_valset *out)
+{
+    if (n == 0 && (in->c || (in[1].op != GV_I_END && in[1].op != GV_I_Q_SELECT)))
+        out->cut = 1;
+    out->filtered = !in->c && in[1].op == GV_I_END;
+}
+
+/* A query ending in a filter is never cut short: with nothing left before
+ * the filter, `empty` still holds (probed). */
+static inline void mark_end(gv_valset *out)
+{
+    if (out->filtered)
+        out->cut = 0;
+}
+
+int gv_vm_quiet_view(gv_vm *vm, uint32_t block, const gv_frame *f, gv_valset *view)
+{
+    const gv_insn *in = &vm->p->code[vm->p->blocks[block]];
+    if (in[0].op != GV_I_Q_VAR || in[1].op != GV_I_END)
+        return 0;
+    int saved = vm->recording, saved_keys = vm->keys_recording; /* as gv_vm_quiet_query */
+    vm->keys_recording = vm->recording;
+    vm->recording = 0;
+    const gv_valset *var = gv_vm_var(vm, in, f);
+    vm->recording = saved;
+    vm->keys_recording = saved_keys;
+    if (!var)
+        return -1;
+    *view = (gv_valset){ var->v, var->n, var->n, 0, 0 };
+    mark_var(in, var->n, view);
+    mark_end(view);
+    return 1;
+}
+
 int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f, gv_valset *out)
 {
     const gv_program *p = vm->p;
@@ -663,12 +701,7 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
         if (!var)
             return -1;
         cur = *var; /* read-only from here: steps build new sets */
-        /* an empty variable with steps to go gives no result (SKIP), except
-         * that a filter right after it is not such a step (probed) */
-        if (cur.n == 0 && (in->c || (in[1].op != GV_I_END && in[1].op != GV_I_Q_SELECT)))
-            out->cut = 1;
-        /* a bare `%v` is a set: `empty` asks whether it holds any value */
-        out->filtered = !in->c && in[1].op == GV_I_END;
+        mark_var(in, cur.n, out);
         break;
     }
     default:
@@ -685,15 +718,16 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
         for (uint32_t i = 0; i < cur.n; i++) {
             const gv_val *v = &cur.v[i];
             uint32_t before = to->n;
-            if (!v->node) { /* once unresolved, always unresolved */
+            if (!v->node) { /* once unresolved, always unresolved (and stopped where it did) */
                 if (gv_q_push(vm, to, *v) < 0)
                     return -1;
-            } else if (apply_step(vm, in, self, ctx.on ? ctx_of(&ctx, i, self) : self, v, f, to) < 0) {
-                return -1;
+            } else {
+                if (apply_step(vm, in, self, ctx.on ? ctx_of(&ctx, i, self) : self, v, f, to) < 0)
+                    return -1;
+                for (uint32_t k = before; k < to->n; k++) /* where it stopped, for reports */
+                    if (!to->v[k].node)
+                        to->v[k].stop = (uint32_t)(in - p->code) + 1;
             }
-            for (uint32_t k = before; k < to->n; k++) /* where it stopped, for reports */
-                if (!to->v[k].node && v->node)
-                    to->v[k].stop = (uint32_t)(in - p->code) + 1;
             if (ctx.on && to != out && ctx_step(vm, &ctx, in, v, i, to, before) < 0)
                 return -1;
         }
@@ -704,12 +738,12 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
         }
         if (cur.n == 0 && in[1].op != GV_I_END)
             out->cut = 1;
-        out->filtered = in->op == GV_I_Q_FILTER || in->op == GV_I_Q_ALL_FILTER ||
-                        in->op == GV_I_Q_SELECT || in->op == GV_I_Q_KEYS_FILTER;
     }
-    /* a query ending in a filter is never cut short: with nothing left
-     * before the filter, `empty` still holds (probed) */
-    if (out->filtered)
-        out->cut = 0;
+    if (steps) { /* whether the last step was a filter */
+        gv_opcode last = (gv_opcode)in[-1].op;
+        out->filtered = last == GV_I_Q_FILTER || last == GV_I_Q_ALL_FILTER || last == GV_I_Q_SELECT ||
+                        last == GV_I_Q_KEYS_FILTER;
+    }
+    mark_end(out);
     return steps ? 0 : give(vm, out, &cur);
 }

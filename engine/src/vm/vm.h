@@ -117,6 +117,12 @@ static inline int gv_vm_quiet_query(gv_vm *vm, uint32_t block, const gv_val *sel
     return r;
 }
 
+/* A query that is a bare `%v`: *view is the variable's own values, to be
+ * read only, with the marks gv_vm_quiet_query would give them, and 1 is
+ * returned; 0 for any other query (run it), -1 with vm->err set. Saves
+ * copying the values of the most common query of conditions. */
+int gv_vm_quiet_view(gv_vm *vm, uint32_t block, const gv_frame *f, gv_valset *view);
+
 /* Q_CAPTURE on one value: appends the keys of a non-empty map to %name
  * (keys.c). Returns 0, or -1 when memory ran out. */
 int gv_vm_capture(gv_vm *vm, const gv_insn *in, const gv_val *v);
