@@ -157,7 +157,7 @@ static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, g
     if (trace && res->nrules && r->prog->rules[res->rules[0].rule].is_default)
         gv_trace_move_first(trace, res->rules[0].rule);
     *it = (gv_report_item){ d->name, d->text, d->len, d->line_starts, d->nlines, d->root, r->name, r->prog,
-                            r->texts, res, 0, 0, trace, retrace };
+                            r->texts, res, 0, 0, trace, retrace, NULL };
     return 0;
 }
 
@@ -231,6 +231,7 @@ static int run_pairs_with(run_state *s, gv_memo **memos, gv_arena *scratch)
                 s->panic = 1;
             if (rc == 0) {
                 s->any_fail |= res.status == GV_RS_FAIL;
+                it.scratch = scratch;
                 if (report_pair(s, &it, trace) < 0)
                     rc = -1; /* cfn-guard panics or aborts here */
                 else if (s->write_rc)

@@ -246,20 +246,20 @@ int gv_report_details(gv_buf *out, const gv_report_item *it, unsigned show, gv_e
     int tf = root && root->kind == GV_MAP && gv_map_get_str(root, "resource_changes") != NULL;
     int cfn = tf || (root && root->kind == GV_MAP && gv_map_get_str(root, "Resources") != NULL);
     if (cfn) {
-        gv_arena a;
-        gv_arena_init(&a, 16 * 1024);
+        gv_report_tmp tmp;
+        gv_arena *a = gv_report_tmp_open(&tmp, it, 16 * 1024);
         gv_cfn_index idx;
         gv_report_item view = *it; /* its results may be a copy in a */
         gv_eval_result copy;
-        int rc = expand_placed(&view, &copy, tf, &a);
+        int rc = expand_placed(&view, &copy, tf, a);
         if (rc == 0)
-            rc = build_index(&idx, &a, &view, tf);
+            rc = build_index(&idx, a, &view, tf);
         /* a failure below an entry of Resources that has no Type (a
          * string): cfn-guard panics before writing anything of the block
          * (probed: cfn.rs lines 187, 218, 472), unless a failure at
          * /Resources itself sends it to the generic reporter first */
         if (rc == 0 && idx.no_type && !idx.itself) {
-            gv_arena_free(&a);
+            gv_report_tmp_close(&tmp);
             gv_error_set(err, GV_E_PANIC, it->data_name, (gv_loc){ 0, 0 },
                          "cfn-guard 3.1.1 panics reporting a failure of %s in a resource without a Type; "
                          "stopping with its exit code 101",
@@ -269,10 +269,10 @@ int gv_report_details(gv_buf *out, const gv_report_item *it, unsigned show, gv_e
         /* a failure under the resources that no resource can take: cfn-guard
          * gives the generic report */
         if (rc == 0 && !idx.unplaceable)
-            report_resources(out, &view, tf, &idx, &a);
+            report_resources(out, &view, tf, &idx, a);
         else if (rc < 0)
             out->oom = 1;
-        gv_arena_free(&a);
+        gv_report_tmp_close(&tmp);
         if (rc < 0 || !idx.unplaceable)
             return 0;
     }

@@ -267,24 +267,24 @@ static int traced_failures(gv_buf *out, const gv_report_item *it, const gv_trace
 
 static int failures(gv_buf *out, const gv_report_item *it)
 {
-    gv_arena a;
-    gv_arena_init(&a, 16 * 1024);
+    gv_report_tmp tmp;
+    gv_arena *a = gv_report_tmp_open(&tmp, it, 16 * 1024);
     int n = 0, oom = 0;
-    const gv_trace *t = it->trace ? it->trace : it->retrace ? it->retrace(it, &a) : NULL;
+    const gv_trace *t = it->trace ? it->trace : it->retrace ? it->retrace(it, a) : NULL;
     if (t && !gv_trace_oom(t)) {
         n = traced_failures(out, it, t);
-        gv_arena_free(&a);
+        gv_report_tmp_close(&tmp);
         return n;
     }
     for (uint32_t i = 0; i < it->res->nrules; i++) {
         const gv_rule_result *r = &it->res->rules[i];
-        const gv_cnode *c = r->status == GV_RS_FAIL ? gv_check_tree(&a, it, r, NULL, 0, &oom) : NULL;
+        const gv_cnode *c = r->status == GV_RS_FAIL ? gv_check_tree(a, it, r, NULL, 0, &oom) : NULL;
         if (c)
             n += tree_lines(out, it, r, c);
     }
     if (oom)
         out->oom = 1;
-    gv_arena_free(&a);
+    gv_report_tmp_close(&tmp);
     return n;
 }
 

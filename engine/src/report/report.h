@@ -45,6 +45,11 @@ struct gv_report_item {
      * rule fail. */
     const gv_trace *trace;
     const gv_trace *(*retrace)(const gv_report_item *it, gv_arena *a);
+    /* Where the detail reporters put their temporaries, past a mark they
+     * return to (NULL: arenas of their own). The evaluation's arena serves:
+     * its memory is already touched, where a fresh arena of a large
+     * template's report takes fresh huge pages. */
+    gv_arena *scratch;
 };
 
 /* single-line-summary: the status block of one evaluation. */

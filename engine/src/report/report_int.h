@@ -95,4 +95,31 @@ struct gv_jb;
 int gv_report_junit(gv_buf *out, const gv_report_file *files, size_t n);
 int gv_report_sarif(gv_buf *out, struct gv_jb *b, const gv_report_file *files, size_t n);
 
+/* A detail reporter's temporaries: in the item's scratch arena past a
+ * mark when it has one, else in an arena of their own. */
+typedef struct gv_report_tmp {
+    gv_arena own, *a;
+    gv_arena_mark mark;
+} gv_report_tmp;
+
+static inline gv_arena *gv_report_tmp_open(gv_report_tmp *t, const gv_report_item *it, size_t chunk)
+{
+    if (it->scratch) {
+        t->a = it->scratch;
+        t->mark = gv_arena_save(t->a);
+    } else {
+        gv_arena_init(&t->own, chunk);
+        t->a = &t->own;
+    }
+    return t->a;
+}
+
+static inline void gv_report_tmp_close(gv_report_tmp *t)
+{
+    if (t->a == &t->own)
+        gv_arena_free(&t->own);
+    else
+        gv_arena_reset(t->a, t->mark);
+}
+
 #endif
