@@ -109,20 +109,33 @@ static int record_unmatched_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, cons
     return 0;
 }
 
-/* What cfn-guard reports for a failed == or != against a query (see
- * record_unmatched_rhs and below); failing that, each left-hand value
- * matching none on the right, against the whole right-hand set (probed). */
+/* What cfn-guard reports for a failed == or != against a query: for ==
+ * the values of the larger side (the right-hand one if they are as many)
+ * missing on the other, for != see record_unmatched_rhs. Left-hand values
+ * that did not resolve are not counted (they are reported on their own;
+ * probed: with x resolving to 1 and 3 and one value missing, `x == q`
+ * reports 3 when q is 1, each value of q that x lacks when q is 1, 4). */
+static int record_query_diff(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
+{
+    uint32_t nl = 0;
+    for (uint32_t i = 0; i < l->n; i++)
+        nl += l->v[i].node != NULL;
+    for (uint32_t i = 0; !opnot && nl > r->n && i < l->n; i++)
+        if (l->v[i].node && !in_set(l->v[i].node, r, 1) &&
+            gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
+            return -1;
+    return opnot || nl <= r->n ? record_unmatched_rhs(vm, ip, l, r, opnot) : 0;
+}
+
+/* record_query_diff for a failed == or != against a query, all of whose
+ * left-hand values resolved; failing that, each left-hand value matching
+ * none on the right, against the whole right-hand set (probed). */
 static int record_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
 {
     if (!vm->recording && !vm->trace)
         return 0;
     uint32_t before = vm->nfailures;
-    /* == fails for the values of the larger side (the right-hand one if
-     * they are as many) missing on the other: those are reported (probed) */
-    for (uint32_t i = 0; !opnot && l->n > r->n && i < l->n; i++)
-        if (!in_set(l->v[i].node, r, 1) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
-            return -1;
-    if ((opnot || l->n <= r->n) && record_unmatched_rhs(vm, ip, l, r, opnot) < 0)
+    if (record_query_diff(vm, ip, l, r, opnot) < 0)
         return -1;
     for (uint32_t i = 0; vm->nfailures == before && i < l->n; i++)
         if (!in_set(l->v[i].node, r, 1) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
@@ -684,10 +697,9 @@ static int compare_sets_untraced(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valse
         return eval_literal_lhs(vm, ip, &l, &r, literal, opnot);
     if (!literal && op == GV_OP_EQ && !any_fail)
         return eval_query_eq(vm, ip, &l, &r, opnot);
-    /* with a left-hand value missing, cfn-guard also reports the right-hand
-     * values the others do not match (for != the others as a set), and
-     * nothing value by value (probed) */
-    if (!literal && op == GV_OP_EQ && record_unmatched_rhs(vm, ip, &l, &r, opnot) < 0)
+    /* with a left-hand value missing, cfn-guard also reports what the
+     * others fail for as a set (probed) */
+    if (!literal && op == GV_OP_EQ && (vm->recording || vm->trace) && record_query_diff(vm, ip, &l, &r, opnot) < 0)
         return -1;
     if (!literal && op == GV_OP_EQ)
         return GV_FAIL; /* some: see compare_some */
