@@ -84,16 +84,23 @@ static const gv_respell *respellings(gv_vm *vm, const char *key, uint32_t len)
 }
 
 /* A missing key is looked up again in the other spellings cfn-guard tries
- * (vm/keycase.c). */
-static const gv_node *lookup_key(gv_vm *vm, const gv_node *map, const char *key, uint32_t len, uint64_t hash)
+ * (vm/keycase.c); *key and *len become the spelling found, which the
+ * value's path names (probed: `m.Type` on {"type": 1} is at /m/type). */
+static const gv_node *lookup_key(gv_vm *vm, const gv_node *map, const char **key, uint32_t *len, uint64_t hash)
 {
-    const gv_node *child = gv_map_get(map, key, len, hash);
-    if (child || map->len == 0 || !may_respell(map, key, len))
+    const gv_node *child = gv_map_get(map, *key, *len, hash);
+    if (child || map->len == 0 || !may_respell(map, *key, *len))
         return child;
-    const gv_respell *r = respellings(vm, key, len);
-    for (uint32_t i = 0; r && i < r->n && !child; i++)
-        child = gv_map_get(map, r->v[i].s, r->v[i].len, r->v[i].hash);
-    return child;
+    const gv_respell *r = respellings(vm, *key, *len);
+    for (uint32_t i = 0; r && i < r->n; i++) {
+        int64_t m = gv_map_find(map, r->v[i].s, r->v[i].len, r->v[i].hash);
+        if (m >= 0) { /* the document's key: a path outlives the scratch arena */
+            *key = map->u.members[m].key->str;
+            *len = map->u.members[m].key->len;
+            return map->u.members[m].value;
+        }
+    }
+    return NULL;
 }
 
 /* respell: a key written in the rule (a program string: its spellings are
@@ -105,7 +112,7 @@ int gv_q_step_key(gv_vm *vm, const gv_val *v, const char *key, uint32_t len, uin
 {
     const gv_node *n = v->node;
     const gv_node *child = !n || n->kind != GV_MAP ? NULL
-                           : respell              ? lookup_key(vm, n, key, len, hash)
+                           : respell              ? lookup_key(vm, n, &key, &len, hash)
                                                   : gv_map_get(n, key, len, hash);
     if (!child)
         return gv_q_unresolved(vm, out, v, key);
