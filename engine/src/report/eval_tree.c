@@ -114,7 +114,7 @@ static void value_at(gv_buf *out, const gv_report_item *it, const gv_val *v)
     const gv_node *n = v->node ? v->node : v->reached;
     gv_buf_puts(out, v->node ? "(resolved, Path=" : "(unresolved, Path=");
     gv_fmt_path(out, v);
-    gv_fmt_loc(out, it->unlocated ? NULL : n);
+    gv_fmt_loc(out, it->unlocated ? NULL : gv_msg_located(it, v)); /* a function result: its path's */
     gv_buf_puts(out, " Value=");
     if (n)
         gv_fmt_value_display(out, n);
