@@ -399,7 +399,8 @@ static int step_star_all_filter(gv_vm *vm, const gv_val *self, const gv_val *ctx
 }
 
 /* `%v[f]`: a variable's values are tested themselves; a list value is
- * filtered element by element. */
+ * filtered element by element. cfn-guard's tree shows a filter node for a
+ * map tested, none for a scalar (probed, data or literal). */
 static int step_select(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f, gv_valset *out)
 {
     if (v->node->kind == GV_LIST)
@@ -408,7 +409,7 @@ static int step_select(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fram
      * `let g = "a"`, `%g[ this == "a" ] NOT IN count(q)` passes) */
     gv_val d = *v;
     d.literal = 0;
-    int st = filter_block(vm, block, &d, f, 1);
+    int st = filter_block(vm, block, &d, f, v->node->kind == GV_MAP ? 1 : -1);
     if (st < 0)
         return -1;
     return st == GV_PASS ? gv_q_push(vm, out, d) : 0;
