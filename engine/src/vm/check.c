@@ -160,6 +160,25 @@ static int compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, in
  * left-hand value as not found, for == and IN only). A variable bound to
  * a literal list is reported there only by IN, item by item, and NOT IN,
  * whole; nothing else is (probed). */
+/* An unresolved right-hand value rv against a resolved left-hand value
+ * lv; an ordering spreads a left-hand list over its items, one level
+ * (probed: `l > missing` reports /l/0 and /l/1 for l [1, 5], nothing for
+ * an empty l, /l/0 for [[]]). */
+static int record_missing_rhs(gv_vm *vm, uint32_t ip, const gv_val *rv, const gv_val *lv)
+{
+    gv_cmp_op op = (gv_cmp_op)(vm->p->code[ip].flags & GV_FLAG_OP_MASK);
+    if (!is_order(op) || lv->node->kind != GV_LIST)
+        return gv_vm_record(vm, ip, rv, lv, GV_CHECK_UNRESOLVED_RHS);
+    for (uint32_t k = 0; k < lv->node->len; k++) {
+        gv_val item = { lv->node->u.items[k], gv_path_index(vm->scratch, lv->path, k), NULL, NULL, lv->literal, 0, 0 };
+        if (!item.path)
+            return gv_vm_nomem(vm);
+        if (gv_vm_record(vm, ip, rv, &item, GV_CHECK_UNRESOLVED_RHS) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The first of record_unresolved_rhs: each unresolved left-hand value,
  * then each unresolved right-hand value against each resolved left-hand
  * one. *lr gets the resolved left-hand values, *found the resolved
@@ -181,7 +200,7 @@ static int record_missing_pairs(gv_vm *vm, uint32_t ip, const gv_valset *l, cons
             continue;
         }
         for (uint32_t i = 0; i < lr->n; i++) /* the left-hand value rides along: text reports name it */
-            if (gv_vm_record(vm, ip, &r->v[j], &lr->v[i], GV_CHECK_UNRESOLVED_RHS) < 0)
+            if (record_missing_rhs(vm, ip, &r->v[j], &lr->v[i]) < 0)
                 return -1;
     }
     return 0;
