@@ -222,7 +222,7 @@ static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, con
     int opnot = (in->flags & GV_FLAG_OPNOT) != 0;
     int eq = (op == GV_OP_EQ || op == GV_OP_IN) && !opnot;
     gv_val none = { 0 };
-    if (bare_literal_lhs(vm, in, l)) {
+    if (bare_literal_lhs(vm, in, l) && !found.n) {
         const gv_val *v = &l->v[0];
         if (op != GV_OP_IN || l->n != 1 || v->node->kind != GV_LIST)
             return 0;
