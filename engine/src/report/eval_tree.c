@@ -160,19 +160,6 @@ static int rhs_missing_from(const gv_check *c)
     return c->kind == GV_CHECK_UNRESOLVED_RHS && c->rhs.node;
 }
 
-/* A failure's shape in the tree: as in reports, but a variable bound to a
- * literal is compared pair by pair there (vm/pair_trace.c), a plain
- * comparison each but for IN with a list on either side (probed). */
-static gv_shape tree_shape(const gv_report_item *it, const gv_check *c)
-{
-    gv_shape shape = gv_check_shape(it, c);
-    if (shape != GV_SHAPE_IN || !c->lhs.literal || c->rhs.literal || !c->lhs.node || !c->rhs.node)
-        return shape;
-    gv_cmp_op op = (gv_cmp_op)(it->prog->code[c->ip].flags & GV_FLAG_OP_MASK);
-    int lists = c->lhs.node->kind == GV_LIST || c->rhs.node->kind == GV_LIST;
-    return op == GV_OP_EQ || !lists ? GV_SHAPE_BINARY : shape;
-}
-
 /* "GuardClause[In]BinaryCheck(Status=FAIL, Comparison=.., from=.., to=..)" */
 static void binary_line(gv_buf *out, const gv_report_item *it, const gv_check *c, gv_shape shape)
 {
@@ -204,7 +191,7 @@ static void binary_line(gv_buf *out, const gv_report_item *it, const gv_check *c
 static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
 {
     const gv_check *c = &n->check;
-    gv_shape shape = n->failed ? tree_shape(it, c) : GV_SHAPE_BINARY;
+    gv_shape shape = n->failed ? gv_check_shape(it, c) : GV_SHAPE_BINARY;
     if (!n->failed) {
         gv_buf_puts(out, "GuardClauseValueCheck(Status=PASS)");
     } else if (shape == GV_SHAPE_NO_VALUES) {
@@ -459,7 +446,7 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
         return w;
     }
     const gv_check *c = &n->check;
-    gv_shape shape = tree_shape(it, c);
+    gv_shape shape = gv_check_shape(it, c);
     gv_jt *o = gv_jt_obj(b), *kind = gv_jt_obj(b);
     if (shape == GV_SHAPE_NO_VALUES) {
         gv_jt_set(o, "NoValueForEmptyCheck", gv_jt_null(b));

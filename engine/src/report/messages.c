@@ -91,11 +91,11 @@ gv_shape gv_check_shape(const gv_report_item *it, const gv_check *c)
     int literal = rhs_literal(c);
     if (in_keys_filter(it, c))
         return GV_SHAPE_BINARY;
-    /* a variable bound to a literal IN one value of a query is compared
-     * with it, and reported so, as for == (probed) */
-    if (op == GV_OP_IN && !literal && c->lhs.literal && c->lhs.node && c->lhs.node->kind != GV_LIST && c->nrhs == 1 &&
-        c->rhs.node && c->rhs.node->kind != GV_LIST &&
-        c->rhs.node->kind != GV_MAP)
+    /* a variable bound to a literal is compared with each value of a query
+     * on its own (vm/pair_trace.c), and reported so: a plain comparison,
+     * but for IN with a list on either side (probed) */
+    if ((op == GV_OP_IN || op == GV_OP_EQ) && !literal && c->lhs.literal && c->lhs.node && c->rhs.node &&
+        (op == GV_OP_EQ || (c->lhs.node->kind != GV_LIST && c->rhs.node->kind != GV_LIST)))
         return GV_SHAPE_BINARY;
     if (op == GV_OP_IN && (!literal || (c->rhs.node && c->rhs.node->kind == GV_LIST)))
         return GV_SHAPE_IN;
