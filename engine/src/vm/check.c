@@ -754,6 +754,9 @@ static int compare_sets_untraced(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valse
                  * where against a literal list both fail (probed) */
                 ok = opnot;
                 incomparable = 0;
+            } else if (op == GV_OP_IN && incomparable && l.v[i].node->kind == GV_LIST &&
+                       r.v[at].node->kind == GV_LIST) {
+                incomparable = 0; /* both fail, but cfn-guard gives no "not comparable" message (probed) */
             }
         } else {
             /* IN the values of a query taken together */
