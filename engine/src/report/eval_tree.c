@@ -559,11 +559,14 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
         return o;
     }
     case GV_T_CLAUSE: {
-        /* true for `some`, and when the query yielded nothing (aux; an
-         * `empty` check that found no values; probed) */
-        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0 || n->status == GV_RS_SKIP || n->aux ||
-                   no_values(n);
-        return checked(b, "GuardClauseBlockCheck", "at_least_one_matches", gv_jt_bool(b, some), n->status);
+        /* true for `some`; when the query yielded nothing (aux; an `empty`
+         * check that found no values), true without `some` and false with
+         * it (probed: `some m[ keys == "zz" ] exists` false, without
+         * `some` true) */
+        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0;
+        int none = n->status == GV_RS_SKIP || n->aux || no_values(n);
+        return checked(b, "GuardClauseBlockCheck", "at_least_one_matches", gv_jt_bool(b, none ? !some : some),
+                       n->status);
     }
     case GV_T_VALUE: return value_container(b, it, n);
     case GV_T_KEY: return key_container(b, it, n);
