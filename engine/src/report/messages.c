@@ -111,11 +111,14 @@ const gv_val *gv_check_at(const gv_report_item *it, const gv_check *c)
     return c->rhs_unmatched && gv_check_shape(it, c) == GV_SHAPE_IN ? &c->rhs : &c->lhs;
 }
 
+/* The right-hand value a failure names: a literal list of one value is
+ * that value against a scalar; against a map it stays a list (probed:
+ * `m == [7]` is "not comparable map, array"). */
 gv_val gv_check_rhs(const gv_check *c, gv_path *path0)
 {
     gv_val v = c->rhs;
     const gv_node *r = v.node, *l = c->lhs.node;
-    if (v.literal && r && r->kind == GV_LIST && r->len == 1 && l && l->kind != GV_LIST) {
+    if (v.literal && r && r->kind == GV_LIST && r->len == 1 && l && l->kind != GV_LIST && l->kind != GV_MAP) {
         *path0 = (gv_path){ NULL, NULL, 0, 0 };
         v.node = r->u.items[0];
         v.path = path0;
