@@ -122,11 +122,14 @@ static void value_at(gv_buf *out, const gv_report_item *it, const gv_val *v)
 }
 
 /* A unary check (but `empty`) of a value bound to a literal shows it as
- * such (probed). */
+ * such, but as `this` of a block over it (probed: `%g { this is_struct }`
+ * shows a resolved value). */
 static int shown_literal(const gv_report_item *it, const gv_check *c)
 {
-    gv_cmp_op op = (gv_cmp_op)(it->prog->code[c->ip].flags & GV_FLAG_OP_MASK);
-    return c->lhs.literal && c->lhs.node && op != GV_OP_EMPTY;
+    const gv_insn *in = &it->prog->code[c->ip];
+    gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
+    return c->lhs.literal && c->lhs.node && op != GV_OP_EMPTY &&
+           it->prog->code[it->prog->blocks[in->a]].op != GV_I_Q_THIS;
 }
 
 /* A unary check's value: as shown_literal, "literal, Path=[L:0,C:0]
