@@ -378,8 +378,11 @@ static int quoted_index_stop(const gv_report_item *it, const gv_check *c, const 
 void gv_msg_remaining(gv_buf *out, const gv_report_item *it, const gv_check *c)
 {
     stop_at s = stop_of(it, c);
+    size_t len = out->len;
     if (s.q)
         gv_qtext_print(out, s.q, s.index_oob || quoted_index_stop(it, c, &s) ? 0 : s.part);
+    if (out->len == len && c->lhs.missing) /* a query not written in the rules (a type block's `Type`) */
+        gv_buf_puts(out, c->lhs.missing);
 }
 
 static void debug_of(gv_buf *out, const gv_report_item *it, const gv_val *v, const gv_node *n)
