@@ -186,7 +186,7 @@ static void binary_line(gv_buf *out, const gv_report_item *it, const gv_check *c
         }
     } else if (shape == GV_SHAPE_BINARY && c->rhs.node) {
         gv_path p0;
-        gv_val rhs = c->lhs.literal ? c->rhs : gv_check_rhs(c, &p0); /* pairs show the value whole */
+        gv_val rhs = gv_check_rhs(c, &p0);
         value_at(out, it, &rhs);
     }
 }
@@ -407,7 +407,7 @@ static gv_jt *unresolved(gv_jb *b, const gv_report_item *it, const gv_check *c)
 static gv_jt *incomparable_message(gv_jb *b, const gv_report_item *it, const gv_check *c)
 {
     gv_path p0;
-    gv_val rhs = c->lhs.literal ? c->rhs : gv_check_rhs(c, &p0);
+    gv_val rhs = gv_check_rhs(c, &p0);
     gv_buf_clear(&b->tmp);
     if (c->lhs.node && rhs.node)
         gv_msg_incomparable(&b->tmp, it, c, &rhs);
@@ -481,7 +481,7 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
     } else {
         gv_jt_set(kind, "comparison", comparison(b, it, c));
         gv_path p0;
-        gv_val rhs = c->lhs.literal ? c->rhs : gv_check_rhs(c, &p0); /* pairs show the value whole */
+        gv_val rhs = gv_check_rhs(c, &p0);
         if (rhs_missing_from(c)) {
             gv_jt_set(kind, "from", resolved(b, &c->rhs));
             gv_jt_set(kind, "to", unresolved(b, it, c));

@@ -112,13 +112,16 @@ const gv_val *gv_check_at(const gv_report_item *it, const gv_check *c)
 }
 
 /* The right-hand value a failure names: a literal list of one value is
- * that value against a scalar; against a map it stays a list (probed:
- * `m == [7]` is "not comparable map, array"). */
+ * that value against a scalar of the data; against a map, or a variable
+ * bound to a literal (compared pair by pair), it stays a list (probed:
+ * `m == [7]` is "not comparable map, array", `%t == ["T"]` "String,
+ * array"). */
 gv_val gv_check_rhs(const gv_check *c, gv_path *path0)
 {
     gv_val v = c->rhs;
     const gv_node *r = v.node, *l = c->lhs.node;
-    if (v.literal && r && r->kind == GV_LIST && r->len == 1 && l && l->kind != GV_LIST && l->kind != GV_MAP) {
+    if (v.literal && r && r->kind == GV_LIST && r->len == 1 && l && l->kind != GV_LIST && l->kind != GV_MAP &&
+        !c->lhs.literal) {
         *path0 = (gv_path){ NULL, NULL, 0, 0 };
         v.node = r->u.items[0];
         v.path = path0;
