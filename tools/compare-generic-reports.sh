@@ -2,9 +2,10 @@
 # Measures how many generic text reports (`validate` without -v, data that
 # is not a template) agree with cfn-guard's: each conformance probe
 # (tests/conformance/probes/*) is run under both engines; the output lines
-# are grouped by the rule they name ("compliant with [NAME]"), keeping
-# their order within a rule (cfn-guard orders the rules at random, the
-# lines of one rule by evaluation), and compared with the exit codes.
+# are grouped by the rule they name ("compliant with [NAME]", "Parameterized
+# Rule NAME failed"), keeping their order within a rule (cfn-guard orders
+# the rules at random, the lines of one rule by evaluation), and compared
+# with the exit codes.
 # docs/language.md 15.6 quotes the result.
 #
 # Usage: GAVEL=build/gavel sh tools/compare-generic-reports.sh [-l]   (-l: list the differing probes)
@@ -20,7 +21,9 @@ list=${1:-}
 same=0; differ=0
 
 by_rule() { # $1 output file: its lines, stably grouped by the rule they name
-    awk '{ r = ""; if (match($0, /compliant with \[[^]]*\]/)) r = substr($0, RSTART + 16, RLENGTH - 17)
+    awk '{ r = ""
+           if (match($0, /compliant with \[[^]]*\]/)) r = substr($0, RSTART + 16, RLENGTH - 17)
+           else if (match($0, /^Parameterized Rule [^ ]* failed/)) r = substr($0, 20, RLENGTH - 26)
            printf "%s\t%08d\t%s\n", r, NR, $0 }' "$1" | sort -t "$(printf '\t')" -k1,1 -k2,2n | cut -f3-
 }
 
