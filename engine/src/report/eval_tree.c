@@ -230,14 +230,6 @@ static gv_cmp_op clause_op(const gv_report_item *it, uint32_t ip)
     return (gv_cmp_op)(it->prog->code[ip].flags & GV_FLAG_OP_MASK);
 }
 
-/* A key of a `keys` filter is compared with IN also for == when the
- * right-hand side has several values (probed). */
-static int key_in_shape(const gv_report_item *it, const gv_tnode *n)
-{
-    gv_cmp_op op = clause_op(it, n->ip);
-    return op == GV_OP_IN || (op == GV_OP_EQ && n->check.nrhs > 1);
-}
-
 /* One key against the right-hand values as a whole, without context. */
 static void key_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
 {
@@ -245,7 +237,7 @@ static void key_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         gv_buf_puts(out, "GuardClauseValueCheck(Status=PASS)[Context=]");
         return;
     }
-    int in = key_in_shape(it, n), opnot = (it->prog->code[n->ip].flags & GV_FLAG_OPNOT) != 0;
+    int in = gv_check_shape(it, &n->check) == GV_SHAPE_IN, opnot = (it->prog->code[n->ip].flags & GV_FLAG_OPNOT) != 0;
     gv_buf_printf(out, "%s(Status=FAIL, Comparison=%s%s, from=",
                   in ? "GuardClauseInBinaryCheck" : "GuardClauseBinaryCheck", opnot ? "not " : " ",
                   in ? "IN" : gv_clause_op_word(clause_op(it, n->ip)));
@@ -525,11 +517,11 @@ static gv_jt *key_container(gv_jb *b, const gv_report_item *it, const gv_tnode *
         return w;
     }
     const gv_check *c = &n->check;
-    int in = key_in_shape(it, n);
+    int in = gv_check_shape(it, c) == GV_SHAPE_IN;
     gv_jt *o = gv_jt_obj(b), *kind = gv_jt_obj(b), *cmp = gv_jt_arr(b);
     int neg = 0;
     const char *name = gv_msg_comparison(it, c, &neg);
-    gv_jt_push(cmp, gv_jt_str(b, in ? "In" : name));
+    gv_jt_push(cmp, gv_jt_str(b, name));
     gv_jt_push(cmp, gv_jt_bool(b, neg));
     gv_jt_set(kind, "comparison", cmp);
     gv_jt_set(kind, "from", resolved(b, &c->lhs));

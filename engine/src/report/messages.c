@@ -60,7 +60,7 @@ static int rhs_literal(const gv_check *c)
     return 1;
 }
 
-/* [keys == x] filters compare each key as a plain value (probed). */
+/* The key test of a `[ keys OP x ]` filter. */
 static int in_keys_filter(const gv_report_item *it, const gv_check *c)
 {
     const gv_step_text *st = gv_step_texts_find(it->texts, it->prog->locs[c->ip]);
@@ -89,8 +89,10 @@ gv_shape gv_check_shape(const gv_report_item *it, const gv_check *c)
         return GV_SHAPE_BINARY_MISSING;
     gv_cmp_op op = check_op(in);
     int literal = rhs_literal(c);
+    /* a key is compared with IN, against the right-hand values as a set,
+     * also for == when they are several (probed) */
     if (in_keys_filter(it, c))
-        return GV_SHAPE_BINARY;
+        return op == GV_OP_IN || (op == GV_OP_EQ && c->nrhs > 1) ? GV_SHAPE_IN : GV_SHAPE_BINARY;
     /* a variable bound to a literal is compared with each value of a query
      * on its own (vm/pair_trace.c), and reported so: a plain comparison,
      * but for IN with a list on either side (probed) */
@@ -548,6 +550,8 @@ const char *gv_msg_comparison(const gv_report_item *it, const gv_check *c, int *
     const gv_insn *in = gv_check_insn(it, c);
     gv_cmp_op op = check_op(in);
     *negated = (in->flags & GV_FLAG_OPNOT) != 0;
+    if (op == GV_OP_EQ && c->nrhs > 1 && c->kind == GV_CHECK_COMPARE && in_keys_filter(it, c))
+        return "In"; /* a key == several values is IN them (gv_check_shape) */
     return (unsigned)op < GV_OP__COUNT ? names[op] : "Eq";
 }
 
