@@ -669,7 +669,7 @@ int gv_report_eval_tree_json(gv_buf *out, const gv_report_item *it, const gv_tra
     for (const gv_tnode *c = next_shown(gv_trace_root(t)->first); c; c = next_shown(c->next))
         gv_jt_push(kids, json_node(&b, it, c));
     gv_jt_set(o, "children", kids);
-    int r = b.oom ? -1 : 0;
+    int r = b.oom ? -1 : gv_jt_has_nonfinite(o) ? -2 : 0;
     if (r == 0) {
         gv_jt_render_json(out, o);
         gv_buf_putc(out, '\n');
