@@ -463,7 +463,19 @@ static void reason_index(gv_buf *out, const gv_report_item *it, const gv_check *
 
 void gv_msg_reason(gv_buf *out, const gv_report_item *it, const gv_check *c)
 {
-    if (c->lhs.missing) {
+    const gv_var_miss *miss = gv_val_var_miss(&c->lhs);
+    const char *var = miss ? var_key_step(it, c) : NULL;
+    if (var) { /* where the variable's query stopped, and why (probed) */
+        gv_check inner = *c;
+        inner.lhs = miss->var;
+        inner.kind = GV_CHECK_UNRESOLVED;
+        gv_buf_printf(out, "Keys returned for variable %s could not completely resolve. Path traversed until ",
+                      var + (*var == '%'));
+        path_loc(out, it, &miss->var);
+        gv_msg_reason(out, it, &inner);
+        return;
+    }
+    if (c->lhs.missing && !miss) {
         reason_no_key(out, it, c);
         return;
     }

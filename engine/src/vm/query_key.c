@@ -140,6 +140,21 @@ static int name_key_item(gv_vm *vm, gv_valset *out, const gv_val *list, uint32_t
     return 0;
 }
 
+/* The unresolved value just pushed for the key step: the variable's value
+ * kv did not resolve (gv_var_miss). */
+static int name_var_miss(gv_vm *vm, gv_valset *out, const gv_val *kv)
+{
+    gv_var_miss *m = gv_arena_alloc(vm->scratch, sizeof *m);
+    if (!m)
+        return gv_q_nomem(vm);
+    m->var = *kv;
+    m->text[0] = '\0';
+    gv_val *u = &out->v[out->n - 1];
+    u->missing = m->text;
+    u->key_item = 2;
+    return 0;
+}
+
 /* One key on a map. A key that is not a string (a number, a bool, null, a
  * map, a list inside the list) aborts the run in cfn-guard ("Variable
  * projections inside Query ... is returning a non-string value";
@@ -181,7 +196,12 @@ int gv_q_step_var_key(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_va
         return gv_q_unresolved(vm, out, v, first_key_text(keys));
     for (uint32_t k = 0; k < keys->n; k++) {
         const gv_val *kv = &keys->v[k];
-        if (!kv->node || kv->node->kind != GV_LIST) {
+        if (!kv->node) {
+            if (step_var_key_node(vm, in, v, NULL, out) < 0 || name_var_miss(vm, out, kv) < 0)
+                return -1;
+            continue;
+        }
+        if (kv->node->kind != GV_LIST) {
             if (step_var_key_node(vm, in, v, kv->node, out) < 0)
                 return -1;
             continue;
