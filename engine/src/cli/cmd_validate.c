@@ -13,7 +13,6 @@
  * up) but never part of one: a report is written only once its
  * evaluation is done. -z evaluates everything first and then streams the one record
  * list: an evaluation error must leave no half-written list behind. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,25 +70,6 @@ static gv_memo *memo_of(gv_memo **slot, const gv_data_input *d)
     return *slot;
 }
 
-/* Whether n holds an infinity or a NaN (at any depth). */
-static int has_nonfinite(const gv_node *n, unsigned depth)
-{
-    if (!n || depth > 1024)
-        return 0;
-    if (n->kind == GV_FLOAT)
-        return !isfinite(n->u.f);
-    if (n->kind == GV_LIST) {
-        for (uint32_t i = 0; i < n->len; i++)
-            if (has_nonfinite(n->u.items[i], depth + 1))
-                return 1;
-    } else if (n->kind == GV_MAP) {
-        for (uint32_t i = 0; i < n->len; i++)
-            if (has_nonfinite(n->u.members[i].value, depth + 1))
-                return 1;
-    }
-    return 0;
-}
-
 /* cfn-guard cannot put an infinity or a NaN into its report ("Could not
  * convert float inf to serde::Value::Number") and aborts with exit 255 when
  * a failing check shows one (probed: the value of a failing comparison or
@@ -97,6 +77,20 @@ static int has_nonfinite(const gv_node *n, unsigned depth)
  * clause or a passing `or` alternative is harmless). gavel follows, so the
  * exit code is the same; the text summary before the details still goes
  * out, as cfn-guard prints it first. */
+static void say_unreportable(const char *data_name, const char *what)
+{
+    gv_error err;
+    gv_error_clear(&err);
+    gv_error_set(&err, GV_E_EVAL, data_name, (gv_loc){ 0, 0 },
+                 "%s shows an infinity or NaN, which cfn-guard cannot report (it aborts here too)", what);
+    gv_cli_error(&err);
+}
+
+static const gv_node *shown_node(const gv_val *v)
+{
+    return v->node ? v->node : v->reached;
+}
+
 static int check_reportable(const gv_eval_result *res, const char *data_name)
 {
     for (uint32_t i = 0; i < res->nrules; i++) {
@@ -105,18 +99,15 @@ static int check_reportable(const gv_eval_result *res, const char *data_name)
             continue;
         for (uint32_t c = 0; c < rr->nchecks; c++) {
             const gv_check *k = &rr->checks[c];
-            /* a bulk entry of key tests shows the keys, not the map */
-            int bad = (k->kind != GV_CHECK_KEYS_BULK && has_nonfinite(k->lhs.node, 0)) ||
-                      has_nonfinite(k->rhs.node, 0);
+            /* a bulk entry of key tests shows the keys, not the map; an
+             * unresolved value shows where its query stopped (probed: `zz
+             * exists` on {"a": inf} aborts) */
+            int bad = (k->kind != GV_CHECK_KEYS_BULK && gv_node_has_nonfinite(shown_node(&k->lhs))) ||
+                      gv_node_has_nonfinite(shown_node(&k->rhs));
             for (uint32_t j = 0; !bad && j < k->nrhs; j++)
-                bad = has_nonfinite(k->rhs_all[j].node, 0);
+                bad = gv_node_has_nonfinite(k->rhs_all[j].node);
             if (bad) {
-                gv_error err;
-                gv_error_clear(&err);
-                gv_error_set(&err, GV_E_EVAL, data_name, (gv_loc){ 0, 0 },
-                             "a failing check shows an infinity or NaN, which cfn-guard cannot report "
-                             "(it aborts here too)");
-                gv_cli_error(&err);
+                say_unreportable(data_name, "a failing check");
                 return -1;
             }
         }
@@ -202,7 +193,12 @@ static int report_pair(run_state *s, const gv_report_item *it, const gv_trace *t
         return 0;
     if (o->verbose)
         gv_report_eval_tree(&s->out, it, trace);
-    if (o->print_json && gv_report_eval_tree_json(&s->out, it, trace) < 0)
+    int rc = o->print_json ? gv_report_eval_tree_json(&s->out, it, trace) : 0;
+    if (rc == -2) { /* cfn-guard serialises the -p tree whole, passes too (probed) */
+        say_unreportable(it->data_name, "the evaluation tree (-p)");
+        return -1;
+    }
+    if (rc < 0)
         s->out.oom = 1;
     return 0;
 }

@@ -1,5 +1,6 @@
 #include "doc/doc_build.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,4 +121,27 @@ static const char *kind_names[] = { "null", "bool", "int", "float", "string", "l
 const char *gv_kind_name(gv_kind k)
 {
     return (unsigned)k < sizeof kind_names / sizeof *kind_names ? kind_names[k] : "?";
+}
+
+static int has_nonfinite(const gv_node *n, unsigned depth)
+{
+    if (!n || depth > 1024)
+        return 0;
+    if (n->kind == GV_FLOAT)
+        return !isfinite(n->u.f);
+    if (n->kind == GV_LIST) {
+        for (uint32_t i = 0; i < n->len; i++)
+            if (has_nonfinite(n->u.items[i], depth + 1))
+                return 1;
+    } else if (n->kind == GV_MAP) {
+        for (uint32_t i = 0; i < n->len; i++)
+            if (has_nonfinite(n->u.members[i].value, depth + 1))
+                return 1;
+    }
+    return 0;
+}
+
+int gv_node_has_nonfinite(const gv_node *n)
+{
+    return has_nonfinite(n, 0);
 }

@@ -115,5 +115,8 @@ gv_node *gv_map_get_str(const gv_node *map, const char *key);
 int64_t gv_map_find(const gv_node *map, const char *key, size_t len, uint64_t hash);
 
 const char *gv_kind_name(gv_kind k);
+/* Whether n holds an infinity or a NaN, at any depth (cfn-guard cannot
+ * put one into its reports). */
+int gv_node_has_nonfinite(const gv_node *n);
 
 #endif

@@ -114,7 +114,7 @@ static void value_at(gv_buf *out, const gv_report_item *it, const gv_val *v)
     const gv_node *n = v->node ? v->node : v->reached;
     gv_buf_puts(out, v->node ? "(resolved, Path=" : "(unresolved, Path=");
     gv_fmt_path(out, v);
-    gv_fmt_loc(out, it->unlocated ? NULL : n);
+    gv_fmt_loc(out, it->unlocated ? NULL : gv_msg_located(it, v)); /* a function result: its path's */
     gv_buf_puts(out, " Value=");
     if (n)
         gv_fmt_value_display(out, n);
@@ -122,11 +122,14 @@ static void value_at(gv_buf *out, const gv_report_item *it, const gv_val *v)
 }
 
 /* A unary check (but `empty`) of a value bound to a literal shows it as
- * such (probed). */
+ * such, but as `this` of a block over it (probed: `%g { this is_struct }`
+ * shows a resolved value). */
 static int shown_literal(const gv_report_item *it, const gv_check *c)
 {
-    gv_cmp_op op = (gv_cmp_op)(it->prog->code[c->ip].flags & GV_FLAG_OP_MASK);
-    return c->lhs.literal && c->lhs.node && op != GV_OP_EMPTY;
+    const gv_insn *in = &it->prog->code[c->ip];
+    gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
+    return c->lhs.literal && c->lhs.node && op != GV_OP_EMPTY &&
+           it->prog->code[it->prog->blocks[in->a]].op != GV_I_Q_THIS;
 }
 
 /* A unary check's value: as shown_literal, "literal, Path=[L:0,C:0]
@@ -160,19 +163,6 @@ static int rhs_missing_from(const gv_check *c)
     return c->kind == GV_CHECK_UNRESOLVED_RHS && c->rhs.node;
 }
 
-/* A failure's shape in the tree: as in reports, but a variable bound to a
- * literal is compared pair by pair there (vm/pair_trace.c), a plain
- * comparison each but for IN with a list on either side (probed). */
-static gv_shape tree_shape(const gv_report_item *it, const gv_check *c)
-{
-    gv_shape shape = gv_check_shape(it, c);
-    if (shape != GV_SHAPE_IN || !c->lhs.literal || c->rhs.literal || !c->lhs.node || !c->rhs.node)
-        return shape;
-    gv_cmp_op op = (gv_cmp_op)(it->prog->code[c->ip].flags & GV_FLAG_OP_MASK);
-    int lists = c->lhs.node->kind == GV_LIST || c->rhs.node->kind == GV_LIST;
-    return op == GV_OP_EQ || !lists ? GV_SHAPE_BINARY : shape;
-}
-
 /* "GuardClause[In]BinaryCheck(Status=FAIL, Comparison=.., from=.., to=..)" */
 static void binary_line(gv_buf *out, const gv_report_item *it, const gv_check *c, gv_shape shape)
 {
@@ -196,7 +186,7 @@ static void binary_line(gv_buf *out, const gv_report_item *it, const gv_check *c
         }
     } else if (shape == GV_SHAPE_BINARY && c->rhs.node) {
         gv_path p0;
-        gv_val rhs = c->lhs.literal ? c->rhs : gv_check_rhs(c, &p0); /* pairs show the value whole */
+        gv_val rhs = gv_check_rhs(c, &p0);
         value_at(out, it, &rhs);
     }
 }
@@ -204,7 +194,7 @@ static void binary_line(gv_buf *out, const gv_report_item *it, const gv_check *c
 static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
 {
     const gv_check *c = &n->check;
-    gv_shape shape = n->failed ? tree_shape(it, c) : GV_SHAPE_BINARY;
+    gv_shape shape = n->failed ? gv_check_shape(it, c) : GV_SHAPE_BINARY;
     if (!n->failed) {
         gv_buf_puts(out, "GuardClauseValueCheck(Status=PASS)");
     } else if (shape == GV_SHAPE_NO_VALUES) {
@@ -240,14 +230,6 @@ static gv_cmp_op clause_op(const gv_report_item *it, uint32_t ip)
     return (gv_cmp_op)(it->prog->code[ip].flags & GV_FLAG_OP_MASK);
 }
 
-/* A key of a `keys` filter is compared with IN also for == when the
- * right-hand side has several values (probed). */
-static int key_in_shape(const gv_report_item *it, const gv_tnode *n)
-{
-    gv_cmp_op op = clause_op(it, n->ip);
-    return op == GV_OP_IN || (op == GV_OP_EQ && n->check.nrhs > 1);
-}
-
 /* One key against the right-hand values as a whole, without context. */
 static void key_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
 {
@@ -255,7 +237,7 @@ static void key_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         gv_buf_puts(out, "GuardClauseValueCheck(Status=PASS)[Context=]");
         return;
     }
-    int in = key_in_shape(it, n), opnot = (it->prog->code[n->ip].flags & GV_FLAG_OPNOT) != 0;
+    int in = gv_check_shape(it, &n->check) == GV_SHAPE_IN, opnot = (it->prog->code[n->ip].flags & GV_FLAG_OPNOT) != 0;
     gv_buf_printf(out, "%s(Status=FAIL, Comparison=%s%s, from=",
                   in ? "GuardClauseInBinaryCheck" : "GuardClauseBinaryCheck", opnot ? "not " : " ",
                   in ? "IN" : gv_clause_op_word(clause_op(it, n->ip)));
@@ -417,7 +399,7 @@ static gv_jt *unresolved(gv_jb *b, const gv_report_item *it, const gv_check *c)
 static gv_jt *incomparable_message(gv_jb *b, const gv_report_item *it, const gv_check *c)
 {
     gv_path p0;
-    gv_val rhs = c->lhs.literal ? c->rhs : gv_check_rhs(c, &p0);
+    gv_val rhs = gv_check_rhs(c, &p0);
     gv_buf_clear(&b->tmp);
     if (c->lhs.node && rhs.node)
         gv_msg_incomparable(&b->tmp, it, c, &rhs);
@@ -459,7 +441,7 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
         return w;
     }
     const gv_check *c = &n->check;
-    gv_shape shape = tree_shape(it, c);
+    gv_shape shape = gv_check_shape(it, c);
     gv_jt *o = gv_jt_obj(b), *kind = gv_jt_obj(b);
     if (shape == GV_SHAPE_NO_VALUES) {
         gv_jt_set(o, "NoValueForEmptyCheck", gv_jt_null(b));
@@ -491,7 +473,7 @@ static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode
     } else {
         gv_jt_set(kind, "comparison", comparison(b, it, c));
         gv_path p0;
-        gv_val rhs = c->lhs.literal ? c->rhs : gv_check_rhs(c, &p0); /* pairs show the value whole */
+        gv_val rhs = gv_check_rhs(c, &p0);
         if (rhs_missing_from(c)) {
             gv_jt_set(kind, "from", resolved(b, &c->rhs));
             gv_jt_set(kind, "to", unresolved(b, it, c));
@@ -535,11 +517,11 @@ static gv_jt *key_container(gv_jb *b, const gv_report_item *it, const gv_tnode *
         return w;
     }
     const gv_check *c = &n->check;
-    int in = key_in_shape(it, n);
+    int in = gv_check_shape(it, c) == GV_SHAPE_IN;
     gv_jt *o = gv_jt_obj(b), *kind = gv_jt_obj(b), *cmp = gv_jt_arr(b);
     int neg = 0;
     const char *name = gv_msg_comparison(it, c, &neg);
-    gv_jt_push(cmp, gv_jt_str(b, in ? "In" : name));
+    gv_jt_push(cmp, gv_jt_str(b, name));
     gv_jt_push(cmp, gv_jt_bool(b, neg));
     gv_jt_set(kind, "comparison", cmp);
     gv_jt_set(kind, "from", resolved(b, &c->lhs));
@@ -572,11 +554,14 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
         return o;
     }
     case GV_T_CLAUSE: {
-        /* true for `some`, and when the query yielded nothing (aux; an
-         * `empty` check that found no values; probed) */
-        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0 || n->status == GV_RS_SKIP || n->aux ||
-                   no_values(n);
-        return checked(b, "GuardClauseBlockCheck", "at_least_one_matches", gv_jt_bool(b, some), n->status);
+        /* true for `some`; when the query yielded nothing (aux; an `empty`
+         * check that found no values), true without `some` and false with
+         * it (probed: `some m[ keys == "zz" ] exists` false, without
+         * `some` true) */
+        int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0;
+        int none = n->status == GV_RS_SKIP || n->aux || no_values(n);
+        return checked(b, "GuardClauseBlockCheck", "at_least_one_matches", gv_jt_bool(b, none ? !some : some),
+                       n->status);
     }
     case GV_T_VALUE: return value_container(b, it, n);
     case GV_T_KEY: return key_container(b, it, n);
@@ -684,7 +669,7 @@ int gv_report_eval_tree_json(gv_buf *out, const gv_report_item *it, const gv_tra
     for (const gv_tnode *c = next_shown(gv_trace_root(t)->first); c; c = next_shown(c->next))
         gv_jt_push(kids, json_node(&b, it, c));
     gv_jt_set(o, "children", kids);
-    int r = b.oom ? -1 : 0;
+    int r = b.oom ? -1 : gv_jt_has_nonfinite(o) ? -2 : 0;
     if (r == 0) {
         gv_jt_render_json(out, o);
         gv_buf_putc(out, '\n');

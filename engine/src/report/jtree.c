@@ -89,3 +89,15 @@ gv_jt *gv_jt_set(gv_jt *obj, const char *key, gv_jt *v)
     v->keylen = strlen(key);
     return gv_jt_push(obj, v);
 }
+
+int gv_jt_has_nonfinite(const gv_jt *v)
+{
+    if (!v)
+        return 0;
+    if (v->kind == GV_JT_DOC)
+        return gv_node_has_nonfinite(v->doc);
+    for (const gv_jt *c = v->first; c; c = c->next)
+        if (gv_jt_has_nonfinite(c))
+            return 1;
+    return 0;
+}

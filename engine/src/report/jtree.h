@@ -55,6 +55,10 @@ gv_jt *gv_jt_obj(gv_jb *b);
 gv_jt *gv_jt_push(gv_jt *arr, gv_jt *v);
 gv_jt *gv_jt_set(gv_jt *obj, const char *key, gv_jt *v);
 
+/* Whether a document value in v holds an infinity or a NaN, which serde
+ * cannot serialise. */
+int gv_jt_has_nonfinite(const gv_jt *v);
+
 /* serde_json's to_string_pretty: two-space indent, no trailing newline. */
 void gv_jt_render_json(gv_buf *out, const gv_jt *v);
 /* The same for a value standing at depth (nesting level) of a larger

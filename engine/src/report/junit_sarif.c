@@ -156,16 +156,16 @@ static gv_jt *result(gv_jb *b, const gv_report_item *it, const gv_rule_result *r
     gv_jt_set(gv_jt_set(res, "message", gv_jt_obj(b)), "text", gv_jt_buf(b, &t));
     gv_buf_free(&t);
     /* cfn-guard locates unresolved checks where their query stopped and
-     * set comparisons at their value (0-based numbers), the others at 1:1 */
+     * set comparisons at their value, the others at 1:1 */
     int64_t line = 1, col = 1;
     gv_shape shape = gv_check_shape(it, c);
     const gv_node *at = NULL;
     if (shape == GV_SHAPE_BINARY_MISSING || shape == GV_SHAPE_UNARY_MISSING || shape == GV_SHAPE_BLOCK_MISSING ||
         shape == GV_SHAPE_IN)
         at = gv_msg_located(it, gv_check_at(it, c));
-    if (at && at->located) {
-        line = at->line - 1;
-        col = at->col - 1;
+    if (at && at->located) { /* 0-based, but never below 1 (probed: [L:0,C:0] is 1:1, [L:2,C:56] 2:56) */
+        line = at->line > 1 ? at->line - 1 : 1;
+        col = at->col > 1 ? at->col - 1 : 1;
     }
     gv_jt_set(res, "locations", location(b, it->data_name, line, col));
     return res;

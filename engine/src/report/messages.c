@@ -60,7 +60,7 @@ static int rhs_literal(const gv_check *c)
     return 1;
 }
 
-/* [keys == x] filters compare each key as a plain value (probed). */
+/* The key test of a `[ keys OP x ]` filter. */
 static int in_keys_filter(const gv_report_item *it, const gv_check *c)
 {
     const gv_step_text *st = gv_step_texts_find(it->texts, it->prog->locs[c->ip]);
@@ -89,13 +89,15 @@ gv_shape gv_check_shape(const gv_report_item *it, const gv_check *c)
         return GV_SHAPE_BINARY_MISSING;
     gv_cmp_op op = check_op(in);
     int literal = rhs_literal(c);
+    /* a key is compared with IN, against the right-hand values as a set,
+     * also for == when they are several (probed) */
     if (in_keys_filter(it, c))
-        return GV_SHAPE_BINARY;
-    /* a variable bound to a literal IN one value of a query is compared
-     * with it, and reported so, as for == (probed) */
-    if (op == GV_OP_IN && !literal && c->lhs.literal && c->lhs.node && c->lhs.node->kind != GV_LIST && c->nrhs == 1 &&
-        c->rhs.node && c->rhs.node->kind != GV_LIST &&
-        c->rhs.node->kind != GV_MAP)
+        return op == GV_OP_IN || (op == GV_OP_EQ && c->nrhs > 1) ? GV_SHAPE_IN : GV_SHAPE_BINARY;
+    /* a variable bound to a literal is compared with each value of a query
+     * on its own (vm/pair_trace.c), and reported so: a plain comparison,
+     * but for IN with a list on either side (probed) */
+    if ((op == GV_OP_IN || op == GV_OP_EQ) && !literal && c->lhs.literal && c->lhs.node && c->rhs.node &&
+        (op == GV_OP_EQ || (c->lhs.node->kind != GV_LIST && c->rhs.node->kind != GV_LIST)))
         return GV_SHAPE_BINARY;
     if (op == GV_OP_IN && (!literal || (c->rhs.node && c->rhs.node->kind == GV_LIST)))
         return GV_SHAPE_IN;
@@ -111,11 +113,17 @@ const gv_val *gv_check_at(const gv_report_item *it, const gv_check *c)
     return c->rhs_unmatched && gv_check_shape(it, c) == GV_SHAPE_IN ? &c->rhs : &c->lhs;
 }
 
+/* The right-hand value a failure names: a literal list of one value is
+ * that value against a scalar of the data; against a map, or a variable
+ * bound to a literal (compared pair by pair), it stays a list (probed:
+ * `m == [7]` is "not comparable map, array", `%t == ["T"]` "String,
+ * array"). */
 gv_val gv_check_rhs(const gv_check *c, gv_path *path0)
 {
     gv_val v = c->rhs;
     const gv_node *r = v.node, *l = c->lhs.node;
-    if (v.literal && r && r->kind == GV_LIST && r->len == 1 && l && l->kind != GV_LIST) {
+    if (v.literal && r && r->kind == GV_LIST && r->len == 1 && l && l->kind != GV_LIST && l->kind != GV_MAP &&
+        !c->lhs.literal) {
         *path0 = (gv_path){ NULL, NULL, 0, 0 };
         v.node = r->u.items[0];
         v.path = path0;
@@ -384,8 +392,11 @@ static int quoted_index_stop(const gv_report_item *it, const gv_check *c, const 
 void gv_msg_remaining(gv_buf *out, const gv_report_item *it, const gv_check *c)
 {
     stop_at s = stop_of(it, c);
+    size_t len = out->len;
     if (s.q)
         gv_qtext_print(out, s.q, s.index_oob || quoted_index_stop(it, c, &s) ? 0 : s.part);
+    if (out->len == len && c->lhs.missing) /* a query not written in the rules (a type block's `Type`) */
+        gv_buf_puts(out, c->lhs.missing);
 }
 
 static void debug_of(gv_buf *out, const gv_report_item *it, const gv_val *v, const gv_node *n)
@@ -461,7 +472,19 @@ static void reason_index(gv_buf *out, const gv_report_item *it, const gv_check *
 
 void gv_msg_reason(gv_buf *out, const gv_report_item *it, const gv_check *c)
 {
-    if (c->lhs.missing) {
+    const gv_var_miss *miss = gv_val_var_miss(&c->lhs);
+    const char *var = miss ? var_key_step(it, c) : NULL;
+    if (var) { /* where the variable's query stopped, and why (probed) */
+        gv_check inner = *c;
+        inner.lhs = miss->var;
+        inner.kind = GV_CHECK_UNRESOLVED;
+        gv_buf_printf(out, "Keys returned for variable %s could not completely resolve. Path traversed until ",
+                      var + (*var == '%'));
+        path_loc(out, it, &miss->var);
+        gv_msg_reason(out, it, &inner);
+        return;
+    }
+    if (c->lhs.missing && !miss) {
         reason_no_key(out, it, c);
         return;
     }
@@ -548,6 +571,8 @@ const char *gv_msg_comparison(const gv_report_item *it, const gv_check *c, int *
     const gv_insn *in = gv_check_insn(it, c);
     gv_cmp_op op = check_op(in);
     *negated = (in->flags & GV_FLAG_OPNOT) != 0;
+    if (op == GV_OP_EQ && c->nrhs > 1 && c->kind == GV_CHECK_COMPARE && in_keys_filter(it, c))
+        return "In"; /* a key == several values is IN them (gv_check_shape) */
     return (unsigned)op < GV_OP__COUNT ? names[op] : "Eq";
 }
 

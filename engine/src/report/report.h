@@ -105,7 +105,8 @@ void gv_report_rule_name(gv_buf *out, const gv_report_item *it, uint32_t rule);
 /* -v: cfn-guard's evaluation tree of one evaluation, as text (validate -v
  * and test -v print the same tree). */
 void gv_report_eval_tree(gv_buf *out, const gv_report_item *it, const gv_trace *t);
-/* -p: the same tree as pretty JSON. Returns -1 when memory ran out. */
+/* -p: the same tree as pretty JSON. Returns -1 when memory ran out, -2
+ * (writing nothing) when it shows an infinity or a NaN. */
 int gv_report_eval_tree_json(gv_buf *out, const gv_report_item *it, const gv_trace *t);
 
 #endif

@@ -109,20 +109,33 @@ static int record_unmatched_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, cons
     return 0;
 }
 
-/* What cfn-guard reports for a failed == or != against a query (see
- * record_unmatched_rhs and below); failing that, each left-hand value
- * matching none on the right, against the whole right-hand set (probed). */
+/* What cfn-guard reports for a failed == or != against a query: for ==
+ * the values of the larger side (the right-hand one if they are as many)
+ * missing on the other, for != see record_unmatched_rhs. Left-hand values
+ * that did not resolve are not counted (they are reported on their own;
+ * probed: with x resolving to 1 and 3 and one value missing, `x == q`
+ * reports 3 when q is 1, each value of q that x lacks when q is 1, 4). */
+static int record_query_diff(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
+{
+    uint32_t nl = 0;
+    for (uint32_t i = 0; i < l->n; i++)
+        nl += l->v[i].node != NULL;
+    for (uint32_t i = 0; !opnot && nl > r->n && i < l->n; i++)
+        if (l->v[i].node && !in_set(l->v[i].node, r, 1) &&
+            gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
+            return -1;
+    return opnot || nl <= r->n ? record_unmatched_rhs(vm, ip, l, r, opnot) : 0;
+}
+
+/* record_query_diff for a failed == or != against a query, all of whose
+ * left-hand values resolved; failing that, each left-hand value matching
+ * none on the right, against the whole right-hand set (probed). */
 static int record_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, int opnot)
 {
     if (!vm->recording && !vm->trace)
         return 0;
     uint32_t before = vm->nfailures;
-    /* == fails for the values of the larger side (the right-hand one if
-     * they are as many) missing on the other: those are reported (probed) */
-    for (uint32_t i = 0; !opnot && l->n > r->n && i < l->n; i++)
-        if (!in_set(l->v[i].node, r, 1) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
-            return -1;
-    if ((opnot || l->n <= r->n) && record_unmatched_rhs(vm, ip, l, r, opnot) < 0)
+    if (record_query_diff(vm, ip, l, r, opnot) < 0)
         return -1;
     for (uint32_t i = 0; vm->nfailures == before && i < l->n; i++)
         if (!in_set(l->v[i].node, r, 1) && gv_vm_record_compare(vm, ip, &l->v[i], &r->v[0], r, 0) < 0)
@@ -147,6 +160,25 @@ static int compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, in
  * left-hand value as not found, for == and IN only). A variable bound to
  * a literal list is reported there only by IN, item by item, and NOT IN,
  * whole; nothing else is (probed). */
+/* An unresolved right-hand value rv against a resolved left-hand value
+ * lv; an ordering spreads a left-hand list over its items, one level
+ * (probed: `l > missing` reports /l/0 and /l/1 for l [1, 5], nothing for
+ * an empty l, /l/0 for [[]]). */
+static int record_missing_rhs(gv_vm *vm, uint32_t ip, const gv_val *rv, const gv_val *lv)
+{
+    gv_cmp_op op = (gv_cmp_op)(vm->p->code[ip].flags & GV_FLAG_OP_MASK);
+    if (!is_order(op) || lv->node->kind != GV_LIST)
+        return gv_vm_record(vm, ip, rv, lv, GV_CHECK_UNRESOLVED_RHS);
+    for (uint32_t k = 0; k < lv->node->len; k++) {
+        gv_val item = { lv->node->u.items[k], gv_path_index(vm->scratch, lv->path, k), NULL, NULL, lv->literal, 0, 0 };
+        if (!item.path)
+            return gv_vm_nomem(vm);
+        if (gv_vm_record(vm, ip, rv, &item, GV_CHECK_UNRESOLVED_RHS) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The first of record_unresolved_rhs: each unresolved left-hand value,
  * then each unresolved right-hand value against each resolved left-hand
  * one. *lr gets the resolved left-hand values, *found the resolved
@@ -168,7 +200,7 @@ static int record_missing_pairs(gv_vm *vm, uint32_t ip, const gv_valset *l, cons
             continue;
         }
         for (uint32_t i = 0; i < lr->n; i++) /* the left-hand value rides along: text reports name it */
-            if (gv_vm_record(vm, ip, &r->v[j], &lr->v[i], GV_CHECK_UNRESOLVED_RHS) < 0)
+            if (record_missing_rhs(vm, ip, &r->v[j], &lr->v[i]) < 0)
                 return -1;
     }
     return 0;
@@ -190,7 +222,7 @@ static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, con
     int opnot = (in->flags & GV_FLAG_OPNOT) != 0;
     int eq = (op == GV_OP_EQ || op == GV_OP_IN) && !opnot;
     gv_val none = { 0 };
-    if (bare_literal_lhs(vm, in, l)) {
+    if (bare_literal_lhs(vm, in, l) && !found.n) {
         const gv_val *v = &l->v[0];
         if (op != GV_OP_IN || l->n != 1 || v->node->kind != GV_LIST)
             return 0;
@@ -684,10 +716,9 @@ static int compare_sets_untraced(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valse
         return eval_literal_lhs(vm, ip, &l, &r, literal, opnot);
     if (!literal && op == GV_OP_EQ && !any_fail)
         return eval_query_eq(vm, ip, &l, &r, opnot);
-    /* with a left-hand value missing, cfn-guard also reports the right-hand
-     * values the others do not match (for != the others as a set), and
-     * nothing value by value (probed) */
-    if (!literal && op == GV_OP_EQ && record_unmatched_rhs(vm, ip, &l, &r, opnot) < 0)
+    /* with a left-hand value missing, cfn-guard also reports what the
+     * others fail for as a set (probed) */
+    if (!literal && op == GV_OP_EQ && (vm->recording || vm->trace) && record_query_diff(vm, ip, &l, &r, opnot) < 0)
         return -1;
     if (!literal && op == GV_OP_EQ)
         return GV_FAIL; /* some: see compare_some */
@@ -723,6 +754,9 @@ static int compare_sets_untraced(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valse
                  * where against a literal list both fail (probed) */
                 ok = opnot;
                 incomparable = 0;
+            } else if (op == GV_OP_IN && incomparable && l.v[i].node->kind == GV_LIST &&
+                       r.v[at].node->kind == GV_LIST) {
+                incomparable = 0; /* both fail, but cfn-guard gives no "not comparable" message (probed) */
             }
         } else {
             /* IN the values of a query taken together */

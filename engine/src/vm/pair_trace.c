@@ -101,18 +101,20 @@ int gv_vm_trace_order(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valse
 }
 
 /* A literal list IN a query's scalar: each item is compared with it, for
- * equality; an empty list holds (probed). */
+ * equality; the items that differ show, or one pass when none does (an
+ * empty list too; probed: ["P", "Q", "P"] IN "P" shows only /1). */
 static int trace_items_in(gv_vm *vm, uint32_t ip, const gv_val *x, const gv_val *y)
 {
-    if (x->node->len == 0) /* none: it holds */
-        return trace_result(vm, ip, x, y, GV_CMP_VACUOUS);
+    int any_fail = 0;
     for (uint32_t a = 0; a < x->node->len; a++) {
+        if (gv_node_equal(x->node->u.items[a], y->node))
+            continue;
+        any_fail = 1;
         gv_val item = item_at(vm, x, a);
-        gv_cmp_result c = gv_node_equal(item.node, y->node) ? GV_CMP_TRUE : GV_CMP_FALSE;
-        if (trace_result(vm, ip, &item, y, c) < 0)
+        if (trace_result(vm, ip, &item, y, GV_CMP_FALSE) < 0)
             return -1;
     }
-    return 0;
+    return any_fail ? 0 : trace_result(vm, ip, x, y, GV_CMP_VACUOUS);
 }
 
 /* One literal left-hand value x against right-hand value y (as

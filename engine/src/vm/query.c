@@ -96,19 +96,24 @@ static int filter_block(gv_vm *vm, uint32_t block, const gv_val *c, const gv_fra
     return st;
 }
 
+/* Item i of the list or map v, kept when the filter passes. */
+static int filter_child(gv_vm *vm, const gv_val *v, uint32_t i, uint32_t block, const gv_frame *f, gv_valset *out)
+{
+    gv_val c = child_at(vm, v, i);
+    int st = filter_block(vm, block, &c, f, v->node->kind == GV_MAP);
+    if (st < 0)
+        return -1;
+    return st == GV_PASS ? gv_q_push(vm, out, c) : 0;
+}
+
 static int step_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f, gv_valset *out)
 {
     const gv_node *n = v->node;
     if (n->kind != GV_LIST && n->kind != GV_MAP)
         return gv_q_unresolved(vm, out, v, NULL);
-    for (uint32_t i = 0; i < n->len; i++) {
-        gv_val c = child_at(vm, v, i);
-        int st = filter_block(vm, block, &c, f, n->kind == GV_MAP);
-        if (st < 0)
+    for (uint32_t i = 0; i < n->len; i++)
+        if (filter_child(vm, v, i, block, f, out) < 0)
             return -1;
-        if (st == GV_PASS && gv_q_push(vm, out, c) < 0)
-            return -1;
-    }
     return 0;
 }
 
@@ -419,7 +424,8 @@ static int step_star_all_filter(gv_vm *vm, const gv_val *self, const gv_val *ctx
 }
 
 /* `%v[f]`: a variable's values are tested themselves; a list value is
- * filtered element by element. */
+ * filtered element by element. cfn-guard's tree shows a filter node for a
+ * map tested, none for a scalar (probed, data or literal). */
 static int step_select(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f, gv_valset *out)
 {
     if (v->node->kind == GV_LIST)
@@ -428,7 +434,7 @@ static int step_select(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fram
      * `let g = "a"`, `%g[ this == "a" ] NOT IN count(q)` passes) */
     gv_val d = *v;
     d.literal = 0;
-    int st = filter_block(vm, block, &d, f, 1);
+    int st = filter_block(vm, block, &d, f, v->node->kind == GV_MAP ? 1 : -1);
     if (st < 0)
         return -1;
     return st == GV_PASS ? gv_q_push(vm, out, d) : 0;
@@ -521,10 +527,19 @@ static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv
     return test_keys(vm, v, block, f, 0, NULL, out);
 }
 
-static int star_all_filter_at(const gv_insn *in)
+int gv_q_star_all_filter_at(const gv_insn *in)
 {
     return in->op == GV_I_Q_ALL_FILTER && (in->flags & GV_FLAG_ALL_INDICES) && in[-1].op == GV_I_Q_ALL &&
            !(in[-1].flags & GV_FLAG_ALL_INDICES);
+}
+
+/* cfn-guard 3.1.1 filters a map only right after a key step (a quoted key
+ * that spells an index is one); after an index, another filter or `this`
+ * it panics (probed; only maps: lists and scalars are fine). */
+static int filter_panics(const gv_insn *in, const gv_val *v)
+{
+    return v->node->kind == GV_MAP && in[-1].op != GV_I_Q_KEY && in[-1].op != GV_I_Q_VAR_KEY &&
+           !(in[-1].op == GV_I_Q_INDEX && (in[-1].flags & GV_FLAG_INDEX_KEY));
 }
 
 /* ctx: the context of v for `.*[*][f]` (see gv_vm_query). */
@@ -540,12 +555,7 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
     case GV_I_Q_INDEX: return step_index(vm, v, (int32_t)in->b, out);
     case GV_I_Q_ALL: return step_all(vm, v, in->flags & GV_FLAG_ALL_INDICES, out);
     case GV_I_Q_FILTER:
-        /* cfn-guard 3.1.1 filters a map only right after a key step (a
-         * quoted key that spells an index is one); after an index, another
-         * filter or `this` it panics (probed; only maps: lists and scalars
-         * are fine) */
-        if (v->node->kind == GV_MAP && in[-1].op != GV_I_Q_KEY && in[-1].op != GV_I_Q_VAR_KEY &&
-            !(in[-1].op == GV_I_Q_INDEX && (in[-1].flags & GV_FLAG_INDEX_KEY))) {
+        if (filter_panics(in, v)) {
             gv_error_set(vm->err, GV_E_PANIC, p->source, p->locs[in - p->code],
                          "cfn-guard 3.1.1 panics on a filter applied to a map right after %s; "
                          "stopping with its exit code 101",
@@ -556,7 +566,7 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
         }
         return step_filter(vm, v, in->b, f, out);
     case GV_I_Q_ALL_FILTER:
-        if (star_all_filter_at(in))
+        if (gv_q_star_all_filter_at(in))
             return step_star_all_filter(vm, self, ctx, v, in->b, f, out);
         return step_all_filter(vm, self, v, in->flags & GV_FLAG_ALL_INDICES, in->b, f, out);
     case GV_I_Q_SELECT: return step_select(vm, v, in->b, f, out);
@@ -623,7 +633,7 @@ static void ctx_init(ctx_track *t, const gv_insn *first, const gv_valset *cur)
 {
     t->on = 0;
     for (const gv_insn *in = first + 1; !t->on && in->op != GV_I_END; in++)
-        t->on = star_all_filter_at(in);
+        t->on = gv_q_star_all_filter_at(in);
     if (!t->on)
         return;
     t->cur = first->op == GV_I_Q_VAR ? *cur : (gv_valset){ 0 }; /* read-only, as cur */
@@ -686,6 +696,31 @@ int gv_vm_quiet_view(gv_vm *vm, uint32_t block, const gv_frame *f, gv_valset *vi
     return 1;
 }
 
+/* ---- steps in parts (vm/query_dfs.c) ---- */
+
+uint32_t gv_q_parts(const gv_insn *in, const gv_val *v)
+{
+    const gv_node *n = v->node;
+    if (!n || (n->kind != GV_LIST && n->kind != GV_MAP) || n->len == 0)
+        return 1;
+    if (in->op == GV_I_Q_FILTER && !filter_panics(in, v))
+        return n->len;
+    if (in->op == GV_I_Q_ALL_FILTER && !(n->kind == GV_MAP && (in->flags & GV_FLAG_ALL_INDICES)))
+        return n->len;
+    return 1;
+}
+
+int gv_q_apply_part(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv_val *v, uint32_t i, uint32_t parts,
+                    const gv_frame *f, gv_valset *out)
+{
+    if (parts == 1)
+        return apply_step(vm, in, self, self, v, f, out);
+    if (in->op == GV_I_Q_FILTER)
+        return filter_child(vm, v, i, in->b, f, out);
+    gv_val c = child_at(vm, v, i);
+    return filter_item(vm, self, &c, v->node->kind == GV_MAP, in->flags & GV_FLAG_ALL_INDICES, in->b, f, out);
+}
+
 int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f, gv_valset *out)
 {
     const gv_program *p = vm->p;
@@ -708,6 +743,8 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
         return -1;
     }
     int steps = in[1].op != GV_I_END;
+    if (gv_q_depth_first_wanted(vm, in))
+        return gv_q_depth_first(vm, in, self, &cur, f, out);
     ctx_track ctx;
     ctx_init(&ctx, in, &cur);
     for (in++; in->op != GV_I_END; in++) {

@@ -84,16 +84,23 @@ static const gv_respell *respellings(gv_vm *vm, const char *key, uint32_t len)
 }
 
 /* A missing key is looked up again in the other spellings cfn-guard tries
- * (vm/keycase.c). */
-static const gv_node *lookup_key(gv_vm *vm, const gv_node *map, const char *key, uint32_t len, uint64_t hash)
+ * (vm/keycase.c); *key and *len become the spelling found, which the
+ * value's path names (probed: `m.Type` on {"type": 1} is at /m/type). */
+static const gv_node *lookup_key(gv_vm *vm, const gv_node *map, const char **key, uint32_t *len, uint64_t hash)
 {
-    const gv_node *child = gv_map_get(map, key, len, hash);
-    if (child || map->len == 0 || !may_respell(map, key, len))
+    const gv_node *child = gv_map_get(map, *key, *len, hash);
+    if (child || map->len == 0 || !may_respell(map, *key, *len))
         return child;
-    const gv_respell *r = respellings(vm, key, len);
-    for (uint32_t i = 0; r && i < r->n && !child; i++)
-        child = gv_map_get(map, r->v[i].s, r->v[i].len, r->v[i].hash);
-    return child;
+    const gv_respell *r = respellings(vm, *key, *len);
+    for (uint32_t i = 0; r && i < r->n; i++) {
+        int64_t m = gv_map_find(map, r->v[i].s, r->v[i].len, r->v[i].hash);
+        if (m >= 0) { /* the document's key: a path outlives the scratch arena */
+            *key = map->u.members[m].key->str;
+            *len = map->u.members[m].key->len;
+            return map->u.members[m].value;
+        }
+    }
+    return NULL;
 }
 
 /* respell: a key written in the rule (a program string: its spellings are
@@ -105,7 +112,7 @@ int gv_q_step_key(gv_vm *vm, const gv_val *v, const char *key, uint32_t len, uin
 {
     const gv_node *n = v->node;
     const gv_node *child = !n || n->kind != GV_MAP ? NULL
-                           : respell              ? lookup_key(vm, n, key, len, hash)
+                           : respell              ? lookup_key(vm, n, &key, &len, hash)
                                                   : gv_map_get(n, key, len, hash);
     if (!child)
         return gv_q_unresolved(vm, out, v, key);
@@ -130,6 +137,21 @@ static int name_key_item(gv_vm *vm, gv_valset *out, const gv_val *list, uint32_t
     gv_val *u = &out->v[out->n - 1];
     u->missing = k->text;
     u->key_item = 1;
+    return 0;
+}
+
+/* The unresolved value just pushed for the key step: the variable's value
+ * kv did not resolve (gv_var_miss). */
+static int name_var_miss(gv_vm *vm, gv_valset *out, const gv_val *kv)
+{
+    gv_var_miss *m = gv_arena_alloc(vm->scratch, sizeof *m);
+    if (!m)
+        return gv_q_nomem(vm);
+    m->var = *kv;
+    m->text[0] = '\0';
+    gv_val *u = &out->v[out->n - 1];
+    u->missing = m->text;
+    u->key_item = 2;
     return 0;
 }
 
@@ -174,7 +196,12 @@ int gv_q_step_var_key(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_va
         return gv_q_unresolved(vm, out, v, first_key_text(keys));
     for (uint32_t k = 0; k < keys->n; k++) {
         const gv_val *kv = &keys->v[k];
-        if (!kv->node || kv->node->kind != GV_LIST) {
+        if (!kv->node) {
+            if (step_var_key_node(vm, in, v, NULL, out) < 0 || name_var_miss(vm, out, kv) < 0)
+                return -1;
+            continue;
+        }
+        if (kv->node->kind != GV_LIST) {
             if (step_var_key_node(vm, in, v, kv->node, out) < 0)
                 return -1;
             continue;

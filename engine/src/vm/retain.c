@@ -182,6 +182,12 @@ static void copy_val(retain *r, gv_val *v)
             k->node = copy_node(r, k->node);
         }
         v->missing = k->text;
+    } else if (gv_val_var_miss(v)) {
+        int fresh;
+        gv_var_miss *m = take(r, gv_val_var_miss(v), sizeof *m, 0, &fresh);
+        if (fresh)
+            copy_val(r, &m->var);
+        v->missing = m->text;
     } else if (v->missing) {
         v->missing = copy_bytes(r, v->missing, strlen(v->missing), 1);
     }

@@ -30,8 +30,9 @@ typedef struct gv_val {
     const char *missing;     /* unresolved: what could not be found (key text), or NULL */
     uint8_t literal;         /* came from a literal (directly or through a let):
                                 cfn-guard compares literals and query results differently */
-    uint8_t key_item;        /* unresolved: missing is the text of a gv_key_item (a key
-                                taken from an item of a list a variable holds) */
+    uint8_t key_item;        /* unresolved: missing is the text of a gv_key_item (1, a key
+                                taken from an item of a list a variable holds) or of a
+                                gv_var_miss (2) */
     uint32_t stop;           /* unresolved: 1 + the query instruction it stopped at
                                 (0 unknown), for reports */
 } gv_val;
@@ -50,8 +51,24 @@ typedef struct gv_key_item {
 
 static inline const gv_key_item *gv_val_key_item(const gv_val *v)
 {
-    return v->key_item && v->missing
+    return v->key_item == 1 && v->missing
                ? (const gv_key_item *)(const void *)(v->missing - offsetof(gv_key_item, text))
+               : NULL;
+}
+
+/* A key step `.%v` on a map where a value of %v did not resolve: cfn-guard
+ * tells where %v's query stopped (probed: "Keys returned for variable u
+ * could not completely resolve. Path traversed until ..."). The unresolved
+ * value's missing points at the empty text and its key_item is 2. */
+typedef struct gv_var_miss {
+    gv_val var;              /* the variable's value that did not resolve */
+    char text[1];            /* "" */
+} gv_var_miss;
+
+static inline const gv_var_miss *gv_val_var_miss(const gv_val *v)
+{
+    return v->key_item == 2 && v->missing
+               ? (const gv_var_miss *)(const void *)(v->missing - offsetof(gv_var_miss, text))
                : NULL;
 }
 
