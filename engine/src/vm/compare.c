@@ -450,6 +450,20 @@ gv_cmp_result gv_compare_literal_lhs(gv_cmp_op op, const gv_node *lit, const gv_
     return compare_eq(lit, r, err);
 }
 
+int gv_compare_list_in_values(const gv_node *lit, const gv_valset *r)
+{
+    if (lit->kind != GV_LIST || r->n < 2)
+        return 0;
+    for (uint32_t i = 0; i < lit->len; i++) {
+        int found = 0;
+        for (uint32_t j = 0; !found && j < r->n; j++)
+            found = r->v[j].node && gv_node_equal(lit->u.items[i], r->v[j].node);
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
 /* The items of v taken one level deep: a list's elements, else v itself. */
 static uint32_t items_of(const gv_node *v, const gv_node *const **items)
 {
