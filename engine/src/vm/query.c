@@ -533,6 +533,23 @@ int gv_q_star_all_filter_at(const gv_insn *in)
            !(in[-1].flags & GV_FLAG_ALL_INDICES);
 }
 
+/* `.*` or `.*[f]`: a step that takes a map's values one by one. */
+static int star_step(const gv_insn *in)
+{
+    return (in->op == GV_I_Q_ALL || in->op == GV_I_Q_ALL_FILTER) && !(in->flags & GV_FLAG_ALL_INDICES);
+}
+
+int gv_q_tracks_ctx(const gv_insn *first)
+{
+    int from = first->op == GV_I_Q_VAR;
+    for (const gv_insn *in = first + 1; in->op != GV_I_END; in++) {
+        if (in->op == GV_I_Q_ALL_FILTER && from)
+            return 1;
+        from |= star_step(in);
+    }
+    return 0;
+}
+
 /* cfn-guard 3.1.1 filters a map only right after a key step (a quoted key
  * that spells an index is one); after an index, another filter or `this`
  * it panics (probed; only maps: lists and scalars are fine). */
@@ -568,7 +585,9 @@ static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv
     case GV_I_Q_ALL_FILTER:
         if (gv_q_star_all_filter_at(in))
             return step_star_all_filter(vm, self, ctx, v, in->b, f, out);
-        return step_all_filter(vm, self, v, in->flags & GV_FLAG_ALL_INDICES, in->b, f, out);
+        /* a map the filter tests with an outer `this` gets ctx (probed:
+         * `R.*.Tags[*][ f ]`, `%v.Nest[*][ f ]` test f on R's value, v's) */
+        return step_all_filter(vm, ctx, v, in->flags & GV_FLAG_ALL_INDICES, in->b, f, out);
     case GV_I_Q_SELECT: return step_select(vm, v, in->b, f, out);
     case GV_I_Q_KEYS_FILTER: return step_keys_filter(vm, v, in->b, f, out);
     case GV_I_Q_CAPTURE: return gv_vm_capture(vm, in, v) < 0 ? -1 : gv_q_push(vm, out, *v);
@@ -616,12 +635,14 @@ static int give(gv_vm *vm, gv_valset *out, const gv_valset *cur)
     return 0;
 }
 
-/* ---- contexts of `.*[*][f]` ----
- * cfn-guard tests a map met by `.*[*][f]` with a `this` that is the value
- * the query last took from a map by `.*`, or else the variable's value it
- * started from, or else the clause's own (step_star_all_filter). Only
- * queries with that step track it: one context per value of the current
- * set (node NULL: none yet). */
+/* ---- contexts of `[*][f]` and `.*[f]` ----
+ * Where cfn-guard tests a map with an outer `this` (a map in a list under
+ * `.*[f]` or `[*][f]`, a map under `[*][f]`, `.*[*][f]`), that `this` is
+ * the value the query last took from a map by `.*` or `.*[f]`, or else the
+ * variable's value it started from, or else the clause's own (probed, see
+ * step_star_all_filter). Only queries where that can differ from the
+ * clause's own track it (gv_q_tracks_ctx): one context per value of the
+ * current set (node NULL: none yet). */
 typedef struct ctx_track {
     int on;
     gv_valset cur, next;
@@ -631,9 +652,7 @@ typedef struct ctx_track {
  * the VM's most frequent operation; the rest of t stays untouched). */
 static void ctx_init(ctx_track *t, const gv_insn *first, const gv_valset *cur)
 {
-    t->on = 0;
-    for (const gv_insn *in = first + 1; !t->on && in->op != GV_I_END; in++)
-        t->on = gv_q_star_all_filter_at(in);
+    t->on = gv_q_tracks_ctx(first);
     if (!t->on)
         return;
     t->cur = first->op == GV_I_Q_VAR ? *cur : (gv_valset){ 0 }; /* read-only, as cur */
@@ -646,11 +665,12 @@ static const gv_val *ctx_of(const ctx_track *t, uint32_t i, const gv_val *self)
 }
 
 /* The contexts of to->v[before..] made from value v (the i-th) by step in:
- * `.*` on a map gives each value its own, any other step passes v's on. */
+ * `.*` or `.*[f]` on a map gives each value its own, any other step passes
+ * v's on. */
 static int ctx_step(gv_vm *vm, ctx_track *t, const gv_insn *in, const gv_val *v, uint32_t i, const gv_valset *to,
                     uint32_t before)
 {
-    int binds = in->op == GV_I_Q_ALL && !(in->flags & GV_FLAG_ALL_INDICES) && v->node && v->node->kind == GV_MAP;
+    int binds = star_step(in) && v->node && v->node->kind == GV_MAP;
     gv_val none = { 0 };
     for (uint32_t k = before; k < to->n; k++)
         if (gv_q_push(vm, &t->next, binds ? to->v[k] : i < t->cur.n ? t->cur.v[i] : none) < 0)

@@ -23,11 +23,11 @@ static int traces(const gv_insn *in)
  * or more and no step whose effects would come in another order. */
 int gv_q_depth_first_wanted(const gv_vm *vm, const gv_insn *first)
 {
-    if (!vm->trace)
+    if (!vm->trace || gv_q_tracks_ctx(first)) /* contexts are tracked step by step */
         return 0;
     int n = 0;
     for (const gv_insn *in = first + 1; in->op != GV_I_END; in++) {
-        if (in->op == GV_I_Q_CAPTURE || gv_q_star_all_filter_at(in))
+        if (in->op == GV_I_Q_CAPTURE)
             return 0;
         n += traces(in);
     }

@@ -33,6 +33,9 @@ int gv_q_step_var_key(gv_vm *vm, const gv_insn *in, const gv_val *v, const gv_va
 
 /* Whether in is the `[*][f]` of `.*[*][f]`. */
 int gv_q_star_all_filter_at(const gv_insn *in);
+/* Whether the query starting at first tests maps with a `this` other than
+ * the clause's own (see the contexts in vm/query.c). */
+int gv_q_tracks_ctx(const gv_insn *first);
 /* How many parts step in on v is taken in: a filter over the items of a
  * list or a map one per item (cfn-guard goes on with an item before it
  * tests the next), any other step one. */
