@@ -559,9 +559,12 @@ static int filter_panics(const gv_insn *in, const gv_val *v)
            !(in[-1].op == GV_I_Q_INDEX && (in[-1].flags & GV_FLAG_INDEX_KEY));
 }
 
-/* ctx: the context of v for `.*[*][f]` (see gv_vm_query). */
-static int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv_val *ctx, const gv_val *v,
-                      const gv_frame *f, gv_valset *out)
+/* ctx: the outer `this` for maps that filters test so (see the contexts
+ * below). Inlined into the query loop: it runs for every step of every
+ * value. */
+static inline __attribute__((always_inline)) int apply_step(gv_vm *vm, const gv_insn *in, const gv_val *self,
+                                                            const gv_val *ctx, const gv_val *v,
+                                                            const gv_frame *f, gv_valset *out)
 {
     const gv_program *p = vm->p;
     switch (in->op) {
@@ -763,7 +766,7 @@ int gv_vm_query(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
         return -1;
     }
     int steps = in[1].op != GV_I_END;
-    if (gv_q_depth_first_wanted(vm, in))
+    if (vm->trace && gv_q_depth_first_wanted(vm, in))
         return gv_q_depth_first(vm, in, self, &cur, f, out);
     ctx_track ctx;
     ctx_init(&ctx, in, &cur);
