@@ -103,13 +103,12 @@ static int check_resource(const gv_report_item *it, int tf, const gv_check *c, g
         return 0;
     if (c->kind != GV_CHECK_KEYS_BULK)
         return gv_cfn_resource_key(it, tf, c, key, node, top);
-    const gv_node *map = c->lhs.node;
-    uint32_t m = c->lhs.stop == 1 ? 1 : 0;
-    if (m >= map->len)
+    uint32_t m = 0;
+    gv_node k;
+    gv_check one;
+    if (!gv_key_check_next(c, &m, &k, &one) || gv_check_hidden(it, &one))
         return 0;
-    gv_node k = gv_key_string(&map->u.members[m]);
-    gv_check one = gv_key_check(c, &k);
-    return gv_check_hidden(it, &one) ? 0 : gv_cfn_resource_key(it, tf, &one, key, node, top);
+    return gv_cfn_resource_key(it, tf, &one, key, node, top);
 }
 
 /* Key tests in bulk are printed one by one only under a resource (a map

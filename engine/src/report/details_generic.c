@@ -153,13 +153,10 @@ static void rule_line(gv_buf *out, const gv_report_item *it, uint32_t rule, uint
  * gv_trace_new_for_lines, or by gv_eval_lazy), one member at a time. */
 static int bulk_lines(gv_buf *out, const gv_report_item *it, const gv_rule_result *r, const gv_check *bulk)
 {
-    const gv_node *map = bulk->lhs.node;
     int lines = 0;
-    for (uint32_t m = 0; m < map->len; m++) {
-        if (m + 1 == bulk->lhs.stop)
-            continue;
-        gv_node key = gv_key_string(&map->u.members[m]);
-        gv_check c = gv_key_check(bulk, &key);
+    gv_node key;
+    gv_check c;
+    for (uint32_t m = 0; gv_key_check_next(bulk, &m, &key, &c);) {
         if (!gv_check_hidden(it, &c)) {
             failure_line(out, it, r, &c);
             lines++;

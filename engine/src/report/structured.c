@@ -185,14 +185,10 @@ static void rule_json(gv_jw *w, const gv_report_item *it, const gv_cnode *n)
  * what it is given). */
 static void key_clauses(gv_jw *w, const gv_report_item *it, const gv_check *bulk)
 {
-    const gv_node *map = bulk->lhs.node;
-    for (uint32_t m = 0; m < map->len && !w->oom; m++) {
-        if (m + 1 == bulk->lhs.stop)
-            continue;
-        gv_node key = gv_key_string(&map->u.members[m]);
-        gv_check c = gv_key_check(bulk, &key);
+    gv_node key;
+    gv_check c;
+    for (uint32_t m = 0; !w->oom && gv_key_check_next(bulk, &m, &key, &c);)
         clause(w, it, &c);
-    }
 }
 
 static void node_json(gv_jw *w, const gv_report_item *it, const gv_cnode *n)

@@ -338,7 +338,7 @@ static int eval_literal_lhs_untraced(gv_vm *vm, uint32_t ip, const gv_valset *l,
     gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
     int some = (in->flags & GV_FLAG_SOME) != 0, any_pass = 0, any_fail = 0;
     for (uint32_t i = 0; i < l->n; i++) {
-        if (op == GV_OP_IN && !opnot && !some && !rhs_literal && gv_compare_list_in_values(l->v[i].node, r)) {
+        if (gv_compare_list_in_values(in->flags, rhs_literal, l->v[i].node, r)) {
             if (settle(vm, ip, &l->v[i], &r->v[r->n - 1], r, 1, 0, &any_pass, &any_fail) < 0)
                 return -1;
             continue;

@@ -450,9 +450,10 @@ gv_cmp_result gv_compare_literal_lhs(gv_cmp_op op, const gv_node *lit, const gv_
     return compare_eq(lit, r, err);
 }
 
-int gv_compare_list_in_values(const gv_node *lit, const gv_valset *r)
+int gv_compare_list_in_values(uint8_t flags, int rhs_literal, const gv_node *lit, const gv_valset *r)
 {
-    if (lit->kind != GV_LIST || r->n < 2)
+    if ((flags & GV_FLAG_OP_MASK) != GV_OP_IN || (flags & (GV_FLAG_OPNOT | GV_FLAG_SOME)) || rhs_literal ||
+        lit->kind != GV_LIST || r->n < 2)
         return 0;
     for (uint32_t i = 0; i < lit->len; i++) {
         int found = 0;

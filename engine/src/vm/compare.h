@@ -38,13 +38,14 @@ gv_cmp_result gv_compare_some_order(gv_cmp_op op, const gv_node *l, const gv_nod
 /* x IN the values of a query taken together (set: a list of them, NULL
  * items skipped): TRUE or FALSE, never INCOMPARABLE. */
 gv_cmp_result gv_compare_in_values(const gv_node *x, const gv_node *set, gv_error *err);
-/* A variable's literal list IN a query's several values (r->n >= 2):
- * holds when each of its items equals one of them (probed: `%d IN l[*].x`
- * with d = ["P", "Q", "P"] and values "P", "Q" passes; items may be maps
- * or null, a value that is a list is not looked into, 1.0 is not 1; a
- * scalar literal still holds against each value on its own, and NOT IN
- * is unchanged). 0 where it does not apply or does not hold. */
-int gv_compare_list_in_values(const gv_node *lit, const gv_valset *r);
+/* A variable's literal list lit IN a query's several values r (clause
+ * flags, rhs_literal as gv_compare_literal_lhs): holds when each of its
+ * items equals one of them (probed: `%d IN l[*].x` with d = ["P", "Q",
+ * "P"] and values "P", "Q" passes; items may be maps or null, a value that
+ * is a list is not looked into, 1.0 is not 1; a scalar literal still holds
+ * against each value on its own, and NOT IN or `some` are unchanged). 0
+ * where it does not apply or does not hold. */
+int gv_compare_list_in_values(uint8_t flags, int rhs_literal, const gv_node *lit, const gv_valset *r);
 /* l and r, lists or maps that compared INCOMPARABLE, become the first pair
  * inside them that did: cfn-guard's message names those types. Unchanged
  * otherwise. */

@@ -332,12 +332,7 @@ static int share_var(gv_vm *vm, uint32_t operand, const gv_frame *f, gv_valset *
     const gv_insn *q = &vm->p->code[vm->p->blocks[o->idx]];
     if (q[0].op != GV_I_Q_VAR || q[1].op != GV_I_END)
         return 0;
-    int saved = vm->recording, saved_keys = vm->keys_recording;
-    vm->keys_recording = vm->recording;
-    vm->recording = 0;
-    const gv_valset *var = gv_vm_var(vm, q, f);
-    vm->recording = saved;
-    vm->keys_recording = saved_keys;
+    const gv_valset *var = gv_vm_quiet_var(vm, q, f);
     if (!var)
         return -1;
     *arg = *var;

@@ -58,7 +58,7 @@ int gv_vm_capture(gv_vm *vm, const gv_insn *in, const gv_val *v)
     return 0;
 }
 
-gv_node gv_key_string(const gv_member *m)
+static gv_node key_string(const gv_member *m)
 {
     gv_node key = { .kind = GV_STRING, .located = m->line != 0, .len = m->key->len, .line = m->line,
                     .col = m->col };
@@ -66,12 +66,30 @@ gv_node gv_key_string(const gv_member *m)
     return key;
 }
 
-gv_check gv_key_check(const gv_check *bulk, const gv_node *key)
+static gv_check key_check(const gv_check *bulk, const gv_node *key)
 {
     gv_check c = *bulk;
     c.kind = GV_CHECK_COMPARE;
     c.lhs = (gv_val){ key, bulk->lhs.path, NULL, NULL, 0, 0, 0 };
     return c;
+}
+
+/* Member stop - 1 of a bulk entry is the key that passed. */
+static int skipped(const gv_check *bulk, uint32_t m)
+{
+    return m + 1 == bulk->lhs.stop;
+}
+
+int gv_key_check_next(const gv_check *bulk, uint32_t *m, gv_node *key, gv_check *test)
+{
+    const gv_node *map = bulk->lhs.node;
+    if (*m < map->len && skipped(bulk, *m))
+        ++*m;
+    if (*m >= map->len)
+        return 0;
+    *key = key_string(&map->u.members[(*m)++]);
+    *test = key_check(bulk, key);
+    return 1;
 }
 
 /* The keys of map as string nodes, made once per map (a document's
@@ -85,7 +103,7 @@ static const gv_node *map_keys(gv_arena *a, gv_keys_cache *kc, const gv_node *ma
     if (!keys)
         return NULL;
     for (uint32_t i = 0; i < map->len; i++)
-        keys[i] = gv_key_string(&map->u.members[i]);
+        keys[i] = key_string(&map->u.members[i]);
     kc->map = map;
     kc->keys = keys;
     return keys;
@@ -118,11 +136,9 @@ int gv_expand_key_checks(gv_arena *a, gv_keys_cache *kc, gv_check **checks, uint
         const gv_node *map = c->lhs.node, *keys = map_keys(a, kc, map);
         if (!keys)
             return -1;
-        for (uint32_t m = 0; m < map->len; m++) {
-            if (m + 1 == c->lhs.stop)
-                continue;
-            out[k++] = gv_key_check(c, &keys[m]);
-        }
+        for (uint32_t m = 0; m < map->len; m++)
+            if (!skipped(c, m))
+                out[k++] = key_check(c, &keys[m]);
     }
     *checks = out;
     *n = k;

@@ -141,10 +141,9 @@ int gv_vm_trace_literal(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_val
 {
     /* a literal list IN several query values that holds (vm/compare.h):
      * cfn-guard shows one passing check (probed) */
-    uint16_t flags = vm->p->code[ip].flags;
-    int lists_in = (flags & GV_FLAG_OP_MASK) == GV_OP_IN && !(flags & (GV_FLAG_OPNOT | GV_FLAG_SOME)) && !rhs_literal;
+    int lists_in = 1;
     for (uint32_t i = 0; lists_in && i < l->n; i++)
-        lists_in = gv_compare_list_in_values(l->v[i].node, r);
+        lists_in = gv_compare_list_in_values(vm->p->code[ip].flags, rhs_literal, l->v[i].node, r);
     for (uint32_t i = 0; lists_in && i < l->n; i++)
         gv_trace_pass(vm->trace, ip, &l->v[i]);
     if (lists_in)

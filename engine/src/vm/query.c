@@ -9,8 +9,6 @@
  *  - unresolved results stay unresolved through later steps. */
 #include <string.h>
 
-#include "util/hash.h"
-#include "vm/compare.h"
 #include "vm/keyindex.h"
 #include "vm/memo.h"
 #include "vm/vm.h"
@@ -30,22 +28,6 @@ static int step_index(gv_vm *vm, const gv_val *v, int64_t idx, gv_valset *out)
     return gv_q_push(vm, out, r);
 }
 
-/* The i-th child of a list or map, with its path. */
-static gv_val child_at(gv_vm *vm, const gv_val *v, uint32_t i)
-{
-    const gv_node *n = v->node;
-    gv_val r = { 0 };
-    if (n->kind == GV_LIST) {
-        r.node = n->u.items[i];
-        r.path = gv_path_index(vm->scratch, v->path, i);
-    } else {
-        const gv_member *m = &n->u.members[i];
-        r.node = m->value;
-        r.path = gv_path_key(vm->scratch, v->path, m->key->str, m->key->len);
-    }
-    return r;
-}
-
 static int step_all(gv_vm *vm, const gv_val *v, int indices, gv_valset *out)
 {
     const gv_node *n = v->node;
@@ -62,7 +44,7 @@ static int step_all(gv_vm *vm, const gv_val *v, int indices, gv_valset *out)
     if (n->len == 0)
         return gv_q_unresolved(vm, out, v, NULL);
     for (uint32_t i = 0; i < n->len; i++)
-        if (gv_q_push(vm, out, child_at(vm, v, i)) < 0)
+        if (gv_q_push(vm, out, gv_q_child_at(vm, v, i)) < 0)
             return -1;
     return 0;
 }
@@ -72,7 +54,7 @@ static int step_all(gv_vm *vm, const gv_val *v, int indices, gv_valset *out)
  * map's member, 2 a map's key (`[ keys == x ]`, traced under a hidden node
  * only for reports, see key_test), 0 a list's item, -1 no node: the
  * block's clauses show by themselves (`[*][ f ]` testing a scalar). */
-static int filter_block(gv_vm *vm, uint32_t block, const gv_val *c, const gv_frame *f, int in_map)
+int gv_q_filter_block(gv_vm *vm, uint32_t block, const gv_val *c, const gv_frame *f, int in_map)
 {
     int st;
     vm->in_filter++; /* what fails in here is not the rule's (see gv_vm_unary) */
@@ -99,8 +81,8 @@ static int filter_block(gv_vm *vm, uint32_t block, const gv_val *c, const gv_fra
 /* Item i of the list or map v, kept when the filter passes. */
 static int filter_child(gv_vm *vm, const gv_val *v, uint32_t i, uint32_t block, const gv_frame *f, gv_valset *out)
 {
-    gv_val c = child_at(vm, v, i);
-    int st = filter_block(vm, block, &c, f, v->node->kind == GV_MAP);
+    gv_val c = gv_q_child_at(vm, v, i);
+    int st = gv_q_filter_block(vm, block, &c, f, v->node->kind == GV_MAP);
     if (st < 0)
         return -1;
     return st == GV_PASS ? gv_q_push(vm, out, c) : 0;
@@ -119,7 +101,7 @@ static int step_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fram
 
 static int test_one(gv_vm *vm, const gv_val *c, uint32_t block, const gv_frame *f, gv_valset *out, int in_map)
 {
-    int st = filter_block(vm, block, c, f, in_map);
+    int st = gv_q_filter_block(vm, block, c, f, in_map);
     if (st < 0)
         return -1;
     return st == GV_PASS ? gv_q_push(vm, out, *c) : 0;
@@ -136,7 +118,7 @@ static int test_scalar(gv_vm *vm, const gv_val *c, uint32_t block, const gv_fram
 static int test_elements(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f, gv_valset *out)
 {
     for (uint32_t i = 0; i < v->node->len; i++) {
-        gv_val c = child_at(vm, v, i);
+        gv_val c = gv_q_child_at(vm, v, i);
         if (test_one(vm, &c, block, f, out, 0) < 0)
             return -1;
     }
@@ -147,7 +129,7 @@ static int test_elements(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fr
 static int test_outer(gv_vm *vm, const gv_val *self, const gv_val *c, uint32_t block, const gv_frame *f,
                       gv_valset *out)
 {
-    int st = filter_block(vm, block, self, f, 1);
+    int st = gv_q_filter_block(vm, block, self, f, 1);
     if (st < 0)
         return -1;
     return st == GV_PASS ? gv_q_push(vm, out, *c) : 0;
@@ -173,104 +155,6 @@ static int filter_item(gv_vm *vm, const gv_val *self, const gv_val *c, int in_ma
     }
 }
 
-/* ---- [ keys == %x ] in one lookup ----
- * `%doc.Resources[ keys == %resource_key ]` is how 42 of the Control Tower
- * rule files look up a referenced resource, once per reference: run key by
- * key, that is quadratic in the resources. When the filter is exactly
- * `keys == q` (q a bare variable or a literal, which cannot depend on the
- * key) and q holds one string, each key's verdict is plain byte equality,
- * so the map's index finds the one key that passes. Every other key fails
- * and, while failures are recorded, records exactly one check (check.c:
- * the key against q, with rhs_unmatched when q is not a literal); those
- * are recorded as a single GV_CHECK_KEYS_BULK entry instead, expanded into
- * the individual checks when the rule's results are handed out (almost
- * always they are dropped before, with the clause around them passing). */
-
-/* The operand q of a filter block that is exactly `this == q` (lhs_key
- * NULL) or `K == q` (*lhs_key set to K), q a literal or a bare variable:
- * neither can depend on the value filtered. Else GV_NONE. */
-static uint32_t eq_filter_operand(const gv_program *p, uint32_t block, const gv_kconst **lhs_key)
-{
-    const gv_insn *in = &p->code[p->blocks[block]];
-    /* `C_AND 1` after the one clause, as filters compile, keeps its status */
-    int and1 = in[1].op == GV_I_C_AND && in[1].a == 1 && in[2].op == GV_I_END;
-    if (in[0].op != GV_I_C_BINARY || (in[1].op != GV_I_END && !and1))
-        return GV_NONE;
-    if ((in->flags & GV_FLAG_OP_MASK) != GV_OP_EQ || (in->flags & ~GV_FLAG_OP_MASK))
-        return GV_NONE;
-    const gv_insn *l = &p->code[p->blocks[in->a]];
-    if (l[0].op != GV_I_Q_THIS)
-        return GV_NONE;
-    *lhs_key = NULL;
-    if (l[1].op == GV_I_Q_KEY && l[2].op == GV_I_END)
-        *lhs_key = &p->strings[l[1].b];
-    else if (l[1].op != GV_I_END)
-        return GV_NONE;
-    const gv_operand *o = &p->operands[in->b];
-    if (o->kind == GV_OPND_LITERAL)
-        return in->b;
-    if (o->kind != GV_OPND_QUERY)
-        return GV_NONE;
-    const gv_insn *r = &p->code[p->blocks[o->idx]];
-    return r[0].op == GV_I_Q_VAR && r[0].c == 0 && r[0].flags != GV_VAR_UNBOUND && r[1].op == GV_I_END
-               ? in->b : GV_NONE;
-}
-
-/* Evaluates q where the clause would: same recording, one level deeper,
- * vm->ip on the clause. 1 with *rhs set when it is one resolved string,
- * 0 when the general path must run, -1 on error. */
-static int eq_filter_rhs(gv_vm *vm, uint32_t block, int recording, const gv_val *v, const gv_frame *f,
-                         gv_valset *rhs)
-{
-    if (vm->depth + 1 > GV_MAX_EVAL_DEPTH)
-        return 0;
-    const gv_insn *in = &vm->p->code[vm->p->blocks[block]];
-    int saved = vm->recording;
-    vm->recording = recording;
-    vm->ip = vm->p->blocks[block];
-    vm->depth++;
-    int r = gv_vm_operand(vm, in->b, v, f, rhs);
-    vm->depth--;
-    vm->recording = saved;
-    if (r < 0)
-        return -1;
-    return rhs->n == 1 && rhs->v[0].node && rhs->v[0].node->kind == GV_STRING;
-}
-
-/* The key of a document map is found through its index: maps loaded from
- * documents have unique keys (doc/map.c), and gv_map_find scans the small
- * ones, so that the first (only) member with that key is found. */
-static int keys_eq_fast(gv_vm *vm, const gv_val *v, uint32_t ip, const gv_valset *rhs, gv_valset *out)
-{
-    const gv_node *n = v->node, *s = rhs->v[0].node;
-    int64_t hit = gv_map_find(n, s->u.s, s->len, gv_hash(s->u.s, s->len));
-    if ((vm->keys_recording || vm->trace) && n->len > (hit >= 0 ? 1u : 0u)) {
-        gv_check c = { 0 };
-        c.ip = ip;
-        c.kind = GV_CHECK_KEYS_BULK;
-        c.rhs_unmatched = !rhs->v[0].literal;
-        c.lhs = *v;
-        c.lhs.stop = hit >= 0 ? (uint32_t)hit + 1 : 0;
-        c.rhs = rhs->v[0];
-        c.rhs_all = rhs->v;
-        c.nrhs = 1;
-        /* traced (for the generic lines only): where key_test puts them */
-        if (vm->trace) {
-            gv_trace_open(vm->trace, GV_T_HIDDEN, ip);
-            gv_trace_set_aux(vm->trace, 2);
-        }
-        int saved = vm->recording;
-        vm->recording = vm->keys_recording;
-        int r = gv_vm_record_check(vm, c);
-        vm->recording = saved;
-        if (vm->trace)
-            gv_trace_close(vm->trace, GV_FAIL);
-        if (r < 0)
-            return -1;
-    }
-    return hit >= 0 ? gv_q_push(vm, out, child_at(vm, v, (uint32_t)hit)) : 0;
-}
-
 /* `Resources.*[ Type == 'AWS::S3::Bucket' ]`, the first line of nearly
  * every Control Tower rule file: where a member is a map whose key K holds
  * a string, and q is one string, the filter's verdict is byte equality
@@ -288,7 +172,7 @@ static int all_filter_eq(gv_vm *vm, const gv_val *self, const gv_val *v, uint32_
         int64_t k = state >= 0 && c->kind == GV_MAP ? gv_map_find(c, key->s, key->len, key->hash) : -1;
         const gv_node *t = k >= 0 ? c->u.members[k].value : NULL;
         if (t && t->kind == GV_STRING && state == 0) {
-            int ok = eq_filter_rhs(vm, block, vm->recording, v, f, &rhs);
+            int ok = gv_q_eq_filter_rhs(vm, block, vm->recording, v, f, &rhs);
             if (ok < 0)
                 return -1;
             state = ok ? 1 : -1;
@@ -296,11 +180,11 @@ static int all_filter_eq(gv_vm *vm, const gv_val *self, const gv_val *v, uint32_
         if (t && t->kind == GV_STRING && state == 1) {
             const gv_node *s = rhs.v[0].node;
             vm->ip = vm->p->blocks[block];
-            if (t->len == s->len && memcmp(t->u.s, s->u.s, s->len) == 0 && gv_q_push(vm, out, child_at(vm, v, i)) < 0)
+            if (t->len == s->len && memcmp(t->u.s, s->u.s, s->len) == 0 && gv_q_push(vm, out, gv_q_child_at(vm, v, i)) < 0)
                 return -1;
             continue;
         }
-        gv_val cv = child_at(vm, v, i);
+        gv_val cv = gv_q_child_at(vm, v, i);
         if (filter_item(vm, self, &cv, 1, 0, block, f, out) < 0)
             return -1;
     }
@@ -320,19 +204,19 @@ static int all_filter_indexed(gv_vm *vm, const gv_val *self, const gv_val *v, ui
     const uint32_t *irr = gv_key_index_irregular(x, &nirr);
     uint32_t j = 0;
     for (; j < nirr && irr[j] < first; j++) {
-        gv_val cv = child_at(vm, v, irr[j]);
+        gv_val cv = gv_q_child_at(vm, v, irr[j]);
         if (filter_item(vm, self, &cv, 1, 0, block, f, out) < 0)
             return -1;
     }
     if (first == n->len)
         return 0;
     gv_valset rhs = { 0 };
-    int ok = eq_filter_rhs(vm, block, vm->recording, v, f, &rhs);
+    int ok = gv_q_eq_filter_rhs(vm, block, vm->recording, v, f, &rhs);
     if (ok < 0)
         return -1;
     if (!ok) {
         for (uint32_t i = first; i < n->len; i++) {
-            gv_val cv = child_at(vm, v, i);
+            gv_val cv = gv_q_child_at(vm, v, i);
             if (filter_item(vm, self, &cv, 1, 0, block, f, out) < 0)
                 return -1;
         }
@@ -346,14 +230,14 @@ static int all_filter_indexed(gv_vm *vm, const gv_val *self, const gv_val *v, ui
     while (h < nhit || j < nirr) {
         if (j == nirr || (h < nhit && hit[h] < irr[j])) {
             vm->ip = start;
-            if (gv_q_push(vm, out, child_at(vm, v, hit[h++])) < 0)
+            if (gv_q_push(vm, out, gv_q_child_at(vm, v, hit[h++])) < 0)
                 return -1;
             continue;
         }
         uint32_t i = irr[j++];
         if (i > 0 && !gv_key_index_is_irregular(x, i - 1))
             vm->ip = start;
-        gv_val cv = child_at(vm, v, i);
+        gv_val cv = gv_q_child_at(vm, v, i);
         if (filter_item(vm, self, &cv, 1, 0, block, f, out) < 0)
             return -1;
     }
@@ -377,7 +261,7 @@ static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int i
      * generic lines, nothing in a filter does: filter_block) */
     gv_trace *t = vm->trace;
     if (n->kind == GV_MAP && !vm->recording && (!t || gv_trace_for_lines(t)) &&
-        eq_filter_operand(vm->p, block, &key) != GV_NONE && key) {
+        gv_q_eq_filter_operand(vm->p, block, &key) != GV_NONE && key) {
         const gv_key_index *x = vm->memo ? gv_memo_key_index(vm->memo, n, key) : NULL;
         vm->trace = NULL;
         int r = x ? all_filter_indexed(vm, self, v, block, x, f, out) : all_filter_eq(vm, self, v, block, key, f, out);
@@ -385,7 +269,7 @@ static int step_all_filter(gv_vm *vm, const gv_val *self, const gv_val *v, int i
         return r;
     }
     for (uint32_t i = 0; i < n->len; i++) {
-        gv_val c = child_at(vm, v, i);
+        gv_val c = gv_q_child_at(vm, v, i);
         if (filter_item(vm, self, &c, n->kind == GV_MAP, indices, block, f, out) < 0)
             return -1;
     }
@@ -413,7 +297,7 @@ static int step_star_all_filter(gv_vm *vm, const gv_val *self, const gv_val *ctx
     if (n->kind != GV_LIST || n->len == 0)
         return step_all_filter(vm, self, v, 1, block, f, out);
     for (uint32_t i = 0; i < n->len; i++) {
-        gv_val c = child_at(vm, v, i);
+        gv_val c = gv_q_child_at(vm, v, i);
         int rc = c.node->kind == GV_MAP    ? test_outer(vm, ctx, &c, block, f, out)
                  : c.node->kind == GV_LIST ? test_elements(vm, &c, block, f, out)
                                            : test_scalar(vm, &c, block, f, out);
@@ -434,97 +318,10 @@ static int step_select(gv_vm *vm, const gv_val *v, uint32_t block, const gv_fram
      * `let g = "a"`, `%g[ this == "a" ] NOT IN count(q)` passes) */
     gv_val d = *v;
     d.literal = 0;
-    int st = filter_block(vm, block, &d, f, v->node->kind == GV_MAP ? 1 : -1);
+    int st = gv_q_filter_block(vm, block, &d, f, v->node->kind == GV_MAP ? 1 : -1);
     if (st < 0)
         return -1;
     return st == GV_PASS ? gv_q_push(vm, out, d) : 0;
-}
-
-/* The key test of a `keys` filter (the block) on key k. */
-static int key_test(gv_vm *vm, uint32_t block, const gv_val *k, const gv_frame *f)
-{
-    int saved = vm->recording;
-    vm->recording = vm->keys_recording; /* cfn-guard reports failed key tests (probed) */
-    /* traced, under a hidden node: the evaluation tree shows none of it,
-     * the generic reporter lists the failed key tests from it (aux 2) */
-    if (vm->trace) {
-        gv_trace_open(vm->trace, GV_T_HIDDEN, vm->p->blocks[block]);
-        gv_trace_set_aux(vm->trace, 2);
-    }
-    int st = filter_block(vm, block, k, f, 2);
-    if (vm->trace)
-        gv_trace_close(vm->trace, st);
-    vm->recording = saved;
-    return st;
-}
-
-/* Each key of map v tested by the block; those that pass keep their
- * member. Traced (rhs not NULL), each test shows as one check of the key
- * against the right-hand values, at ip. */
-static int test_keys(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f, uint32_t ip,
-                     const gv_valset *rhs, gv_valset *out)
-{
-    const gv_node *n = v->node;
-    for (uint32_t i = 0; i < n->len; i++) {
-        gv_node *key = gv_key_node(vm->scratch, &n->u.members[i]);
-        if (!key)
-            return gv_q_nomem(vm);
-        gv_val k = { key, v->path, NULL, NULL, 0, 0, 0 };
-        int st = key_test(vm, block, &k, f);
-        if (st < 0)
-            return -1;
-        if (rhs && rhs->n) /* against nothing, cfn-guard compares nothing */
-            gv_trace_key(vm->trace, ip, st == GV_PASS ? GV_RS_PASS : GV_RS_FAIL, &k, rhs->v, rhs->n);
-        if (st == GV_PASS && gv_q_push(vm, out, child_at(vm, v, i)) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-/* Traced, a `keys` filter shows as cfn-guard's does: it compares all the
- * keys with the right-hand side in one operation, evaluated once on the map
- * (so a query there starts at the map), which shows one check per key
- * against the right-hand values as a whole, and no filter or clause around
- * them. The key tests themselves are traced only under a hidden node
- * (key_test), for the generic reporter. */
-static int keys_filter_traced(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f, gv_valset *out)
-{
-    const gv_node *n = v->node;
-    uint32_t ip = vm->p->blocks[block];
-    gv_valset *rhs = gv_arena_zalloc(vm->scratch, sizeof *rhs); /* the trace keeps pointing into it */
-    if (!rhs)
-        return gv_q_nomem(vm);
-    int saved = vm->recording;
-    vm->recording = 0;
-    vm->ip = ip;
-    int r = n->len ? gv_vm_operand(vm, vm->p->code[ip].b, v, f, rhs) : 0;
-    vm->recording = saved;
-    if (r < 0)
-        return -1;
-    return test_keys(vm, v, block, f, ip, rhs, out);
-}
-
-/* [ keys == /re/ ]: the block sees each key (a string) as this. */
-static int step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f,
-                            gv_valset *out)
-{
-    const gv_node *n = v->node;
-    if (n->kind != GV_MAP)
-        return gv_q_unresolved(vm, out, v, NULL);
-    /* a trace printed as a tree shows every key test; one read for the
-     * generic lines takes the failed ones in bulk, as reports do */
-    if (vm->trace && !gv_trace_for_lines(vm->trace))
-        return keys_filter_traced(vm, v, block, f, out);
-    const gv_kconst *lhs_key = NULL;
-    if (n->len && eq_filter_operand(vm->p, block, &lhs_key) != GV_NONE && !lhs_key) {
-        gv_valset rhs = { 0 };
-        int ok = eq_filter_rhs(vm, block, vm->keys_recording, v, f, &rhs);
-        if (ok < 0)
-            return -1;
-        if (ok)
-            return keys_eq_fast(vm, v, vm->p->blocks[block], &rhs, out);
-    }
-    return test_keys(vm, v, block, f, 0, NULL, out);
 }
 
 int gv_q_star_all_filter_at(const gv_insn *in)
@@ -592,7 +389,7 @@ static inline __attribute__((always_inline)) int apply_step(gv_vm *vm, const gv_
          * `R.*.Tags[*][ f ]`, `%v.Nest[*][ f ]` test f on R's value, v's) */
         return step_all_filter(vm, ctx, v, in->flags & GV_FLAG_ALL_INDICES, in->b, f, out);
     case GV_I_Q_SELECT: return step_select(vm, v, in->b, f, out);
-    case GV_I_Q_KEYS_FILTER: return step_keys_filter(vm, v, in->b, f, out);
+    case GV_I_Q_KEYS_FILTER: return gv_q_step_keys_filter(vm, v, in->b, f, out);
     case GV_I_Q_CAPTURE: return gv_vm_capture(vm, in, v) < 0 ? -1 : gv_q_push(vm, out, *v);
     case GV_I_Q_VAR_KEY: {
         if (v->node->kind == GV_MAP && (((in[1].op == GV_I_Q_ALL || in[1].op == GV_I_Q_ALL_FILTER) &&
@@ -705,12 +502,7 @@ int gv_vm_quiet_view(gv_vm *vm, uint32_t block, const gv_frame *f, gv_valset *vi
     const gv_insn *in = &vm->p->code[vm->p->blocks[block]];
     if (in[0].op != GV_I_Q_VAR || in[1].op != GV_I_END)
         return 0;
-    int saved = vm->recording, saved_keys = vm->keys_recording; /* as gv_vm_quiet_query */
-    vm->keys_recording = vm->recording;
-    vm->recording = 0;
-    const gv_valset *var = gv_vm_var(vm, in, f);
-    vm->recording = saved;
-    vm->keys_recording = saved_keys;
+    const gv_valset *var = gv_vm_quiet_var(vm, in, f);
     if (!var)
         return -1;
     *view = (gv_valset){ var->v, var->n, var->n, 0, 0 };
@@ -740,7 +532,7 @@ int gv_q_apply_part(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv_v
         return apply_step(vm, in, self, self, v, f, out);
     if (in->op == GV_I_Q_FILTER)
         return filter_child(vm, v, i, in->b, f, out);
-    gv_val c = child_at(vm, v, i);
+    gv_val c = gv_q_child_at(vm, v, i);
     return filter_item(vm, self, &c, v->node->kind == GV_MAP, in->flags & GV_FLAG_ALL_INDICES, in->b, f, out);
 }
 

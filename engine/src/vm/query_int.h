@@ -1,6 +1,7 @@
 /* Internal to the query traversal (vm/query.c, vm/query_key.c,
- * vm/query_dfs.c): the value set helpers every step uses, the key steps
- * query_key.c holds, and the depth-first traversal query_dfs.c holds. */
+ * vm/query_keys.c, vm/query_dfs.c): the value set helpers every step
+ * uses, the key steps query_key.c holds, the `[ keys ... ]` filters
+ * query_keys.c holds, and the depth-first traversal query_dfs.c holds. */
 #ifndef GV_QUERY_INT_H
 #define GV_QUERY_INT_H
 
@@ -23,6 +24,39 @@ static inline int gv_q_unresolved(gv_vm *vm, gv_valset *out, const gv_val *from,
     gv_val u = { NULL, from->path, from->node, missing, 0, 0, 0 };
     return gv_q_push(vm, out, u);
 }
+
+/* The i-th child of a list or map, with its path. */
+static inline gv_val gv_q_child_at(gv_vm *vm, const gv_val *v, uint32_t i)
+{
+    const gv_node *n = v->node;
+    gv_val r = { 0 };
+    if (n->kind == GV_LIST) {
+        r.node = n->u.items[i];
+        r.path = gv_path_index(vm->scratch, v->path, i);
+    } else {
+        const gv_member *m = &n->u.members[i];
+        r.node = m->value;
+        r.path = gv_path_key(vm->scratch, v->path, m->key->str, m->key->len);
+    }
+    return r;
+}
+
+/* A filter's block on one item c, traced as query.c says (in_map: 1 a
+ * map's member, 2 a map's key, 0 a list's item, -1 no node). */
+int gv_q_filter_block(gv_vm *vm, uint32_t block, const gv_val *c, const gv_frame *f, int in_map);
+
+/* ---- vm/query_keys.c ---- */
+/* The operand q of a filter block that is exactly `this == q` (*lhs_key
+ * NULL) or `K == q` (*lhs_key set to K), q a literal or a bare variable:
+ * neither can depend on the value filtered. Else GV_NONE. */
+uint32_t gv_q_eq_filter_operand(const gv_program *p, uint32_t block, const gv_kconst **lhs_key);
+/* Evaluates q where the clause would: same recording, one level deeper,
+ * vm->ip on the clause. 1 with *rhs set when it is one resolved string,
+ * 0 when the general path must run, -1 on error. */
+int gv_q_eq_filter_rhs(gv_vm *vm, uint32_t block, int recording, const gv_val *v, const gv_frame *f,
+                       gv_valset *rhs);
+/* [ keys OP q ] on v. */
+int gv_q_step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_frame *f, gv_valset *out);
 
 /* `.key` on v: the member, looked up again in other spellings when missing
  * and respell is set (a key written in the rules); else unresolved. */

@@ -109,12 +109,11 @@ typedef struct gv_keys_cache {
 /* Expands the bulk entries of checks[0..n) in place order into a new array
  * (in a) when there are any. Returns 0, or -1 when memory ran out. */
 int gv_expand_key_checks(gv_arena *a, gv_keys_cache *kc, struct gv_check **checks, uint32_t *n);
-/* One key of a bulk entry: the key of member m as a string node of the
- * document (its bytes and location), and the failed test of that key as
- * the bulk entry stands for it (readers walking a bulk entry without
- * expanding it, one member at a time: skip member bulk->lhs.stop - 1). */
-gv_node gv_key_string(const gv_member *m);
-struct gv_check gv_key_check(const struct gv_check *bulk, const gv_node *key);
+/* Walks the failed key tests a bulk entry stands for without expanding
+ * it: from member *m on (start at 0), the next one's key as a string node
+ * of the document in *key and its test in *test (whose lhs points to
+ * *key); 0 when none is left. */
+int gv_key_check_next(const struct gv_check *bulk, uint32_t *m, gv_node *key, struct gv_check *test);
 
 /* New scalar nodes made at run time (function results), in the scratch arena. */
 gv_node *gv_make_string(gv_arena *a, const char *s, size_t len);

@@ -117,6 +117,20 @@ static inline int gv_vm_quiet_query(gv_vm *vm, uint32_t block, const gv_val *sel
     return r;
 }
 
+/* The values of variable instruction in, looked up as a query would
+ * (recording off, a let's key filters recording as the clause does);
+ * NULL with vm->err set. */
+static inline const gv_valset *gv_vm_quiet_var(gv_vm *vm, const gv_insn *in, const gv_frame *f)
+{
+    int saved = vm->recording, saved_keys = vm->keys_recording;
+    vm->keys_recording = vm->recording;
+    vm->recording = 0;
+    const gv_valset *var = gv_vm_var(vm, in, f);
+    vm->recording = saved;
+    vm->keys_recording = saved_keys;
+    return var;
+}
+
 /* A query that is a bare `%v`: *view is the variable's own values, to be
  * read only, with the marks gv_vm_quiet_query would give them, and 1 is
  * returned; 0 for any other query (run it), -1 with vm->err set. Saves
