@@ -176,17 +176,17 @@ static int report_pair(run_state *s, const gv_report_item *it, const gv_trace *t
         s->out.spill_ctx = s;
         s->out.spill_at = GV_REPORT_SINK_CHUNK;
     }
-    if (o->format == GV_OUT_SUMMARY) {
-        int panic = gv_report_details(&s->out, it, o->show, &err);
-        s->out.spill = NULL;
-        if (panic) {
-            gv_cli_error(&err);
-            s->panic = 1;
-            return -1;
-        }
-    } else if (gv_report_record(&s->out, it, o->format) < 0)
+    int panic = 0;
+    if (o->format == GV_OUT_SUMMARY)
+        panic = gv_report_details(&s->out, it, o->show, &err);
+    else if (gv_report_record(&s->out, it, o->format) < 0)
         s->out.oom = 1;
     s->out.spill = NULL;
+    if (panic) {
+        gv_cli_error(&err);
+        s->panic = 1;
+        return -1;
+    }
     /* -v / -p: cfn-guard then prints its evaluation tree, as text, then
      * as JSON when both are asked for */
     if (!trace)
