@@ -606,8 +606,13 @@ int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
     const gv_insn *in = &vm->p->code[ip];
     gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
     int opnot = (in->flags & GV_FLAG_OPNOT) != 0, some = (in->flags & GV_FLAG_SOME) != 0;
-    gv_val lbuf[GV_SMALL_SET];
-    gv_valset l = { lbuf, 0, GV_SMALL_SET, 0, 0 }, r = { 0 }; /* checks point into r (rhs_all) */
+    gv_val lbuf[GV_SMALL_SET], rbuf[GV_SMALL_SET];
+    gv_valset l = { lbuf, 0, GV_SMALL_SET, 0, 0 }, r = { 0 };
+    /* checks and traces point into r (rhs_all), so it is in the arena when
+     * either is kept; a filter's or a condition's clause keeps nothing, and
+     * a filter over n resources would otherwise leave n sets behind */
+    if (!vm->recording && !vm->trace)
+        r = (gv_valset){ rbuf, 0, GV_SMALL_SET, 0, 0 };
     /* cfn-guard evaluates the right side first, so an error there (an
      * unbound variable, join over a missing value, a panic) is the one that
      * aborts the run when both sides would (probed), and it does so even
