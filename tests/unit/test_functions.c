@@ -292,6 +292,29 @@ START_TEST(json_parse_structures)
 }
 END_TEST
 
+/* A large map's index is copied with its members (it holds positions):
+ * every key is still found, and a missing one is not. */
+START_TEST(json_parse_large_map)
+{
+    fx f;
+    fx_init(&f);
+    add_s(&f, 0, "{\"k0\": 0, \"k1\": 1, \"k2\": 2, \"k3\": 3, \"k4\": 4, \"k5\": 5, \"k6\": 6, \"k7\": 7,"
+                 " \"k8\": 8, \"k9\": 9, \"k10\": 10, \"k11\": 11, \"k12\": 12, \"k13\": 13}", NULL);
+    ck_assert_int_eq(call(&f, GV_FN_JSON_PARSE, 1), 0);
+    const gv_node *m = f.out.v[0].node;
+    ck_assert_uint_eq(m->len, 14);
+    ck_assert_uint_eq(m->indexed, 1);
+    char key[8];
+    for (int i = 0; i < 14; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        const gv_node *v = gv_map_get_str(m, key);
+        ck_assert_msg(v && v->u.i == i, "lookup of %s", key);
+    }
+    ck_assert_ptr_null(gv_map_get_str(m, "k14"));
+    fx_done(&f);
+}
+END_TEST
+
 START_TEST(json_parse_scalars_and_yaml)
 {
     fx f;
@@ -756,6 +779,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, count_unresolved_is_zero_at_its_path);
     tcase_add_test(tc, count_mixed_and_empty);
     tcase_add_test(tc, json_parse_structures);
+    tcase_add_test(tc, json_parse_large_map);
     tcase_add_test(tc, json_parse_scalars_and_yaml);
     tcase_add_test(tc, json_parse_errors);
     tcase_add_test(tc, regex_replace_maps_values);

@@ -6,6 +6,8 @@
 
 #include "util/hash.h"
 
+_Static_assert(sizeof(gv_node) == 24, "a document holds about one node per 35 bytes of JSON");
+
 void gv_load_opts_default(gv_load_opts *o)
 {
     o->max_depth = 512;

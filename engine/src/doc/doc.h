@@ -45,9 +45,11 @@ typedef struct gv_member {
     uint32_t line, col; /* where the key stands */
 } gv_member;
 
+/* 24 bytes: a document has about one node per 35 bytes of its JSON. */
 struct gv_node {
     uint8_t kind;      /* gv_kind */
     uint8_t located;   /* line/col are known */
+    uint8_t indexed;   /* a map whose members are followed by a hash index (doc/map.c) */
     uint32_t len;      /* string bytes, list items, map members */
     uint32_t line, col;
     union {
@@ -58,11 +60,14 @@ struct gv_node {
         gv_node **items;
         gv_member *members;
     } u;
-    uint32_t *index;   /* maps above GV_MAP_INDEX_MIN members: open addressing, slot = member+1 */
-    uint32_t index_mask;
 };
 
+/* Maps of this many members or more get a hash index when loaded. */
 #define GV_MAP_INDEX_MIN 12
+
+/* The bytes of a map's members block, its index included: what a copy of
+ * the members must copy to keep the node's `indexed`. */
+size_t gv_map_block_size(const gv_node *map);
 
 /* How YAML short-form tags (!Ref, !GetAtt, ...) load. */
 typedef enum gv_shortform {

@@ -64,31 +64,48 @@ int gv_builder_finish_list(gv_builder *b, gv_node *list, size_t mark)
     return list->u.items != NULL;
 }
 
+/* A large map's index follows its members in the same block (the node
+ * stays small): the mask, then open-addressing slots holding member + 1. */
+static uint32_t *index_of(const gv_node *map)
+{
+    return (uint32_t *)(void *)(map->u.members + map->len);
+}
+
+static uint32_t index_cap(uint32_t len)
+{
+    uint32_t cap = 16;
+    while (cap < len * 2)
+        cap *= 2;
+    return cap;
+}
+
+size_t gv_map_block_size(const gv_node *map)
+{
+    size_t n = (size_t)map->len * sizeof(gv_member);
+    return map->indexed ? n + (1 + (size_t)index_of(map)[0] + 1) * sizeof(uint32_t) : n;
+}
+
 /* Slot of key in the index, or of the empty slot where it would go. */
 static uint32_t *index_slot(const gv_node *map, const gv_key *key)
 {
-    uint32_t j = (uint32_t)key->hash & map->index_mask;
+    uint32_t *ix = index_of(map), mask = ix[0], j = (uint32_t)key->hash & mask;
     for (;;) {
-        uint32_t *s = &map->index[j];
+        uint32_t *s = &ix[1 + j];
         if (*s == 0 || map->u.members[*s - 1].key == key)
             return s;
-        j = (j + 1) & map->index_mask;
+        j = (j + 1) & mask;
     }
 }
 
-/* Members are unique when this runs; returns 0 when out of memory. */
-static int map_build_index(gv_arena *a, gv_node *map)
+/* Members are unique and followed by room for the index. */
+static void map_build_index(gv_node *map, uint32_t cap)
 {
-    uint32_t cap = 16;
-    while (cap < map->len * 2)
-        cap *= 2;
-    map->index = gv_arena_zalloc(a, cap * sizeof(uint32_t));
-    if (!map->index)
-        return 0;
-    map->index_mask = cap - 1;
+    uint32_t *ix = index_of(map);
+    memset(ix, 0, (1 + (size_t)cap) * sizeof *ix);
+    ix[0] = cap - 1;
+    map->indexed = 1;
     for (uint32_t i = 0; i < map->len; i++)
         *index_slot(map, map->u.members[i].key) = i + 1;
-    return 1;
 }
 
 /* Keys are interned, so equal keys are the same pointer. Small maps (the
@@ -166,12 +183,15 @@ int gv_builder_finish_map(gv_builder *b, gv_node *map, size_t mark, gv_dupkeys p
     if (n > UINT32_MAX)
         return 0;
     map->len = (uint32_t)n;
-    map->u.members = gv_arena_memdup(&b->doc->arena, b->mstack + mark, n * sizeof(gv_member));
-    b->mlen = mark;
+    uint32_t cap = n >= GV_MAP_INDEX_MIN ? index_cap((uint32_t)n) : 0;
+    size_t bytes = n * sizeof(gv_member) + (cap ? (1 + (size_t)cap) * sizeof(uint32_t) : 0);
+    map->u.members = gv_arena_alloc(&b->doc->arena, bytes ? bytes : 1);
     if (!map->u.members)
         return 0;
-    if (n >= GV_MAP_INDEX_MIN)
-        return map_build_index(&b->doc->arena, map);
+    memcpy(map->u.members, b->mstack + mark, n * sizeof(gv_member));
+    b->mlen = mark;
+    if (cap)
+        map_build_index(map, cap);
     return 1;
 }
 
@@ -179,9 +199,10 @@ int64_t gv_map_find(const gv_node *map, const char *key, size_t len, uint64_t ha
 {
     if (!map || map->kind != GV_MAP)
         return -1;
-    if (map->index) {
-        uint32_t j = (uint32_t)hash & map->index_mask;
-        for (uint32_t s; (s = map->index[j]) != 0; j = (j + 1) & map->index_mask) {
+    if (map->indexed) {
+        const uint32_t *ix = index_of(map);
+        uint32_t mask = ix[0], j = (uint32_t)hash & mask;
+        for (uint32_t s; (s = ix[1 + j]) != 0; j = (j + 1) & mask) {
             const gv_member *m = &map->u.members[s - 1];
             if (m->key->hash == hash && m->key->len == len && memcmp(m->key->str, key, len) == 0)
                 return s - 1;

@@ -592,9 +592,10 @@ void gv_snippet(gv_buf *out, const gv_report_item *it, const gv_node *at, int in
     uint32_t first = line0 - 2 > 1 ? line0 - 2 : 1, last = first + 5;
     const char *s = it->data_text, *end = s + it->data_len;
     uint32_t ln = 1;
-    if (it->line_starts && first <= it->nlines) { /* jump to the first line shown */
-        s += it->line_starts[first - 1];
-        ln = first;
+    size_t mark = (first - 1) / GV_LINE_STRIDE;
+    if (it->line_starts && mark < it->nlines) { /* jump near the first line shown */
+        s += it->line_starts[mark];
+        ln = (uint32_t)(mark * GV_LINE_STRIDE) + 1;
     }
     for (; s < end && ln <= last; ln++) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));

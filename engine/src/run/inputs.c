@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/report.h"
 #include "run/ruleset.h"
 #include "util/blob.h"
 #include "util/file.h"
@@ -31,7 +32,8 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-/* Where each line starts: reports quote lines around failures. */
+/* Where every GV_LINE_STRIDE-th line starts: reports quote lines around
+ * failures. */
 static int index_lines(gv_data_input *d)
 {
     /* memchr: a template is mostly not newlines */
@@ -39,13 +41,15 @@ static int index_lines(gv_data_input *d)
     size_t n = 1;
     for (const char *p = d->text; (p = memchr(p, '\n', (size_t)(end - p))); p++)
         n++;
-    d->line_starts = malloc(n * sizeof *d->line_starts);
+    d->line_starts = malloc(((n - 1) / GV_LINE_STRIDE + 1) * sizeof *d->line_starts);
     if (!d->line_starts)
         return -1;
     d->line_starts[0] = 0;
     d->nlines = 1;
+    size_t line = 1;
     for (const char *p = d->text; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-        d->line_starts[d->nlines++] = (size_t)(p - d->text) + 1;
+        if (line++ % GV_LINE_STRIDE == 0)
+            d->line_starts[d->nlines++] = (size_t)(p - d->text) + 1;
     return 0;
 }
 
@@ -243,7 +247,7 @@ static int merge_params(gv_inputs *in, gv_data_input *d, const char *const *pnam
     }
     *m = *data;
     m->kind = GV_MAP;
-    m->index = NULL; /* lookups scan: merged roots are small */
+    m->indexed = 0; /* lookups scan: merged roots are small */
     m->u.members = mem;
     m->len = 0;
     for (size_t i = 0; i < in->nparams; i++) {

@@ -18,8 +18,8 @@ typedef struct gv_data_input {
     char *name;              /* real path, STDIN or DATA_STDIN[n] */
     char *text;
     size_t len;
-    size_t *line_starts;     /* offset of each line of text, for code snippets */
-    size_t nlines;
+    size_t *line_starts;     /* offset of every GV_LINE_STRIDE-th line of text, for code snippets */
+    size_t nlines;           /* entries of line_starts */
     gv_doc *doc;
     const gv_node *root;     /* the document with the parameters merged in */
 } gv_data_input;

@@ -389,7 +389,7 @@ static gv_node *copy_node(gv_arena *a, const gv_node *n)
         break;
     case GV_MAP:
         if (n->len) {
-            gv_member *mem = GV_NEW_N(a, gv_member, n->len);
+            gv_member *mem = gv_arena_memdup(a, n->u.members, gv_map_block_size(n)); /* the index holds positions */
             if (!mem)
                 return NULL;
             for (uint32_t i = 0; i < n->len; i++) {
@@ -404,9 +404,6 @@ static gv_node *copy_node(gv_arena *a, const gv_node *n)
             }
             m->u.members = mem;
         }
-        if (n->index && !(m->index = gv_arena_memdup(a, n->index,
-                                                      ((size_t)n->index_mask + 1) * sizeof(uint32_t))))
-            return NULL;
         break;
     default:
         break;

@@ -35,7 +35,7 @@ static int respelling_shape(const gv_key *k, char c)
  * scanned. */
 static int may_respell(const gv_node *map, const char *key, uint32_t len)
 {
-    if (map->index)
+    if (map->indexed)
         return 1;
     uint32_t i = 0;
     while (i < len && !is_alnum(key[i]))

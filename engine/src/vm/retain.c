@@ -126,15 +126,13 @@ static void copy_children(retain *r, gv_node *c)
             items[i] = (gv_node *)copy_node(r, items[i]);
         c->u.items = items;
     } else if (c->kind == GV_MAP) {
-        gv_member *m = take(r, c->u.members, c->len * sizeof *m, 0, &fresh);
+        gv_member *m = take(r, c->u.members, gv_map_block_size(c), 0, &fresh);
         for (uint32_t i = 0; fresh && i < c->len; i++) {
             const gv_key *k = m[i].key;
             m[i].key = k ? copy_bytes(r, k, sizeof *k + k->len + 1, 0) : NULL;
             m[i].value = (gv_node *)copy_node(r, m[i].value);
         }
-        c->u.members = m;
-        if (c->index)
-            c->index = copy_bytes(r, c->index, ((size_t)c->index_mask + 1) * sizeof *c->index, 0);
+        c->u.members = m; /* the index came along: it holds positions */
     } else if (c->kind == GV_STRING || c->kind == GV_CHAR) {
         c->u.s = copy_bytes(r, c->u.s, c->len, 1);
     }
