@@ -20,8 +20,31 @@
 
 static const gv_valset *force_let(gv_vm *vm, const gv_frame *f, uint32_t slot);
 
+/* The block of slots for a frame at the next nesting level: made once per
+ * level, zeroed for each frame (a call per resource would otherwise leave
+ * a block per resource in the arena). NULL when memory ran out. */
+static void *take_frame_block(gv_vm *vm, size_t size)
+{
+    if (vm->nframes == vm->frame_blocks_cap) {
+        uint32_t cap = vm->frame_blocks_cap ? vm->frame_blocks_cap * 2 : 16;
+        void **p = gv_arena_zalloc(vm->scratch, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        if (vm->nframes)
+            memcpy(p, vm->frame_blocks, vm->nframes * sizeof *p);
+        vm->frame_blocks = p;
+        vm->frame_blocks_cap = cap;
+    }
+    void **b = &vm->frame_blocks[vm->nframes];
+    if (!*b && !(*b = gv_arena_alloc(vm->scratch, size)))
+        return NULL;
+    memset(*b, 0, size);
+    vm->nframes++;
+    return *b;
+}
+
 /* The variables of a new activation: let slots and their pending state in
- * one zeroed block (one allocation per rule run or call). */
+ * one zeroed block, given back by end_frame. */
 static gv_frame new_frame(gv_vm *vm, const gv_valset *params, uint32_t nparams)
 {
     if (!vm->local_lets) { /* no let inside a rule: no slot is ever read or written through a frame */
@@ -30,9 +53,17 @@ static gv_frame new_frame(gv_vm *vm, const gv_valset *params, uint32_t nparams)
     }
     size_t n = vm->p->nslots ? vm->p->nslots : 1;
     _Static_assert(sizeof(gv_pending_let) % _Alignof(gv_valset) == 0, "slots follow the pending lets");
-    gv_pending_let *pending = gv_arena_zalloc(vm->scratch, n * (sizeof(gv_pending_let) + sizeof(gv_valset)));
+    gv_pending_let *pending = take_frame_block(vm, n * (sizeof(gv_pending_let) + sizeof(gv_valset)));
     gv_frame f = { pending ? (gv_valset *)(void *)(pending + n) : NULL, params, nparams, pending };
     return f;
+}
+
+/* Nothing outlives a frame's block: lets' values are in the arena and
+ * what reads a slot copies the set. */
+static void end_frame(gv_vm *vm, const gv_frame *f)
+{
+    if (f->pending)
+        vm->nframes--;
 }
 
 static gv_status combine_and(const int *st, uint32_t n)
@@ -426,6 +457,7 @@ static int eval_call(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame 
     if (key.keep)
         vm->lit_fail = 0;
     int st = gv_vm_block(vm, d->body_block, self, &callee);
+    end_frame(vm, &callee);
     if (vm->trace)
         gv_trace_close(vm->trace, st);
     vm->ctx = fr.up;
@@ -654,6 +686,7 @@ static int eval_rule_decl(gv_vm *vm, uint32_t d)
     }
     if (st == GV_PASS)
         st = gv_vm_block(vm, rd->body_block, &vm->root, &frame);
+    end_frame(vm, &frame);
     if (vm->trace)
         gv_trace_close(vm->trace, st);
     if (st < 0)

@@ -67,6 +67,10 @@ typedef struct gv_vm {
     uint32_t *marks;           /* checks recorded before each pushed status */
     uint32_t sp, stack_cap;
     int local_lets;            /* some let stands inside a rule: frames need slots */
+    /* the slot blocks of active frames, one per nesting level, reused by
+     * the next frame at that level (frames end in the order they began) */
+    void **frame_blocks;
+    uint32_t nframes, frame_blocks_cap;
     struct gv_trace *trace;    /* -v / -p: the evaluation is recorded (NULL: not) */
     uint32_t nfailures;        /* checks recorded or traced (counts while not recording) */
     struct gv_memo *memo;      /* statuses of calls shared with other programs (NULL: none) */
