@@ -50,6 +50,13 @@ check "-z json replayed: same bytes" $(cmp -s "$t/z2.json" "$t/z3.json"; echo $?
 check "-z json replayed: exit" $([ $rc -eq 19 ]; echo $?) "rc=$rc"
 GAVEL_RETAIN_BUDGET=3000000 "$GAVEL" validate -r "$t/a.guard" -r "$t/b.guard" -d "$t/d.json" -d "$t/d2.json" -z -S none -o json > "$t/z3.json" 2>&1
 check "-z json partly replayed: same bytes" $(cmp -s "$t/z2.json" "$t/z3.json"; echo $?)
+# YAML is written as it goes too, replays included
+"$GAVEL" validate -r "$t/a.guard" -r "$t/b.guard" -d "$t/d.json" -d "$t/d2.json" -z -S none -o yaml > "$t/y2.yaml" 2>&1; rc=$?
+check "-z yaml exit" $([ $rc -eq 19 ]; echo $?) "rc=$rc"
+got=$(grep -c '^ *path: /Resources/R[0-9]*/Properties/[AB]$' "$t/y2.yaml")
+check "-z yaml has every check" $([ "$got" -eq $((6 * N)) ]; echo $?) "$got paths, want $((6 * N))"
+GAVEL_RETAIN_BUDGET=0 "$GAVEL" validate -r "$t/a.guard" -r "$t/b.guard" -d "$t/d.json" -d "$t/d2.json" -z -S none -o yaml > "$t/y3.yaml" 2>&1
+check "-z yaml replayed: same bytes" $(cmp -s "$t/y2.yaml" "$t/y3.yaml"; echo $?)
 
 "$GAVEL" validate -r "$t/a.guard" -r "$t/b.guard" -d "$t/d.json" > "$t/o.txt" 2> "$t/e"; rc=$?
 check "text exit" $([ $rc -eq 19 ] && [ ! -s "$t/e" ]; echo $?) "rc=$rc"

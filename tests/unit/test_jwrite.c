@@ -1,44 +1,168 @@
-/* The report writer: the JSON it writes as it goes is byte for byte the
- * JSON of the tree it builds in the other mode (the YAML reports' path),
- * including empty containers, nesting past its inline level stack, and
+/* The report writer: the JSON and the YAML it writes as it goes are byte
+ * for byte what the tree renderers (render_json.c, render_yaml.c, whose
+ * output the oracle goldens check) make of the same shape built as a
+ * gv_jt tree, including empty containers, strings YAML writes as literal
+ * blocks or quotes, nesting past the writer's inline level stack, and
  * values written at a depth inside a larger document. */
 #include <check.h>
 #include <string.h>
 
 #include "doc/doc.h"
+#include "report/jtree.h"
 #include "report/jwrite.h"
 
-/* One shape, described once, given to either mode. */
-static void describe(gv_jw *w, const gv_node *doc, int deep)
+/* One description, given to a writer or built as a tree. */
+typedef struct dual {
+    gv_jw *w;      /* the writer, or NULL: build */
+    gv_jb *b;
+    gv_jt *open[128];
+    int n;
+    gv_jt *root;
+} dual;
+
+static void d_add(dual *d, const char *key, gv_jt *v)
 {
-    gv_jw_obj(w, NULL);
-    gv_jw_cstr(w, "name", "a \"quoted\"\nname");
-    gv_jw_obj(w, "metadata");
-    gv_jw_end(w);
-    gv_jw_arr(w, "empty");
-    gv_jw_end(w);
-    gv_jw_null(w, "nothing");
-    gv_jw_arr(w, "pair");
-    gv_jw_cstr(w, NULL, "Exists");
-    gv_jw_bool(w, NULL, 0);
-    gv_jw_end(w);
-    gv_jw_doc(w, "value", doc);
-    gv_jw_doc(w, "missing", NULL);
-    gv_jw_arr(w, "deep");
+    ck_assert_ptr_nonnull(v);
+    if (!d->n)
+        d->root = v;
+    else if (d->open[d->n - 1]->kind == GV_JT_OBJ)
+        gv_jt_set(d->open[d->n - 1], key, v);
+    else
+        gv_jt_push(d->open[d->n - 1], v);
+}
+
+static void d_open(dual *d, const char *key, int obj)
+{
+    if (d->w) {
+        gv_jw_open_k(d->w, gv_jw_key_of(key), obj);
+        return;
+    }
+    gv_jt *v = obj ? gv_jt_obj(d->b) : gv_jt_arr(d->b);
+    d_add(d, key, v);
+    d->open[d->n++] = v;
+}
+
+static void d_end(dual *d)
+{
+    if (d->w)
+        gv_jw_end(d->w);
+    else
+        d->n--;
+}
+
+static void d_str(dual *d, const char *key, const char *s)
+{
+    if (d->w)
+        gv_jw_cstr(d->w, key, s);
+    else
+        d_add(d, key, gv_jt_str(d->b, s));
+}
+
+static void d_const(dual *d, const char *key, const char *s)
+{
+    if (d->w)
+        gv_jw_const(d->w, key, s);
+    else
+        d_add(d, key, gv_jt_str(d->b, s));
+}
+
+static void d_bool(dual *d, const char *key, int v)
+{
+    if (d->w)
+        gv_jw_bool(d->w, key, v);
+    else
+        d_add(d, key, gv_jt_bool(d->b, v));
+}
+
+static void d_null(dual *d, const char *key)
+{
+    if (d->w)
+        gv_jw_null(d->w, key);
+    else
+        d_add(d, key, gv_jt_null(d->b));
+}
+
+static void d_doc(dual *d, const char *key, const gv_node *n)
+{
+    if (d->w)
+        gv_jw_doc(d->w, key, n);
+    else
+        d_add(d, key, gv_jt_doc(d->b, n));
+}
+
+/* The shape the first tests check. */
+static void describe(dual *d, const gv_node *doc, int deep)
+{
+    d_open(d, NULL, 1);
+    d_str(d, "name", "a \"quoted\"\nname");
+    d_open(d, "metadata", 1);
+    d_end(d);
+    d_open(d, "empty", 0);
+    d_end(d);
+    d_null(d, "nothing");
+    d_open(d, "pair", 0);
+    d_str(d, NULL, "Exists");
+    d_bool(d, NULL, 0);
+    d_end(d);
+    d_doc(d, "value", doc);
+    d_doc(d, "missing", NULL);
+    d_open(d, "deep", 0);
     for (int i = 0; i < deep; i++)
-        gv_jw_arr(w, NULL);
-    gv_buf_clear(&w->tmp);
-    gv_buf_puts(&w->tmp, "bottom");
-    gv_jw_tmp(w, NULL);
+        d_open(d, NULL, 0);
+    d_str(d, NULL, "bottom");
     for (int i = 0; i < deep; i++)
-        gv_jw_end(w);
-    gv_jw_end(w);
-    gv_jw_end(w);
+        d_end(d);
+    d_end(d);
+    d_end(d);
+}
+
+/* Shapes whose YAML differs by where they stand: empty collections after
+ * a key, a dash and at the root; a collection's first entry on its dash's
+ * line; mapping values that are sequences (not indented); strings that
+ * need quotes or a literal block; document values in sequences. */
+static void describe_yaml(dual *d, const gv_node *doc)
+{
+    d_open(d, NULL, 0);
+    d_open(d, NULL, 1);
+    d_end(d);
+    d_open(d, NULL, 0);
+    d_end(d);
+    d_open(d, NULL, 0);
+    d_open(d, NULL, 0);
+    d_open(d, NULL, 1);
+    d_str(d, "k", "v");
+    d_open(d, "list", 0);
+    d_open(d, NULL, 1);
+    d_open(d, "inner", 1);
+    d_end(d);
+    d_end(d);
+    d_str(d, NULL, "line one\n  indented\nlast\n");
+    d_str(d, NULL, "no final break\nsecond");
+    d_end(d);
+    d_const(d, "message", "[CT.X.1]: text\n[FIX]: more\n");
+    d_str(d, "empty", "");
+    d_str(d, "null", "null");
+    d_str(d, "number", "0x1F");
+    d_str(d, "colon", ": x");
+    d_str(d, "dash", "- x");
+    d_str(d, "trailing", "x ");
+    d_end(d);
+    d_end(d);
+    d_doc(d, NULL, doc);
+    d_doc(d, NULL, NULL);
+    d_end(d);
+    d_open(d, NULL, 1);
+    d_doc(d, "value", doc);
+    d_open(d, "after", 0);
+    d_doc(d, NULL, doc);
+    d_end(d);
+    d_end(d);
+    d_end(d);
 }
 
 static gv_doc *sample_doc(void)
 {
-    static const char text[] = "{\"KmsKey\": \"\", \"Items\": [3, true]}";
+    static const char text[] = "{\"KmsKey\": \"\", \"Items\": [3, true, [], {}, [1]], \"Text\": \"a\\nb\"}";
     gv_load_opts o;
     gv_load_opts_default(&o);
     gv_error err;
@@ -47,28 +171,48 @@ static gv_doc *sample_doc(void)
     return d;
 }
 
-static void both_modes(int deep, int depth, gv_buf *json, gv_buf *tree)
+enum { JSON, YAML };
+
+/* The shape written by the writer into out, and rendered from its tree
+ * into tree. */
+static void both_ways(int fmt, int shape, int deep, int depth, gv_buf *out, gv_buf *tree)
 {
     gv_arena a;
     gv_arena_init(&a, 4096);
     gv_doc *d = sample_doc();
     const gv_node *doc = gv_doc_root(d);
     gv_jw w;
-    gv_jw_init_json(&w, json, depth);
-    describe(&w, doc, deep);
-    ck_assert_ptr_null(gv_jw_finish(&w));
+    if (fmt == YAML)
+        gv_jw_init_yaml(&w, out);
+    else
+        gv_jw_init_json(&w, out, depth);
+    dual wd = { &w, NULL, { 0 }, 0, NULL };
+    if (shape)
+        describe_yaml(&wd, doc);
+    else
+        describe(&wd, doc, deep);
     ck_assert_int_eq(w.oom, 0);
+    gv_jw_finish(&w);
 
     gv_jb b = { .a = &a };
-    gv_jw_init_tree(&w, &b);
-    describe(&w, doc, deep);
-    gv_jt *root = gv_jw_finish(&w);
-    ck_assert_ptr_nonnull(root);
+    dual td = { NULL, &b, { 0 }, 0, NULL };
+    if (shape)
+        describe_yaml(&td, doc);
+    else
+        describe(&td, doc, deep);
     ck_assert_int_eq(b.oom, 0);
-    gv_jt_render_json_at(tree, root, depth);
+    if (fmt == YAML)
+        gv_jt_render_yaml(tree, td.root);
+    else
+        gv_jt_render_json_at(tree, td.root, depth);
     gv_buf_free(&b.tmp);
     gv_arena_free(&a);
     gv_doc_free(d);
+}
+
+static void both_modes(int deep, int depth, gv_buf *json, gv_buf *tree)
+{
+    both_ways(JSON, 0, deep, depth, json, tree);
 }
 
 START_TEST(json_is_the_rendered_tree)
@@ -90,8 +234,14 @@ START_TEST(json_is_the_rendered_tree)
                                 "    \"KmsKey\": \"\",\n"
                                 "    \"Items\": [\n"
                                 "      3,\n"
-                                "      true\n"
-                                "    ]\n"
+                                "      true,\n"
+                                "      [],\n"
+                                "      {},\n"
+                                "      [\n"
+                                "        1\n"
+                                "      ]\n"
+                                "    ],\n"
+                                "    \"Text\": \"a\\nb\"\n"
                                 "  },\n"
                                 "  \"missing\": null,\n"
                                 "  \"deep\": [\n"
@@ -125,7 +275,7 @@ START_TEST(deep_nesting_and_inner_depth_agree)
 END_TEST
 
 /* A kept string (gv_jw_const) writes what gv_jw_cstr writes, the first
- * time and when copied from the writer's memory, in either mode; two
+ * time and when copied from the writer's memory; two
  * strings whose addresses share a slot each keep their own text. */
 START_TEST(kept_strings_write_as_strings)
 {
@@ -155,20 +305,85 @@ START_TEST(kept_strings_write_as_strings)
     ck_assert_ptr_nonnull(strstr(a.data, "\"fourth\",\n  \"third\""));
     gv_buf_free(&a);
     gv_buf_free(&b);
+}
+END_TEST
 
-    gv_arena ar;
-    gv_arena_init(&ar, 4096);
-    gv_jb jb = { .a = &ar };
-    gv_jw_init_tree(&w, &jb);
-    gv_jw_const(&w, NULL, msg);
-    gv_jt *root = gv_jw_finish(&w);
-    gv_buf t;
-    gv_buf_init(&t);
-    gv_jt_render_json_at(&t, root, 0);
-    ck_assert_str_eq(t.data, "\"[CT.X.1]: \\\"quoted\\\"\\n\\t[FIX]: tab\"");
-    gv_buf_free(&t);
-    gv_buf_free(&jb.tmp);
-    gv_arena_free(&ar);
+/* YAML written as it goes is the tree's YAML, for the report's shape and
+ * for shapes whose form depends on what follows, shallow and deep. */
+START_TEST(yaml_is_the_rendered_tree)
+{
+    gv_buf out, tree;
+    gv_buf_init(&out);
+    gv_buf_init(&tree);
+    both_ways(YAML, 0, 1, 0, &out, &tree);
+    ck_assert_str_eq(out.data, "name: |-\n"
+                               "  a \"quoted\"\n"
+                               "  name\n"
+                               "metadata: {}\n"
+                               "empty: []\n"
+                               "nothing: null\n"
+                               "pair:\n"
+                               "- Exists\n"
+                               "- false\n"
+                               "value:\n"
+                               "  KmsKey: ''\n"
+                               "  Items:\n"
+                               "  - 3\n"
+                               "  - true\n"
+                               "  - []\n"
+                               "  - {}\n"
+                               "  - - 1\n"
+                               "  Text: |-\n"
+                               "    a\n"
+                               "    b\n"
+                               "missing: null\n"
+                               "deep:\n"
+                               "- - bottom\n");
+    ck_assert_str_eq(out.data, tree.data);
+    for (int shape = 0; shape <= 1; shape++) {
+        gv_buf_clear(&out);
+        gv_buf_clear(&tree);
+        both_ways(YAML, shape, 100, 0, &out, &tree);
+        ck_assert_uint_gt(out.len, 0);
+        ck_assert_str_eq(out.data, tree.data);
+    }
+    gv_buf_free(&out);
+    gv_buf_free(&tree);
+}
+END_TEST
+
+START_TEST(yaml_shapes_by_position)
+{
+    gv_buf out, tree;
+    gv_buf_init(&out);
+    gv_buf_init(&tree);
+    both_ways(YAML, 1, 0, 0, &out, &tree);
+    ck_assert_str_eq(out.data, tree.data);
+    ck_assert_ptr_nonnull(strstr(out.data, "- {}\n- []\n- - - k: v\n"));
+    ck_assert_ptr_nonnull(strstr(out.data, "      list:\n      - inner: {}\n      - |\n"));
+    ck_assert_ptr_nonnull(strstr(out.data, "      empty: ''\n      'null': 'null'\n      number: '0x1F'\n"));
+    gv_buf_free(&out);
+    gv_buf_free(&tree);
+}
+END_TEST
+
+/* A scalar or an empty collection as the whole document. */
+START_TEST(yaml_root_scalars)
+{
+    gv_buf out;
+    gv_buf_init(&out);
+    gv_jw w;
+    gv_jw_init_yaml(&w, &out);
+    gv_jw_arr(&w, NULL);
+    gv_jw_end(&w);
+    gv_jw_finish(&w);
+    ck_assert_str_eq(out.data, "[]\n");
+    gv_buf_clear(&out);
+    gv_jw_init_yaml(&w, &out);
+    gv_jw_cstr(&w, NULL, "true");
+    gv_jw_finish(&w);
+    ck_assert_str_eq(out.data, "'true'\n");
+    gv_buf_free(&out);
 }
 END_TEST
 
@@ -179,6 +394,9 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, json_is_the_rendered_tree);
     tcase_add_test(tc, deep_nesting_and_inner_depth_agree);
     tcase_add_test(tc, kept_strings_write_as_strings);
+    tcase_add_test(tc, yaml_is_the_rendered_tree);
+    tcase_add_test(tc, yaml_shapes_by_position);
+    tcase_add_test(tc, yaml_root_scalars);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -167,11 +167,11 @@ static int report_pair(run_state *s, const gv_report_item *it, const gv_trace *t
     }
     if (check_reportable(it->res, it->data_name) < 0)
         return -1;
-    /* the detail block and the JSON record only append (the summary does
-     * not: it pads by measuring), so they may go out while they are
-     * written: one rules file's details run to gigabytes at 100,000
-     * resources (a YAML record is a tree first) */
-    if (o->format == GV_OUT_SUMMARY || o->format == GV_OUT_JSON) {
+    /* the detail block and the JSON and YAML records only append (the
+     * summary does not: it pads by measuring), so they may go out while
+     * they are written: one rules file's details run to gigabytes at
+     * 100,000 resources */
+    if (o->format == GV_OUT_SUMMARY || o->format == GV_OUT_JSON || o->format == GV_OUT_YAML) {
         s->out.spill = flush_out;
         s->out.spill_ctx = s;
         s->out.spill_at = GV_REPORT_SINK_CHUNK;
@@ -208,9 +208,9 @@ static int report_pair(run_state *s, const gv_report_item *it, const gv_trace *t
 static int run_pairs_with(run_state *s, gv_memo **memos, gv_arena *scratch)
 {
     gv_arena_mark empty = gv_arena_save(scratch);
-    /* the text and JSON reporters read failed key tests in bulk (a
+    /* the text, JSON and YAML reporters read failed key tests in bulk (a
      * dangling reference in a large template stands for one per resource) */
-    int lazy = s->o->format == GV_OUT_SUMMARY || s->o->format == GV_OUT_JSON;
+    int lazy = s->o->format == GV_OUT_SUMMARY || s->o->format == GV_OUT_JSON || s->o->format == GV_OUT_YAML;
     for (size_t r = 0; r < s->in.nrules; r++) {
         const gv_rules_input *ri = &s->in.rules[r];
         /* a file without rules (empty, comments, lets) reports nothing */
@@ -256,7 +256,7 @@ static int run_pairs(run_state *s)
     return rc;
 }
 
-/* -z -o json keeps at most this much of the evaluations' results for the
+/* -z -o json and -o yaml keep at most this much of the evaluations' results for the
  * report; the evaluations after that keep their rules' statuses only and
  * are run again while the report is written (cfn-guard prints nothing when
  * any evaluation fails, so every one runs before the first byte). The
@@ -325,7 +325,7 @@ static int run_structured(run_state *s)
     gv_arena *kept = gv_arena_zalloc(&scratch, (nd * nr > 0 ? nd * nr : 1) * sizeof *kept);
     size_t nkept = 0;
     /* every rule file's results wait for the report: keep them compact */
-    int lazy = s->o->format == GV_OUT_JSON;
+    int lazy = s->o->format == GV_OUT_JSON || s->o->format == GV_OUT_YAML;
     size_t budget = retain_budget(&s->in);
     int rc = files && items && res && kept ? 0 : -1;
     if (rc < 0)
@@ -356,7 +356,7 @@ static int run_structured(run_state *s)
                 files[d].n++;
             }
             /* the results outlive the evaluation's temporaries, within the
-             * budget; past it, -o json replays them */
+             * budget; past it, -o json and -o yaml replay them */
             int done = rc != 0;
             if (!done && lazy && keep.total + eval.total > budget) {
                 done = keep_statuses(er, &scratch) == 0;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/yaml_emit.h"
+
 void gv_jw_init_json(gv_jw *w, gv_buf *out, int depth)
 {
     *w = (gv_jw){ .out = out, .depth = depth, .cap = 32 };
@@ -12,15 +14,13 @@ void gv_jw_init_json(gv_jw *w, gv_buf *out, int depth)
     gv_buf_init(&w->escaped);
 }
 
-void gv_jw_init_tree(gv_jw *w, gv_jb *b)
+void gv_jw_init_yaml(gv_jw *w, gv_buf *out)
 {
-    *w = (gv_jw){ .b = b, .cap = 32 };
-    w->lv = w->small;
-    gv_buf_init(&w->tmp);
-    gv_buf_init(&w->escaped);
+    gv_jw_init_json(w, out, 0);
+    w->yaml = 1;
 }
 
-gv_jt *gv_jw_finish(gv_jw *w)
+void gv_jw_finish(gv_jw *w)
 {
     if (w->lv != w->small)
         free(w->lv);
@@ -29,9 +29,6 @@ gv_jt *gv_jw_finish(gv_jw *w)
     gv_buf_free(&w->escaped);
     free(w->consts);
     w->consts = NULL;
-    if (w->b && w->oom)
-        w->b->oom = 1;
-    return w->root;
 }
 
 /* JSON: the separator, newline, indent and name before a value, and
@@ -71,33 +68,96 @@ static inline void json_done(gv_buf *out, char *p)
     out->len = (size_t)(p - out->data);
 }
 
-/* Tree: v becomes the root, or joins the open container. */
-static gv_jt *attach(gv_jw *w, gv_jw_key key, gv_jt *v)
+/* ---- YAML: serde_yaml's block forms (render_yaml.c), written as given.
+ * A collection's first line depends on whether it is empty ("key: {}"
+ * against "key:" and its entries on the lines below), so the line break
+ * after its key is written with its first entry, or "{}" at its end. */
+
+enum { AT_ROOT, AFTER_KEY, AFTER_DASH };
+
+/* The key or dash a value stands after in the open collection (nothing at
+ * the root); *ind: that collection's indent. Returns where the value
+ * stands. */
+static int yaml_lead(gv_jw *w, gv_jw_key key, int *ind)
 {
-    if (!v) {
-        w->oom = 1;
-        return NULL;
-    }
+    gv_buf *out = w->out;
+    *ind = 0;
     if (!w->n)
-        w->root = v;
-    else if (key.s)
-        gv_jt_set(w->lv[w->n - 1].node, key.s, v);
+        return AT_ROOT;
+    gv_jw_level *l = &w->lv[w->n - 1];
+    int inline_first = 0; /* a collection's first entry after "- " continues that line */
+    if (!l->any) {
+        l->any = 1;
+        if (l->intro == AFTER_KEY)
+            gv_buf_putc(out, '\n');
+        inline_first = l->intro == AFTER_DASH;
+    }
+    if (!inline_first && l->ind > 0)
+        gv_buf_fill(out, ' ', (size_t)l->ind);
+    *ind = l->ind;
+    if (!l->obj) {
+        gv_buf_append(out, "- ", 2);
+        return AFTER_DASH;
+    }
+    gv_yaml_string(out, key.s ? key.s : "", key.len, 1, l->ind);
+    gv_buf_putc(out, ':');
+    return AFTER_KEY;
+}
+
+/* A scalar: spelled (null, true, false) or a string to style. */
+static void yaml_scalar(gv_jw *w, gv_jw_key key, const char *s, size_t len, int spelled)
+{
+    int ind, at = yaml_lead(w, key, &ind);
+    if (at == AFTER_KEY)
+        gv_buf_putc(w->out, ' ');
+    if (spelled)
+        gv_buf_append(w->out, s, len);
+    if (spelled || !gv_yaml_string(w->out, s, len, 0, at == AT_ROOT ? 0 : ind + 2))
+        gv_buf_putc(w->out, '\n');
+}
+
+/* Opens a collection: its lead now, its entries' indent for later (a
+ * mapping's sequence is not indented, serde_yaml's indentless form). */
+static void yaml_open(gv_jw *w, gv_jw_key key, int obj, gv_jw_level *l)
+{
+    int ind, at = yaml_lead(w, key, &ind);
+    l->intro = (uint8_t)at;
+    l->ind = at == AT_ROOT ? 0 : at == AFTER_DASH || obj ? ind + 2 : ind;
+}
+
+static void yaml_end(gv_jw *w, const gv_jw_level *l)
+{
+    if (l->any) /* its entries ended their lines */
+        return;
+    if (l->intro == AFTER_KEY)
+        gv_buf_putc(w->out, ' ');
+    gv_buf_append(w->out, l->obj ? "{}\n" : "[]\n", 3);
+}
+
+static void yaml_doc(gv_jw *w, gv_jw_key key, const gv_node *n)
+{
+    if (!n) {
+        yaml_scalar(w, key, "null", 4, 1);
+        return;
+    }
+    int ind, at = yaml_lead(w, key, &ind);
+    if (at == AT_ROOT)
+        gv_yaml_doc_root(w->out, n);
     else
-        gv_jt_push(w->lv[w->n - 1].node, v);
-    return v;
+        gv_yaml_doc_entry(w->out, n, ind, at == AFTER_DASH);
 }
 
 void gv_jw_open_k(gv_jw *w, gv_jw_key key, int obj)
 {
-    gv_jt *node = NULL;
-    if (w->out) {
+    gv_jw_level opened = { 0, 0, (uint8_t)obj, 0 };
+    if (w->yaml) {
+        yaml_open(w, key, obj, &opened);
+    } else {
         char *p = json_lead(w, key, 1);
         if (p) {
             *p++ = obj ? '{' : '[';
             json_done(w->out, p);
         }
-    } else {
-        node = attach(w, key, obj ? gv_jt_obj(w->b) : gv_jt_arr(w->b));
     }
     if (w->n == w->cap) {
         gv_jw_level *lv = malloc(2 * w->cap * sizeof *lv);
@@ -112,7 +172,7 @@ void gv_jw_open_k(gv_jw *w, gv_jw_key key, int obj)
         w->lv = lv;
         w->cap *= 2;
     }
-    w->lv[w->n++] = (gv_jw_level){ node, 0, (uint8_t)obj };
+    w->lv[w->n++] = opened;
 }
 
 void gv_jw_end(gv_jw *w)
@@ -125,8 +185,10 @@ void gv_jw_end(gv_jw *w)
         return;
     gv_jw_level *l = &w->lv[--w->n];
     gv_buf *out = w->out;
-    if (!out)
+    if (w->yaml) {
+        yaml_end(w, l);
         return;
+    }
     size_t indent = 2 * ((size_t)w->depth + w->n);
     if (out->len + indent + 67 > out->cap && !gv_buf_reserve(out, indent + 66))
         return;
@@ -139,13 +201,13 @@ void gv_jw_end(gv_jw *w)
 
 void gv_jw_str_k(gv_jw *w, gv_jw_key key, const char *s, size_t len)
 {
-    if (w->out) {
+    if (w->yaml) {
+        yaml_scalar(w, key, s ? s : "", s ? len : 0, 0);
+    } else {
         char *p = json_lead(w, key, 0);
         if (p)
             json_done(w->out, p);
         gv_buf_json_string(w->out, s ? s : "", s ? len : 0);
-    } else {
-        attach(w, key, gv_jt_strn(w->b, s, len));
     }
 }
 
@@ -174,7 +236,7 @@ static const gv_jw_kept *const_slot(gv_jw *w, const char *s)
 
 void gv_jw_const_k(gv_jw *w, gv_jw_key key, const char *s)
 {
-    const gv_jw_kept *c = w->out ? const_slot(w, s) : NULL;
+    const gv_jw_kept *c = w->yaml ? NULL : const_slot(w, s);
     if (!c) {
         gv_jw_str_k(w, key, s, strlen(s));
         return;
@@ -188,34 +250,34 @@ void gv_jw_const_k(gv_jw *w, gv_jw_key key, const char *s)
 
 void gv_jw_null_k(gv_jw *w, gv_jw_key key)
 {
-    if (w->out) {
+    if (w->yaml) {
+        yaml_scalar(w, key, "null", 4, 1);
+    } else {
         char *p = json_lead(w, key, 4);
         if (p) {
             memcpy(p, "null", 4);
             json_done(w->out, p + 4);
         }
-    } else {
-        attach(w, key, gv_jt_null(w->b));
     }
 }
 
 void gv_jw_bool_k(gv_jw *w, gv_jw_key key, int v)
 {
-    if (w->out) {
+    if (w->yaml) {
+        yaml_scalar(w, key, v ? "true" : "false", v ? 4 : 5, 1);
+    } else {
         char *p = json_lead(w, key, 5);
         if (p) {
             memcpy(p, v ? "true " : "false", 5);
             json_done(w->out, p + (v ? 4 : 5));
         }
-    } else {
-        attach(w, key, gv_jt_bool(w->b, v));
     }
 }
 
 void gv_jw_doc_k(gv_jw *w, gv_jw_key key, const gv_node *n)
 {
-    if (!w->out) {
-        attach(w, key, gv_jt_doc(w->b, n));
+    if (w->yaml) {
+        yaml_doc(w, key, n);
         return;
     }
     char *p = json_lead(w, key, 4);

@@ -1,22 +1,24 @@
 /* One description of a structured report's shape, two destinations: a
- * writer either writes serde_json's pretty JSON as it is told each value
- * (nothing is built: -z -o json of a large template is tens of megabytes)
- * or builds the gv_jt tree that the YAML renderer needs whole.
+ * writer writes serde_json's pretty JSON or serde_yaml's YAML as it is
+ * told each value (nothing is built: -z of a large template is tens of
+ * megabytes, gigabytes at 10,000 resources).
  *
  * Values are given in document order; `key` names the member inside an
  * object and is NULL inside an array or for the root. Keys are names of
- * the report's shape and are written unescaped (as gv_jt_set). */
+ * the report's shape: JSON writes them unescaped. */
 #ifndef GV_JWRITE_H
 #define GV_JWRITE_H
 
 #include <string.h>
 
-#include "report/jtree.h"
+#include "doc/doc.h"
+#include "util/buf.h"
 
 typedef struct gv_jw_level {
-    gv_jt *node;   /* tree: the open container */
-    uint8_t any;   /* json: a member or element was written */
+    int32_t ind;   /* yaml: the indent of its entries */
+    uint8_t any;   /* json, yaml: a member or element was written */
     uint8_t obj;
+    uint8_t intro; /* yaml: what it stands after (root, key or dash) */
 } gv_jw_level;
 
 /* JSON: the escaped text of strings that do not change while the report
@@ -28,12 +30,11 @@ typedef struct gv_jw_kept {
 #define GV_JW_CONSTS 256
 
 typedef struct gv_jw {
-    gv_buf *out;   /* json: written here ... */
-    gv_jb *b;      /* ... else built here */
+    gv_buf *out;
+    int yaml;      /* out takes YAML, else JSON */
     int depth;     /* json: the nesting level of the root value */
     uint32_t n, cap, lost;
     gv_jw_level *lv, small[32];
-    gv_jt *root;   /* tree: the value given at the root */
     gv_buf tmp;    /* scratch text for the callers' formatters */
     gv_jw_kept *consts; /* json: GV_JW_CONSTS slots, made at the first use */
     gv_buf escaped;
@@ -42,9 +43,10 @@ typedef struct gv_jw {
 
 /* JSON at `depth` of a larger document (its first line is not indented). */
 void gv_jw_init_json(gv_jw *w, gv_buf *out, int depth);
-void gv_jw_init_tree(gv_jw *w, gv_jb *b);
-/* Frees the writer's own memory; returns the tree's root (tree mode). */
-gv_jt *gv_jw_finish(gv_jw *w);
+/* YAML, a whole document. */
+void gv_jw_init_yaml(gv_jw *w, gv_buf *out);
+/* Frees the writer's own memory. */
+void gv_jw_finish(gv_jw *w);
 
 /* Keys are given with their length (gv_jw_key): the calls below are
  * inline, so a literal's length is known when compiling. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "report/fmt.h"
+#include "report/jtree.h"
 #include "report/jwrite.h"
 
 /* A newline and the indent for depth, in one append. */

@@ -7,6 +7,7 @@
 
 #include "report/fmt.h"
 #include "report/jtree.h"
+#include "report/yaml_emit.h"
 
 /* A value to emit: a tree node or a document node. */
 typedef struct yv {
@@ -415,13 +416,31 @@ static void emit_value(gv_buf *out, yv v, int ind, int inline_first)
     }
 }
 
-void gv_jt_render_yaml(gv_buf *out, const gv_jt *j)
+static void render_root(gv_buf *out, yv v)
 {
-    if (!j)
-        return;
-    yv v = as_yv(j);
     if ((yv_is_map(v) || yv_is_seq(v)) && !yv_empty(v))
         emit_value(out, v, 0, 0);
     else if (!emit_scalar(out, v, 0))
         gv_buf_putc(out, '\n');
+}
+
+void gv_jt_render_yaml(gv_buf *out, const gv_jt *j)
+{
+    if (j)
+        render_root(out, as_yv(j));
+}
+
+int gv_yaml_string(gv_buf *out, const char *s, size_t n, int key, int ind)
+{
+    return emit_string(out, s, n, key, ind);
+}
+
+void gv_yaml_doc_entry(gv_buf *out, const gv_node *n, int ind, int after_dash)
+{
+    emit_entry_value(out, (yv){ NULL, n }, ind, after_dash);
+}
+
+void gv_yaml_doc_root(gv_buf *out, const gv_node *n)
+{
+    render_root(out, (yv){ NULL, n });
 }

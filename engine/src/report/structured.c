@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report/fmt.h"
+#include "report/jtree.h"
 #include "report/jwrite.h"
 #include "report/report_int.h"
 
@@ -313,10 +314,9 @@ static int record(gv_jw *w, gv_arena *a, const char *data_name, const gv_report_
     return w->oom ? -1 : 0;
 }
 
-/* -o json goes to the sink in pieces while it is written, even within one
- * rule (tens of megabytes when references dangle), so the output's memory
- * stays bounded however many checks fail (3.5 GB of JSON for 10,000
- * resources). */
+/* -z goes to the sink in pieces while it is written, even within one rule
+ * (tens of megabytes when references dangle), so the output's memory stays
+ * bounded however many checks fail (3.5 GB of JSON for 10,000 resources). */
 typedef struct spill_state {
     const gv_report_sink *sink;
     int failed;
@@ -332,8 +332,8 @@ static int spill_to_sink(void *ctx, gv_buf *out)
     return 0;
 }
 
-static int structured_json(gv_buf *out, gv_arena *a, const gv_report_file *files, size_t n,
-                           const gv_report_sink *sink)
+static int structured_stream(gv_buf *out, gv_arena *a, const gv_report_file *files, size_t n,
+                             const gv_report_sink *sink, int yaml)
 {
     size_t start = out->len;
     spill_state st = { sink, 0 };
@@ -343,7 +343,10 @@ static int structured_json(gv_buf *out, gv_arena *a, const gv_report_file *files
         out->spill_at = GV_REPORT_SINK_CHUNK;
     }
     gv_jw w;
-    gv_jw_init_json(&w, out, 0);
+    if (yaml)
+        gv_jw_init_yaml(&w, out);
+    else
+        gv_jw_init_json(&w, out, 0);
     int r = 0;
     gv_jw_arr(&w, NULL);
     for (size_t i = 0; i < n && r == 0; i++)
@@ -366,40 +369,15 @@ static int structured_json(gv_buf *out, gv_arena *a, const gv_report_file *files
     return st.failed ? -2 : 0;
 }
 
-/* YAML needs the whole tree (serde_yaml's forms depend on what follows). */
-static int structured_yaml(gv_buf *out, const gv_report_file *files, size_t n, int list)
-{
-    gv_arena ta, sa;
-    gv_arena_init(&ta, 64 * 1024);
-    gv_arena_init(&sa, 64 * 1024);
-    gv_jb b = { .a = &ta };
-    gv_jw w;
-    gv_jw_init_tree(&w, &b);
-    int r = 0;
-    if (list)
-        gv_jw_arr(&w, NULL);
-    for (size_t i = 0; i < n && r == 0; i++)
-        r = record(&w, &sa, files[i].data_name, files[i].items, files[i].n, NULL);
-    if (list)
-        gv_jw_end(&w);
-    gv_jt *root = gv_jw_finish(&w);
-    if (r == 0 && !b.oom)
-        gv_jt_render_yaml(out, root);
-    gv_buf_free(&b.tmp);
-    gv_arena_free(&sa);
-    gv_arena_free(&ta);
-    return r == 0 && !b.oom ? 0 : -1;
-}
-
 int gv_report_record(gv_buf *out, const gv_report_item *it, gv_out_format fmt)
 {
-    gv_report_file f = { it->data_name, it, 1 };
-    if (fmt == GV_OUT_YAML)
-        return structured_yaml(out, &f, 1, 0);
     gv_arena a;
     gv_arena_init(&a, 16 * 1024);
     gv_jw w;
-    gv_jw_init_json(&w, out, 0);
+    if (fmt == GV_OUT_YAML)
+        gv_jw_init_yaml(&w, out);
+    else
+        gv_jw_init_json(&w, out, 0);
     int r = record(&w, &a, it->data_name, it, 1, NULL);
     gv_jw_finish(&w);
     gv_arena_free(&a);
@@ -409,8 +387,6 @@ int gv_report_record(gv_buf *out, const gv_report_item *it, gv_out_format fmt)
 int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_out_format fmt,
                          const gv_report_sink *sink)
 {
-    if (fmt == GV_OUT_YAML)
-        return structured_yaml(out, files, n, 1);
     gv_arena a;
     gv_arena_init(&a, 64 * 1024);
     int r;
@@ -419,7 +395,7 @@ int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_
         r = fmt == GV_OUT_JUNIT ? gv_report_junit(out, files, n) : gv_report_sarif(out, &b, files, n);
         gv_buf_free(&b.tmp);
     } else {
-        r = structured_json(out, &a, files, n, sink);
+        r = structured_stream(out, &a, files, n, sink, fmt == GV_OUT_YAML);
     }
     gv_arena_free(&a);
     return r;
