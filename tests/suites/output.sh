@@ -1,7 +1,7 @@
 #!/bin/sh
 # gavel validate's output path: reports far larger than the buffer gavel
 # writes them in (GV_REPORT_SINK_CHUNK, 1 MB) come out whole and in order,
-# in text and in -z JSON; a failing stdout gives one clear error line and
+# in text and in -z JSON, YAML, JUnit and SARIF; a failing stdout gives one clear error line and
 # exit 255; a reader that goes away stops gavel early.
 set -u
 : "${GAVEL:?GAVEL must name the gavel binary}"
@@ -57,6 +57,16 @@ got=$(grep -c '^ *path: /Resources/R[0-9]*/Properties/[AB]$' "$t/y2.yaml")
 check "-z yaml has every check" $([ "$got" -eq $((6 * N)) ]; echo $?) "$got paths, want $((6 * N))"
 GAVEL_RETAIN_BUDGET=0 "$GAVEL" validate -r "$t/a.guard" -r "$t/b.guard" -d "$t/d.json" -d "$t/d2.json" -z -S none -o yaml > "$t/y3.yaml" 2>&1
 check "-z yaml replayed: same bytes" $(cmp -s "$t/y2.yaml" "$t/y3.yaml"; echo $?)
+# and so are JUnit and SARIF
+for f in junit sarif; do
+    "$GAVEL" validate -r "$t/a.guard" -r "$t/b.guard" -d "$t/d.json" -d "$t/d2.json" -z -S none -o $f > "$t/f2" 2>&1; rc=$?
+    check "-z $f exit" $([ $rc -eq 19 ]; echo $?) "rc=$rc $(head -c 300 "$t/f2")"
+    GAVEL_RETAIN_BUDGET=0 "$GAVEL" validate -r "$t/a.guard" -r "$t/b.guard" -d "$t/d.json" -d "$t/d2.json" -z -S none -o $f > "$t/f3" 2>&1
+    check "-z $f replayed: same bytes" $(cmp -s "$t/f2" "$t/f3"; echo $?)
+done
+got=$(grep -o 'property value \[Path=/Resources/R[0-9]*/Properties/[AB]\[' "$t/f2" | wc -l)
+check "-z sarif has every check" $([ "$got" -eq $((6 * N)) ]; echo $?) "$got results, want $((6 * N))"
+check "-z sarif parses" $("$GAVEL" dump "$t/f2" > /dev/null 2>&1; echo $?)
 
 "$GAVEL" validate -r "$t/a.guard" -r "$t/b.guard" -d "$t/d.json" > "$t/o.txt" 2> "$t/e"; rc=$?
 check "text exit" $([ $rc -eq 19 ] && [ ! -s "$t/e" ]; echo $?) "rc=$rc"

@@ -256,7 +256,7 @@ static int run_pairs(run_state *s)
     return rc;
 }
 
-/* -z -o json and -o yaml keep at most this much of the evaluations' results for the
+/* -z keeps at most this much of the evaluations' results for the
  * report; the evaluations after that keep their rules' statuses only and
  * are run again while the report is written (cfn-guard prints nothing when
  * any evaluation fails, so every one runs before the first byte). The
@@ -324,8 +324,6 @@ static int run_structured(run_state *s)
     gv_eval_result *res = gv_arena_zalloc(&scratch, (nd * nr > 0 ? nd * nr : 1) * sizeof *res);
     gv_arena *kept = gv_arena_zalloc(&scratch, (nd * nr > 0 ? nd * nr : 1) * sizeof *kept);
     size_t nkept = 0;
-    /* every rule file's results wait for the report: keep them compact */
-    int lazy = s->o->format == GV_OUT_JSON || s->o->format == GV_OUT_YAML;
     size_t budget = retain_budget(&s->in);
     int rc = files && items && res && kept ? 0 : -1;
     if (rc < 0)
@@ -338,7 +336,9 @@ static int run_structured(run_state *s)
                 continue;
             gv_report_item *it = &items[d * nr + files[d].n];
             gv_eval_result *er = &res[d * nr + files[d].n];
-            rc = evaluate(&s->in.rules[r], &s->in.data[d], lazy, memo_of(&memo, &s->in.data[d]), &eval, er, it,
+            /* every rules file's results wait for the report: kept compact
+             * (the writers read bulk key tests, or expand a rule's at a time) */
+            rc = evaluate(&s->in.rules[r], &s->in.data[d], 1, memo_of(&memo, &s->in.data[d]), &eval, er, it,
                           NULL);
             if (rc == -2)
                 s->panic = 1;
@@ -356,9 +356,9 @@ static int run_structured(run_state *s)
                 files[d].n++;
             }
             /* the results outlive the evaluation's temporaries, within the
-             * budget; past it, -o json and -o yaml replay them */
+             * budget; past it, the writers replay them */
             int done = rc != 0;
-            if (!done && lazy && keep.total + eval.total > budget) {
+            if (!done && keep.total + eval.total > budget) {
                 done = keep_statuses(er, &scratch) == 0;
                 it->replay = (uint8_t)done;
             } else if (!done)

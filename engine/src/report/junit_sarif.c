@@ -1,11 +1,12 @@
-/* -z -o junit and -z -o sarif, as cfn-guard 3.1.1 writes them. JUnit: one
- * testsuite per data file, one testcase per rules file (elapsed times are
- * written as 0). SARIF: one result per failed check. */
+/* -z -o junit and -z -o sarif, as cfn-guard 3.1.1 writes them, written as
+ * they are walked. JUnit: one testsuite per data file, one testcase per
+ * rules file (elapsed times are written as 0). SARIF: one result per
+ * failed check. */
 #include <ctype.h>
 #include <string.h>
 
 #include "report/fmt.h"
-#include "report/jtree.h"
+#include "report/jwrite.h"
 #include "report/report_int.h"
 
 static void xml_text(gv_buf *out, const char *s, size_t n)
@@ -27,50 +28,81 @@ static void xml_str(gv_buf *out, const char *s)
     xml_text(out, s, strlen(s));
 }
 
-/* The failure text: every failed check's custom message and error message. */
-static const char *failure(gv_buf *out, const gv_report_item *it)
+typedef void (*check_fn)(void *ctx, const gv_report_item *it, const gv_rule_result *r, const gv_check *c);
+
+/* Each shown check of a failing rule, in order, a bulk entry's key tests
+ * one at a time where it stands (not expanded: a dangling reference in a
+ * large template stands for one per resource). */
+static void each_check(const gv_report_item *it, const gv_rule_result *r, check_fn fn, void *ctx)
+{
+    for (uint32_t k = 0; k < r->nchecks; k++) {
+        const gv_check *c = &r->checks[k];
+        if (c->kind != GV_CHECK_KEYS_BULK) {
+            if (!gv_check_hidden(it, c))
+                fn(ctx, it, r, c);
+            continue;
+        }
+        gv_node key;
+        gv_check test;
+        for (uint32_t m = 0; gv_key_check_next(c, &m, &key, &test);)
+            if (!gv_check_hidden(it, &test))
+                fn(ctx, it, r, &test);
+    }
+}
+
+/* The failure text: every failed check's custom message and error
+ * message, written as each rule's checks come. */
+typedef struct failure_text {
+    gv_buf *out;
+    gv_buf t; /* one check's text, then escaped into out */
+} failure_text;
+
+static void failure_of_check(void *ctx, const gv_report_item *it, const gv_rule_result *r, const gv_check *c)
+{
+    (void)r;
+    failure_text *f = ctx;
+    gv_buf_clear(&f->t);
+    const char *msg = gv_msg_custom(it, c);
+    if (msg)
+        gv_buf_puts(&f->t, msg);
+    gv_msg_error(&f->t, it, c);
+    xml_text(f->out, f->t.data ? f->t.data : "", f->t.len);
+    if (f->t.oom)
+        f->out->oom = 1;
+}
+
+static void failure_of_rule(void *ctx, const gv_report_item *it, const gv_rule_result *r)
+{
+    each_check(it, r, failure_of_check, ctx);
+}
+
+/* The last failing rule's name (statuses are always kept). */
+static const char *last_failing(const gv_report_item *it)
 {
     const char *last = "";
-    gv_buf t;
-    gv_buf_init(&t);
-    for (uint32_t i = 0; i < it->res->nrules; i++) {
-        const gv_rule_result *r = &it->res->rules[i];
-        if (r->status != GV_RS_FAIL)
-            continue;
-        last = it->prog->strings[it->prog->rules[r->rule].name].s;
-        for (uint32_t k = 0; k < r->nchecks; k++) {
-            if (gv_check_hidden(it, &r->checks[k]))
-                continue;
-            const char *msg = gv_msg_custom(it, &r->checks[k]);
-            if (msg)
-                gv_buf_puts(&t, msg);
-            gv_msg_error(&t, it, &r->checks[k]);
-        }
-    }
-    xml_text(out, t.data ? t.data : "", t.len);
-    if (t.oom)
-        out->oom = 1;
-    gv_buf_free(&t);
+    for (uint32_t i = 0; i < it->res->nrules; i++)
+        if (it->res->rules[i].status == GV_RS_FAIL)
+            last = it->prog->strings[it->prog->rules[it->res->rules[i].rule].name].s;
     return last;
 }
 
-static void testcase(gv_buf *out, const gv_report_item *it)
+static int testcase(gv_buf *out, gv_arena *a, const gv_report_item *it, const gv_report_sink *sink)
 {
     gv_buf_puts(out, "        <testcase name=\"");
     xml_str(out, it->rules_name);
     if (it->res->status != GV_RS_FAIL) {
         gv_buf_printf(out, "\" time=\"0\" status=\"%s\"/>\n", it->res->status == GV_RS_PASS ? "pass" : "skip");
-        return;
+        return 0;
     }
     gv_buf_puts(out, "\" time=\"0\">\n            <failure message=\"");
-    gv_buf text;
-    gv_buf_init(&text);
-    const char *rule = failure(&text, it);
-    xml_str(out, rule);
+    xml_str(out, last_failing(it));
     gv_buf_puts(out, "\">");
-    gv_buf_append(out, text.data, text.len);
-    gv_buf_free(&text);
+    failure_text f = { out, { 0 } };
+    gv_buf_init(&f.t);
+    int rc = gv_report_failing_rules(a, it, sink, failure_of_rule, &f);
+    gv_buf_free(&f.t);
     gv_buf_puts(out, "</failure>\n        </testcase>\n");
+    return rc;
 }
 
 static size_t failing(const gv_report_file *f)
@@ -81,7 +113,7 @@ static size_t failing(const gv_report_file *f)
     return n;
 }
 
-int gv_report_junit(gv_buf *out, const gv_report_file *files, size_t n)
+int gv_report_junit(gv_buf *out, gv_arena *a, const gv_report_file *files, size_t n, const gv_report_sink *sink)
 {
     size_t tests = 0, failures = 0;
     for (size_t i = 0; i < n; i++) {
@@ -96,7 +128,8 @@ int gv_report_junit(gv_buf *out, const gv_report_file *files, size_t n)
         xml_str(out, files[i].data_name);
         gv_buf_printf(out, "\" errors=\"0\" failures=\"%zu\" time=\"0\">\n", failing(&files[i]));
         for (size_t k = 0; k < files[i].n; k++)
-            testcase(out, &files[i].items[k]);
+            if (testcase(out, a, &files[i].items[k], sink) < 0)
+                return -1;
         gv_buf_puts(out, "    </testsuite>\n");
     }
     gv_buf_puts(out, "</testsuites>\n");
@@ -110,17 +143,19 @@ static const char sarif_description[] =
     "developers with a simple-to-use, yet powerful and expressive domain-specific language (DSL) to define "
     "policies and enables developers to validate JSON- or YAML- formatted structured data with those policies.";
 
-static gv_jt *driver(gv_jb *b)
+static void driver(gv_jw *w)
 {
-    gv_jt *d = gv_jt_obj(b);
-    gv_jt_set(d, "name", gv_jt_str(b, "cfn-guard"));
-    gv_jt_set(d, "semanticVersion", gv_jt_str(b, "3.1.1"));
-    gv_jt_set(d, "fullName", gv_jt_str(b, "cfn-guard 3.1.1"));
-    gv_jt_set(d, "organization", gv_jt_str(b, "Amazon Web Services"));
-    gv_jt_set(d, "downloadUri", gv_jt_str(b, "https://github.com/aws-cloudformation/cloudformation-guard"));
-    gv_jt_set(d, "informationUri", gv_jt_str(b, "https://github.com/aws-cloudformation/cloudformation-guard"));
-    gv_jt_set(gv_jt_set(d, "shortDescription", gv_jt_obj(b)), "text", gv_jt_str(b, sarif_description));
-    return d;
+    gv_jw_obj(w, "driver");
+    gv_jw_cstr(w, "name", "cfn-guard");
+    gv_jw_cstr(w, "semanticVersion", "3.1.1");
+    gv_jw_cstr(w, "fullName", "cfn-guard 3.1.1");
+    gv_jw_cstr(w, "organization", "Amazon Web Services");
+    gv_jw_cstr(w, "downloadUri", "https://github.com/aws-cloudformation/cloudformation-guard");
+    gv_jw_cstr(w, "informationUri", "https://github.com/aws-cloudformation/cloudformation-guard");
+    gv_jw_obj(w, "shortDescription");
+    gv_jw_cstr(w, "text", sarif_description);
+    gv_jw_end(w);
+    gv_jw_end(w);
 }
 
 static const char *uri_of(const char *name)
@@ -128,33 +163,43 @@ static const char *uri_of(const char *name)
     return name[0] == '/' ? name + 1 : name;
 }
 
-static gv_jt *location(gv_jb *b, const char *data_name, int64_t line, int64_t col)
+static void location(gv_jw *w, const char *data_name, int64_t line, int64_t col)
 {
-    gv_jt *locs = gv_jt_arr(b);
-    gv_jt *phys = gv_jt_set(gv_jt_push(locs, gv_jt_obj(b)), "physicalLocation", gv_jt_obj(b));
-    gv_jt_set(gv_jt_set(phys, "artifactLocation", gv_jt_obj(b)), "uri", gv_jt_str(b, uri_of(data_name)));
-    gv_jt *region = gv_jt_set(phys, "region", gv_jt_obj(b));
-    gv_jt_set(region, "startLine", gv_jt_int(b, line));
-    gv_jt_set(region, "startColumn", gv_jt_int(b, col));
-    return locs;
+    gv_jw_arr(w, "locations");
+    gv_jw_obj(w, NULL);
+    gv_jw_obj(w, "physicalLocation");
+    gv_jw_obj(w, "artifactLocation");
+    gv_jw_cstr(w, "uri", uri_of(data_name));
+    gv_jw_end(w);
+    gv_jw_obj(w, "region");
+    gv_jw_int(w, "startLine", line);
+    gv_jw_int(w, "startColumn", col);
+    gv_jw_end(w);
+    gv_jw_end(w);
+    gv_jw_end(w);
+    gv_jw_end(w);
 }
 
-static gv_jt *result(gv_jb *b, const gv_report_item *it, const gv_rule_result *r, const gv_check *c)
+static void result(void *ctx, const gv_report_item *it, const gv_rule_result *r, const gv_check *c)
 {
-    gv_jt *res = gv_jt_obj(b);
-    gv_buf t;
-    gv_buf_init(&t);
-    gv_report_rule_name(&t, it, r->rule);
-    for (size_t i = 0; i < t.len; i++)
-        t.data[i] = (char)toupper((unsigned char)t.data[i]);
-    gv_jt_set(res, "ruleId", gv_jt_buf(b, &t));
-    gv_jt_set(res, "level", gv_jt_str(b, "error"));
-    gv_buf_clear(&t);
-    gv_msg_error(&t, it, c);
+    gv_jw *w = ctx;
+    if (w->oom)
+        return;
+    gv_jw_obj(w, NULL);
+    gv_buf *t = &w->tmp;
+    gv_buf_clear(t);
+    gv_report_rule_name(t, it, r->rule);
+    for (size_t i = 0; i < t->len; i++)
+        t->data[i] = (char)toupper((unsigned char)t->data[i]);
+    gv_jw_tmp(w, "ruleId");
+    gv_jw_cstr(w, "level", "error");
+    gv_buf_clear(t);
+    gv_msg_error(t, it, c);
     const char *msg = gv_msg_custom(it, c);
-    gv_buf_printf(&t, " %s", msg ? msg : "");
-    gv_jt_set(gv_jt_set(res, "message", gv_jt_obj(b)), "text", gv_jt_buf(b, &t));
-    gv_buf_free(&t);
+    gv_buf_printf(t, " %s", msg ? msg : "");
+    gv_jw_obj(w, "message");
+    gv_jw_tmp(w, "text");
+    gv_jw_end(w);
     /* cfn-guard locates unresolved checks where their query stopped and
      * set comparisons at their value, the others at 1:1 */
     int64_t line = 1, col = 1;
@@ -167,33 +212,47 @@ static gv_jt *result(gv_jb *b, const gv_report_item *it, const gv_rule_result *r
         line = at->line > 1 ? at->line - 1 : 1;
         col = at->col > 1 ? at->col - 1 : 1;
     }
-    gv_jt_set(res, "locations", location(b, it->data_name, line, col));
-    return res;
+    location(w, it->data_name, line, col);
+    gv_jw_end(w);
 }
 
-int gv_report_sarif(gv_buf *out, gv_jb *b, const gv_report_file *files, size_t n)
+static void results_of_rule(void *ctx, const gv_report_item *it, const gv_rule_result *r)
 {
-    gv_jt *root = gv_jt_obj(b);
-    gv_jt_set(root, "$schema",
-              gv_jt_str(b, "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"));
-    gv_jt_set(root, "version", gv_jt_str(b, "2.1.0"));
-    gv_jt *run = gv_jt_push(gv_jt_set(root, "runs", gv_jt_arr(b)), gv_jt_obj(b));
-    gv_jt_set(gv_jt_set(run, "tool", gv_jt_obj(b)), "driver", driver(b));
-    gv_jt *artifacts = gv_jt_set(run, "artifacts", gv_jt_arr(b));
-    gv_jt *results = gv_jt_set(run, "results", gv_jt_arr(b));
+    each_check(it, r, result, ctx);
+}
+
+int gv_report_sarif(gv_buf *out, gv_arena *a, const gv_report_file *files, size_t n, const gv_report_sink *sink)
+{
+    gv_jw w;
+    gv_jw_init_json(&w, out, 0);
+    gv_jw_obj(&w, NULL);
+    gv_jw_cstr(&w, "$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
+    gv_jw_cstr(&w, "version", "2.1.0");
+    gv_jw_arr(&w, "runs");
+    gv_jw_obj(&w, NULL);
+    gv_jw_obj(&w, "tool");
+    driver(&w);
+    gv_jw_end(&w);
+    gv_jw_arr(&w, "artifacts");
     for (size_t i = 0; i < n; i++) {
-        gv_jt_set(gv_jt_set(gv_jt_push(artifacts, gv_jt_obj(b)), "location", gv_jt_obj(b)), "uri",
-                  gv_jt_str(b, uri_of(files[i].data_name)));
-        for (size_t k = 0; k < files[i].n; k++) {
-            const gv_report_item *it = &files[i].items[k];
-            for (uint32_t r = 0; r < it->res->nrules; r++)
-                for (uint32_t c = 0; it->res->rules[r].status == GV_RS_FAIL && c < it->res->rules[r].nchecks; c++)
-                    if (!gv_check_hidden(it, &it->res->rules[r].checks[c]))
-                        gv_jt_push(results, result(b, it, &it->res->rules[r], &it->res->rules[r].checks[c]));
-        }
+        gv_jw_obj(&w, NULL);
+        gv_jw_obj(&w, "location");
+        gv_jw_cstr(&w, "uri", uri_of(files[i].data_name));
+        gv_jw_end(&w);
+        gv_jw_end(&w);
     }
-    if (b->oom)
-        return -1;
-    gv_jt_render_json(out, root);
-    return 0;
+    gv_jw_end(&w);
+    gv_jw_arr(&w, "results");
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        for (size_t k = 0; k < files[i].n && rc == 0; k++)
+            rc = gv_report_failing_rules(a, &files[i].items[k], sink, results_of_rule, &w);
+    gv_jw_end(&w);
+    gv_jw_end(&w);
+    gv_jw_end(&w);
+    gv_jw_end(&w);
+    if (w.oom)
+        rc = -1;
+    gv_jw_finish(&w);
+    return rc;
 }

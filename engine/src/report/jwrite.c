@@ -274,6 +274,24 @@ void gv_jw_bool_k(gv_jw *w, gv_jw_key key, int v)
     }
 }
 
+void gv_jw_int_k(gv_jw *w, gv_jw_key key, long long v)
+{
+    char digits[24];
+    char *end = digits;
+    if (v < 0)
+        *end++ = '-';
+    end = gv_put_uint(end, v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v);
+    if (w->yaml) {
+        yaml_scalar(w, key, digits, (size_t)(end - digits), 1);
+        return;
+    }
+    char *p = json_lead(w, key, sizeof digits);
+    if (p) {
+        memcpy(p, digits, (size_t)(end - digits));
+        json_done(w->out, p + (end - digits));
+    }
+}
+
 void gv_jw_doc_k(gv_jw *w, gv_jw_key key, const gv_node *n)
 {
     if (w->yaml) {

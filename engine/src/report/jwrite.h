@@ -70,6 +70,7 @@ void gv_jw_null_k(gv_jw *w, gv_jw_key key);
  * thousands of checks otherwise). */
 void gv_jw_const_k(gv_jw *w, gv_jw_key key, const char *s);
 void gv_jw_bool_k(gv_jw *w, gv_jw_key key, int v);
+void gv_jw_int_k(gv_jw *w, gv_jw_key key, long long v);
 void gv_jw_doc_k(gv_jw *w, gv_jw_key key, const gv_node *n);
 
 static inline void gv_jw_obj(gv_jw *w, const char *key) { gv_jw_open_k(w, gv_jw_key_of(key), 1); }
@@ -92,6 +93,7 @@ static inline void gv_jw_tmp(gv_jw *w, const char *key)
 static inline void gv_jw_null(gv_jw *w, const char *key) { gv_jw_null_k(w, gv_jw_key_of(key)); }
 static inline void gv_jw_const(gv_jw *w, const char *key, const char *s) { gv_jw_const_k(w, gv_jw_key_of(key), s); }
 static inline void gv_jw_bool(gv_jw *w, const char *key, int v) { gv_jw_bool_k(w, gv_jw_key_of(key), v); }
+static inline void gv_jw_int(gv_jw *w, const char *key, long long v) { gv_jw_int_k(w, gv_jw_key_of(key), v); }
 /* a document or literal value as its JSON; NULL is null */
 static inline void gv_jw_doc(gv_jw *w, const char *key, const gv_node *n) { gv_jw_doc_k(w, gv_jw_key_of(key), n); }
 

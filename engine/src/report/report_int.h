@@ -90,10 +90,18 @@ const gv_node *gv_msg_located(const gv_report_item *it, const gv_val *v);
 void gv_snippet(gv_buf *out, const gv_report_item *it, const gv_node *at, int indent);
 void gv_indent(gv_buf *out, int n);
 
-/* -z -o junit / -o sarif. */
-struct gv_jb;
-int gv_report_junit(gv_buf *out, const gv_report_file *files, size_t n);
-int gv_report_sarif(gv_buf *out, struct gv_jb *b, const gv_report_file *files, size_t n);
+/* The failing rules of an item with their checks (bulk key tests in
+ * bulk), one at a time, for the structured writers: an item marked replay
+ * is evaluated again first (into an arena of its own, dropped after). fn
+ * gets the item as evaluated and the rule; what it allocates in a goes
+ * after each rule. 0, or -1 when the replay failed (said). */
+typedef void (*gv_failing_rule_fn)(void *ctx, const gv_report_item *it, const gv_rule_result *rule);
+int gv_report_failing_rules(gv_arena *a, const gv_report_item *item, const gv_report_sink *sink,
+                            gv_failing_rule_fn fn, void *ctx);
+
+/* -z -o junit / -o sarif, written as they are walked. */
+int gv_report_junit(gv_buf *out, gv_arena *a, const gv_report_file *files, size_t n, const gv_report_sink *sink);
+int gv_report_sarif(gv_buf *out, gv_arena *a, const gv_report_file *files, size_t n, const gv_report_sink *sink);
 
 /* A detail reporter's temporaries: in the item's scratch arena past a
  * mark when it has one, else in an arena of their own. */

@@ -1,8 +1,8 @@
 /* Structured reports in cfn-guard's serde shape, per data file:
  *   {name, metadata, status, not_compliant: [{Rule: {name, metadata,
  *    messages, checks: [...]}}], not_applicable: [..], compliant: [..]}
- * described once, through a gv_jw: written as JSON while it is made, or
- * built as a gv_jt tree for YAML. */
+ * described once, through a gv_jw: written as JSON or YAML while it is
+ * made. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,34 +244,25 @@ static void names(gv_jw *w, gv_arena *a, const char *key, const gv_report_item *
     gv_arena_reset(a, m);
 }
 
-/* The failing rules of one evaluation. Each rule's check tree goes when
- * its JSON is written, so memory holds one rule's at a time (a tree of a
- * YAML report keeps pointing into it). */
-static void item_not_compliant(gv_jw *w, gv_arena *a, const gv_report_item *it)
+static void failing_rules_of(gv_arena *a, const gv_report_item *it, gv_failing_rule_fn fn, void *ctx)
 {
-    for (uint32_t r = 0; r < it->res->nrules && !w->oom; r++) {
-        const gv_rule_result *rr = &it->res->rules[r];
-        if (rr->status != GV_RS_FAIL)
+    for (uint32_t r = 0; r < it->res->nrules; r++) {
+        if (it->res->rules[r].status != GV_RS_FAIL)
             continue;
         gv_arena_mark m = gv_arena_save(a);
-        gv_rule_result view = *rr;
-        int oom = !w->out && gv_rule_expand_checks(a, rr, &view) < 0; /* JSON: key_clauses */
-        gv_cnode *t = oom ? NULL : gv_check_tree(a, it, &view, NULL, 0, &oom);
-        gv_cnode empty = { GV_CN_RULE, rr->rule, NULL, NULL, 0, NULL, NULL, NULL };
-        if (oom)
-            w->oom = 1;
-        else
-            rule_json(w, it, t ? t : &empty);
-        if (w->out)
-            gv_arena_reset(a, m);
+        fn(ctx, it, &it->res->rules[r]);
+        gv_arena_reset(a, m); /* what fn made goes: one rule's memory at a time */
     }
 }
 
-/* An item whose checks were not kept (-o json past the retain budget) is
- * evaluated again, written, and dropped. */
-static int replayed_not_compliant(gv_jw *w, gv_arena *a, const gv_report_item *item, const gv_report_sink *sink)
+int gv_report_failing_rules(gv_arena *a, const gv_report_item *item, const gv_report_sink *sink,
+                            gv_failing_rule_fn fn, void *ctx)
 {
-    if (!w->out || !sink || !sink->replay)
+    if (!item->replay || item->res->status != GV_RS_FAIL) {
+        failing_rules_of(a, item, fn, ctx);
+        return 0;
+    }
+    if (!sink || !sink->replay)
         return -1;
     gv_arena ra;
     gv_arena_init(&ra, 256 * 1024);
@@ -281,9 +272,30 @@ static int replayed_not_compliant(gv_jw *w, gv_arena *a, const gv_report_item *i
     full.replay = 0;
     int rc = sink->replay(sink->ctx, item, &ra, &res);
     if (rc == 0)
-        item_not_compliant(w, a, &full);
+        failing_rules_of(a, &full, fn, ctx);
     gv_arena_free(&ra);
     return rc;
+}
+
+typedef struct rule_writer {
+    gv_jw *w;
+    gv_arena *a; /* the rule's check tree, emptied after it */
+} rule_writer;
+
+/* A failing rule's check tree, written (bulk key tests key by key). */
+static void write_failing_rule(void *ctx, const gv_report_item *it, const gv_rule_result *rr)
+{
+    gv_jw *w = ((rule_writer *)ctx)->w;
+    gv_arena *a = ((rule_writer *)ctx)->a;
+    if (w->oom)
+        return;
+    int oom = 0;
+    gv_cnode *t = gv_check_tree(a, it, rr, NULL, 0, &oom);
+    gv_cnode empty = { GV_CN_RULE, rr->rule, NULL, NULL, 0, NULL, NULL, NULL };
+    if (oom)
+        w->oom = 1;
+    else
+        rule_json(w, it, t ? t : &empty);
 }
 
 static int record(gv_jw *w, gv_arena *a, const char *data_name, const gv_report_item *items, size_t n,
@@ -299,14 +311,10 @@ static int record(gv_jw *w, gv_arena *a, const char *data_name, const gv_report_
     gv_jw_end(w);
     gv_jw_cstr(w, "status", st == GV_RS_FAIL ? "FAIL" : st == GV_RS_PASS ? "PASS" : "SKIP");
     gv_jw_arr(w, "not_compliant");
-    for (size_t i = 0; i < n && !w->oom; i++) {
-        if (items[i].replay && items[i].res->status == GV_RS_FAIL) {
-            if (replayed_not_compliant(w, a, &items[i], sink) < 0)
-                return -1;
-        } else {
-            item_not_compliant(w, a, &items[i]);
-        }
-    }
+    rule_writer rw = { w, a };
+    for (size_t i = 0; i < n && !w->oom; i++)
+        if (gv_report_failing_rules(a, &items[i], sink, write_failing_rule, &rw) < 0)
+            return -1;
     gv_jw_end(w);
     names(w, a, "not_applicable", items, n, GV_RS_SKIP);
     names(w, a, "compliant", items, n, GV_RS_PASS);
@@ -332,16 +340,9 @@ static int spill_to_sink(void *ctx, gv_buf *out)
     return 0;
 }
 
-static int structured_stream(gv_buf *out, gv_arena *a, const gv_report_file *files, size_t n,
-                             const gv_report_sink *sink, int yaml)
+static int records(gv_buf *out, gv_arena *a, const gv_report_file *files, size_t n, const gv_report_sink *sink,
+                   int yaml)
 {
-    size_t start = out->len;
-    spill_state st = { sink, 0 };
-    if (sink) {
-        out->spill = spill_to_sink;
-        out->spill_ctx = &st;
-        out->spill_at = GV_REPORT_SINK_CHUNK;
-    }
     gv_jw w;
     if (yaml)
         gv_jw_init_yaml(&w, out);
@@ -353,6 +354,25 @@ static int structured_stream(gv_buf *out, gv_arena *a, const gv_report_file *fil
         r = record(&w, a, files[i].data_name, files[i].items, files[i].n, sink);
     gv_jw_end(&w);
     gv_jw_finish(&w);
+    return r;
+}
+
+int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_out_format fmt,
+                         const gv_report_sink *sink)
+{
+    size_t start = out->len;
+    spill_state st = { sink, 0 };
+    if (sink) {
+        out->spill = spill_to_sink;
+        out->spill_ctx = &st;
+        out->spill_at = GV_REPORT_SINK_CHUNK;
+    }
+    gv_arena a;
+    gv_arena_init(&a, 64 * 1024);
+    int r = fmt == GV_OUT_JUNIT   ? gv_report_junit(out, &a, files, n, sink)
+            : fmt == GV_OUT_SARIF ? gv_report_sarif(out, &a, files, n, sink)
+                                  : records(out, &a, files, n, sink, fmt == GV_OUT_YAML);
+    gv_arena_free(&a);
     out->spill = NULL;
     if (st.failed)
         return -2;
@@ -384,19 +404,3 @@ int gv_report_record(gv_buf *out, const gv_report_item *it, gv_out_format fmt)
     return r;
 }
 
-int gv_report_structured(gv_buf *out, const gv_report_file *files, size_t n, gv_out_format fmt,
-                         const gv_report_sink *sink)
-{
-    gv_arena a;
-    gv_arena_init(&a, 64 * 1024);
-    int r;
-    if (fmt == GV_OUT_JUNIT || fmt == GV_OUT_SARIF) {
-        gv_jb b = { .a = &a };
-        r = fmt == GV_OUT_JUNIT ? gv_report_junit(out, files, n) : gv_report_sarif(out, &b, files, n);
-        gv_buf_free(&b.tmp);
-    } else {
-        r = structured_stream(out, &a, files, n, sink, fmt == GV_OUT_YAML);
-    }
-    gv_arena_free(&a);
-    return r;
-}
