@@ -54,6 +54,10 @@ typedef struct yaml_ctx {
     uint64_t alias_nodes;
     gv_node *root;
     size_t cur_index, cur_off; /* a character index and its byte offset */
+    /* a mapping key's scalar is typed here, then interned into the
+     * document and dropped (a template has a key per value: in the
+     * document they took a third of its memory) */
+    gv_doc *key_scratch;
 } yaml_ctx;
 
 static gv_loc mark_loc(yaml_mark_t m)
@@ -250,6 +254,8 @@ static int attach(yaml_ctx *c, gv_node *node, uint64_t weight, uint32_t height,
     return ok || nomem(c);
 }
 
+static int on_scalar_in(yaml_ctx *c, const yaml_event_t *e, gv_doc *into);
+
 static int scalar_error(yaml_ctx *c, gv_scalar_status st, const yaml_event_t *e)
 {
     if (st == GV_SCALAR_NOMEM)
@@ -266,14 +272,35 @@ static int scalar_error(yaml_ctx *c, gv_scalar_status st, const yaml_event_t *e)
     return fail_at(c, GV_E_DATA, mark_loc(e->start_mark), msg);
 }
 
+/* Whether the scalar e is a mapping's key that nothing refers to later (an
+ * anchored one is kept: an alias may use it). */
+static int is_plain_key(const yaml_ctx *c, const yaml_event_t *e)
+{
+    if (c->depth == 0 || e->data.scalar.anchor || !c->key_scratch)
+        return 0;
+    const frame *f = &c->frames[c->depth - 1];
+    return f->node->kind == GV_MAP && !f->key;
+}
+
 static int on_scalar(yaml_ctx *c, const yaml_event_t *e)
 {
     if (!begin_node(c, e->start_mark))
         return 0;
+    int as_key = is_plain_key(c, e);
+    gv_arena *scratch = as_key ? gv_doc_arena(c->key_scratch) : NULL;
+    gv_arena_mark m = scratch ? gv_arena_save(scratch) : (gv_arena_mark){ 0 };
+    int r = on_scalar_in(c, e, as_key ? c->key_scratch : c->b.doc);
+    if (scratch)
+        gv_arena_reset(scratch, m);
+    return r;
+}
+
+static int on_scalar_in(yaml_ctx *c, const yaml_event_t *e, gv_doc *into)
+{
     gv_loc l = mark_loc(e->start_mark);
     const char *tag = (const char *)e->data.scalar.tag;
     gv_node *node = NULL;
-    gv_scalar_status st = gv_yaml_scalar(c->b.doc, c->opts->scalars, tag,
+    gv_scalar_status st = gv_yaml_scalar(into, c->opts->scalars, tag,
                                          e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE,
                                          (const char *)e->data.scalar.value, e->data.scalar.length,
                                          l.line, l.col, &node);
@@ -434,7 +461,9 @@ gv_node *gv_yaml_load(gv_doc *d, const char *text, size_t len, const gv_load_opt
     c.name = gv_doc_name(d);
     c.text = text;
     c.len = len;
+    c.key_scratch = gv_doc_new(""); /* without it, keys are made in d */
     int ok = run_parser(&c, &parser);
+    gv_doc_free(c.key_scratch);
     yaml_parser_delete(&parser);
     gv_builder_free(&c.b);
     free(c.frames);
