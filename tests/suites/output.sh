@@ -79,6 +79,21 @@ got=$(grep -c 'one line per resource' "$t/o.txt")
 check "text has every message of the second report" $([ "$got" -ge $N ]; echo $?) "$got"
 check "text ends with the second report's last resource" $([ "$(grep '^Resource = ' "$t/o.txt" | tail -n 1)" = "Resource = R05999 {" ] && [ "$(tail -n 1 "$t/o.txt")" = "}" ]; echo $?)
 
+# a large data file's text is dropped once loaded, and the snippets' lines
+# are read again from the file: the same report (0 drops every file's)
+awk -v n=2000 'BEGIN {
+    printf "{\n  \"Resources\": {\n"
+    for (i = 0; i < n; i++)
+        printf "    \"R%05d\": {\n      \"Type\": \"AWS::S3::Bucket\",\n      \"Properties\": {\n        \"A\": %d,\n        \"B\": \"x\"\n      }\n    }%s\n", i, i, (i < n - 1 ? "," : "")
+    printf "  }\n}\n"
+}' > "$t/p.json"
+"$GAVEL" validate -r "$t/a.guard" -r "$t/b.guard" -d "$t/p.json" > "$t/p1.txt" 2>&1
+GAVEL_KEEP_TEXT_MAX=0 "$GAVEL" validate -r "$t/a.guard" -r "$t/b.guard" -d "$t/p.json" > "$t/p2.txt" 2>&1; rc=$?
+check "snippets read again: exit" $([ $rc -eq 19 ]; echo $?) "rc=$rc"
+check "snippets read again: same report" $(cmp -s "$t/p1.txt" "$t/p2.txt"; echo $?)
+got=$(grep -c '^ *[0-9]*\.        "A": [0-9]*,$' "$t/p2.txt")
+check "snippets read again: every resource's" $([ "$got" -ge 4000 ]; echo $?) "$got snippet lines"
+
 # stdout that cannot be written: one line, exit 255
 if [ -w /dev/full ]; then
     "$GAVEL" validate -r "$t/a.guard" -d "$t/d.json" > /dev/full 2> "$t/e"; rc=$?

@@ -147,7 +147,7 @@ static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, g
     default_rule_first(res, r->prog);
     if (trace && res->nrules && r->prog->rules[res->rules[0].rule].is_default)
         gv_trace_move_first(trace, res->rules[0].rule);
-    *it = (gv_report_item){ d->name, d->text, d->len, d->line_starts, d->nlines, d->root, r->name, r->prog,
+    *it = (gv_report_item){ d->name, d->lines, d->root, r->name, r->prog,
                             r->texts, res, 0, 0, trace, retrace, NULL };
     return 0;
 }
@@ -235,6 +235,7 @@ static int run_pairs_with(run_state *s, gv_memo **memos, gv_arena *scratch)
                 else if (s->out.len >= GV_REPORT_SINK_CHUNK && !s->out.oom)
                     rc = flush_out(s, &s->out);
             }
+            gv_lines_release(s->in.data[d].lines); /* one data file open at a time */
             if (rc < 0)
                 return -1;
         }
@@ -267,17 +268,27 @@ static int run_pairs(run_state *s)
  * tests replay everything with 0. */
 #define RETAIN_BUDGET (12u << 20)
 
-static size_t retain_budget(const gv_inputs *in)
+/* A data file larger than this keeps only its lines' index once loaded,
+ * and its snippets' lines are read again from the file (its text would be
+ * a fifth of a large run's memory). GAVEL_KEEP_TEXT_MAX (bytes) overrides
+ * it: tests read every snippet again with 0. */
+#define KEEP_TEXT_MAX ((size_t)8 << 20)
+
+/* A byte count from the environment (the tests' knobs above), else dflt. */
+static size_t env_bytes(const char *name, size_t dflt)
 {
-    const char *e = getenv("GAVEL_RETAIN_BUDGET");
+    const char *e = getenv(name);
     char *end;
     unsigned long long v = e && *e ? strtoull(e, &end, 10) : 0;
-    if (e && *e && !*end)
-        return (size_t)v;
+    return e && *e && !*end ? (size_t)v : dflt;
+}
+
+static size_t retain_budget(const gv_inputs *in)
+{
     size_t docs = 0;
     for (size_t d = 0; d < in->ndata; d++)
         docs += in->data[d].len;
-    return docs < RETAIN_BUDGET / 4 ? RETAIN_BUDGET - 4 * docs : 0;
+    return env_bytes("GAVEL_RETAIN_BUDGET", docs < RETAIN_BUDGET / 4 ? RETAIN_BUDGET - 4 * docs : 0);
 }
 
 static int replay(void *ctx, const gv_report_item *it, gv_arena *a, gv_eval_result *res)
@@ -386,6 +397,20 @@ static int run_structured(run_state *s)
     return rc;
 }
 
+/* A data file whose snippets were to be read again but had changed: its
+ * report went out without them. */
+static int changed_data(const gv_inputs *in)
+{
+    int any = 0;
+    for (size_t d = 0; d < in->ndata; d++)
+        if (in->data[d].lines && gv_lines_changed(in->data[d].lines)) {
+            fprintf(stderr, "gavel validate: %s: the file changed while it was validated; its code snippets are "
+                            "left out\n", in->data[d].name);
+            any = 1;
+        }
+    return any;
+}
+
 static int disassemble(run_state *s)
 {
     for (size_t i = 0; i < s->in.nrules; i++)
@@ -410,7 +435,8 @@ int gv_cmd_validate(int argc, char **argv)
     }
     run_state s = { &o, { 0 }, { 0 }, 0, 0, 0 };
     gv_buf_init(&s.out);
-    gv_input_opts io = { &o.rules, &o.data, &o.params, o.payload, o.last_modified, &o.load };
+    gv_input_opts io = { &o.rules, &o.data, &o.params, o.payload, o.last_modified, &o.load,
+                         env_bytes("GAVEL_KEEP_TEXT_MAX", KEEP_TEXT_MAX) };
     gv_error err;
     gv_error_clear(&err);
     int status = GV_EXIT_OK;
@@ -435,6 +461,8 @@ int gv_cmd_validate(int argc, char **argv)
         else if (s.any_fail)
             status = GV_EXIT_FAILED;
         if (s.write_rc == 0 && gv_cli_flush(&s.out) != 0)
+            status = GV_EXIT_DATA;
+        if (changed_data(&s.in))
             status = GV_EXIT_DATA;
     }
     gv_inputs_free(&s.in);

@@ -586,18 +586,16 @@ void gv_indent(gv_buf *out, int n)
 
 void gv_snippet(gv_buf *out, const gv_report_item *it, const gv_node *at, int indent)
 {
-    if (!at || !at->located || at->line < 3 || !it->data_text)
+    if (!at || !at->located || at->line < 3 || !it->lines)
         return;
     uint32_t line0 = at->line - 1; /* 0-based */
     uint32_t first = line0 - 2 > 1 ? line0 - 2 : 1, last = first + 5;
-    const char *s = it->data_text, *end = s + it->data_len;
-    uint32_t ln = 1;
-    size_t mark = (first - 1) / GV_LINE_STRIDE;
-    if (it->line_starts && mark < it->nlines) { /* jump near the first line shown */
-        s += it->line_starts[mark];
-        ln = (uint32_t)(mark * GV_LINE_STRIDE) + 1;
-    }
-    for (; s < end && ln <= last; ln++) {
+    uint32_t ln;
+    size_t len;
+    const char *s = gv_lines_at(it->lines, first, last - first, &ln, &len); /* from near the first line */
+    if (!s)
+        return;
+    for (const char *end = s + len; s < end && ln <= last; ln++) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         const char *eol = nl ? nl : end;
         if (ln >= first) {

@@ -6,6 +6,7 @@
 #include "doc/doc.h"
 #include "report/clause_text.h"
 #include "util/buf.h"
+#include "util/lines.h"
 #include "vm/eval.h"
 #include "vm/program.h"
 #include "vm/trace.h"
@@ -17,21 +18,11 @@ typedef enum gv_out_format {
     GV_OUT_SUMMARY, GV_OUT_JSON, GV_OUT_YAML, GV_OUT_JUNIT, GV_OUT_SARIF,
 } gv_out_format;
 
-/* Every this many lines' start is kept for code snippets: a snippet
- * scans at most this many lines it does not show, and a large template's
- * index of every line would take a third of its text's size. */
-#define GV_LINE_STRIDE 16
-
 /* One (rules file, data file) evaluation. */
 typedef struct gv_report_item gv_report_item;
 struct gv_report_item {
     const char *data_name;      /* as reported: real path, STDIN, DATA_STDIN[n] */
-    const char *data_text;      /* the data as read, for code snippets */
-    size_t data_len;
-    /* where lines 1, 1 + GV_LINE_STRIDE, 1 + 2 * GV_LINE_STRIDE, ... of
-     * data_text start (NULL: found by scanning); nlines entries */
-    const size_t *line_starts;
-    size_t nlines;
+    gv_lines *lines;            /* the data's lines, for code snippets (NULL: none) */
     const gv_node *root;        /* what was evaluated (parameters merged in) */
     const char *rules_name;     /* as reported: file name, RULES_STDIN[n] */
     const gv_program *prog;

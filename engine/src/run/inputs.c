@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
 #include "run/ruleset.h"
 #include "util/blob.h"
 #include "util/file.h"
@@ -32,37 +31,18 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-/* Where every GV_LINE_STRIDE-th line starts: reports quote lines around
- * failures. */
-static int index_lines(gv_data_input *d)
-{
-    /* memchr: a template is mostly not newlines */
-    const char *end = d->text + d->len;
-    size_t n = 1;
-    for (const char *p = d->text; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-        n++;
-    d->line_starts = malloc(((n - 1) / GV_LINE_STRIDE + 1) * sizeof *d->line_starts);
-    if (!d->line_starts)
-        return -1;
-    d->line_starts[0] = 0;
-    d->nlines = 1;
-    size_t line = 1;
-    for (const char *p = d->text; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-        if (line++ % GV_LINE_STRIDE == 0)
-            d->line_starts[d->nlines++] = (size_t)(p - d->text) + 1;
-    return 0;
-}
-
-/* Takes ownership of name and text. */
-static int add_data(gv_inputs *in, char *name, char *text, size_t len, const gv_load_opts *lo, gv_error *err)
+/* Takes ownership of name and text. path, st: the file it was read from
+ * (NULL: it cannot be read again). */
+static int add_data(gv_inputs *in, char *name, char *text, size_t len, const char *path, const struct stat *st,
+                    const gv_input_opts *o, gv_error *err)
 {
     gv_data_input *d = &in->data[in->ndata];
     memset(d, 0, sizeof *d);
     d->name = name;
-    d->text = text;
     d->len = len;
     in->ndata++; /* freed with the rest from now on */
-    if (!name || !text || index_lines(d) < 0) {
+    if (!name || !text || !(d->lines = gv_lines_new(text, len))) {
+        free(text);
         gv_error_set(err, GV_E_NOMEM, NULL, (gv_loc){ 0, 0 }, "out of memory loading data");
         return -1;
     }
@@ -70,10 +50,13 @@ static int add_data(gv_inputs *in, char *name, char *text, size_t len, const gv_
         gv_error_set(err, GV_E_DATA, name, (gv_loc){ 0, 0 }, "data file is empty");
         return -1;
     }
-    d->doc = gv_doc_load_mem(name, text, len, lo, err);
+    d->doc = gv_doc_load_mem(name, text, len, o->load, err);
     if (!d->doc)
         return -1;
     d->root = gv_doc_root(d->doc);
+    /* a large file's text goes: its snippets' lines are read again */
+    if (path && len > o->keep_text_max)
+        gv_lines_drop_text(d->lines, path, st);
     return 0;
 }
 
@@ -86,7 +69,7 @@ static int grow_data(gv_inputs *in, size_t n)
     return 0;
 }
 
-static int load_data_files(gv_inputs *in, const gv_strlist *paths, const gv_load_opts *lo, gv_error *err)
+static int load_data_files(gv_inputs *in, const gv_strlist *paths, const gv_input_opts *o, gv_error *err)
 {
     if (grow_data(in, paths->n) < 0) {
         gv_error_set(err, GV_E_NOMEM, NULL, (gv_loc){ 0, 0 }, "out of memory loading data");
@@ -94,10 +77,11 @@ static int load_data_files(gv_inputs *in, const gv_strlist *paths, const gv_load
     }
     for (size_t i = 0; i < paths->n; i++) {
         size_t len;
-        char *text = gv_read_file(paths->items[i], lo->max_file_size, &len, err);
+        struct stat st;
+        char *text = gv_read_file_stat(paths->items[i], o->load->max_file_size, &len, &st, err);
         if (!text)
             return -1;
-        if (add_data(in, real_name(paths->items[i]), text, len, lo, err) < 0)
+        if (add_data(in, real_name(paths->items[i]), text, len, paths->items[i], &st, o, err) < 0)
             return -1;
     }
     return 0;
@@ -112,17 +96,17 @@ static int collect(const gv_strlist *args, const char *const *exts, int any, int
     return 0;
 }
 
-static int load_stdin_data(gv_inputs *in, const gv_load_opts *lo, gv_error *err)
+static int load_stdin_data(gv_inputs *in, const gv_input_opts *o, gv_error *err)
 {
     size_t len;
-    char *text = gv_read_file("-", lo->max_file_size, &len, err);
+    char *text = gv_read_file("-", o->load->max_file_size, &len, err);
     if (!text || grow_data(in, 1) < 0) {
         if (text)
             gv_error_set(err, GV_E_NOMEM, NULL, (gv_loc){ 0, 0 }, "out of memory loading data");
         free(text);
         return -1;
     }
-    return add_data(in, strdup("STDIN"), text, len, lo, err);
+    return add_data(in, strdup("STDIN"), text, len, NULL, NULL, o, err);
 }
 
 static int load_rules_text(gv_inputs *in, const char *name, const char *path, const char *text, size_t len,
@@ -303,9 +287,9 @@ int gv_inputs_load(gv_inputs *in, const gv_input_opts *o, gv_rules_error_fn on_e
     gv_strlist paths = { 0 };
     int rc = collect(o->data, gv_data_exts, 0, o->by_mtime, &paths, err);
     if (rc == 0 && o->data->n == 0)
-        rc = load_stdin_data(in, o->load, err);
+        rc = load_stdin_data(in, o, err);
     else if (rc == 0)
-        rc = load_data_files(in, &paths, o->load, err);
+        rc = load_data_files(in, &paths, o, err);
     gv_strlist_free(&paths);
     if (rc == 0)
         rc = load_params(in, o, err);
@@ -327,7 +311,7 @@ static const gv_node *string_list(const gv_node *root, const char *key)
     return l;
 }
 
-static int payload_data(gv_inputs *in, const gv_node *data, const gv_load_opts *lo, gv_error *err)
+static int payload_data(gv_inputs *in, const gv_node *data, const gv_input_opts *o, gv_error *err)
 {
     if (grow_data(in, data->len) < 0) {
         gv_error_set(err, GV_E_NOMEM, NULL, (gv_loc){ 0, 0 }, "out of memory loading data");
@@ -342,7 +326,7 @@ static int payload_data(gv_inputs *in, const gv_node *data, const gv_load_opts *
             memcpy(text, s->u.s, s->len);
             text[s->len] = '\0';
         }
-        if (add_data(in, strdup(name), text, s->len, lo, err) < 0)
+        if (add_data(in, strdup(name), text, s->len, NULL, NULL, o, err) < 0)
             return -1;
     }
     return 0;
@@ -366,7 +350,7 @@ static int load_payload(gv_inputs *in, const gv_input_opts *o, gv_rules_error_fn
         rc = -1;
     }
     if (rc == 0)
-        rc = payload_data(in, data, o->load, err);
+        rc = payload_data(in, data, o, err);
     if (rc == 0)
         rc = load_params(in, o, err);
     in->rules = rc == 0 ? calloc(rules->len + 1, sizeof *in->rules) : NULL;
@@ -387,8 +371,7 @@ void gv_inputs_free(gv_inputs *in)
 {
     for (size_t i = 0; i < in->ndata; i++) {
         free(in->data[i].name);
-        free(in->data[i].text);
-        free(in->data[i].line_starts);
+        gv_lines_free(in->data[i].lines);
         gv_doc_free(in->data[i].doc);
     }
     free(in->data);

@@ -1,5 +1,5 @@
 /* Everything gavel validate evaluates, loaded up front as cfn-guard does:
- * every data file (with its text, for code snippets) and parameter file
+ * every data file (with its lines, for code snippets) and parameter file
  * before any rules run, then the rules files. Data comes from -d paths,
  * from stdin, or from a -P payload; names are the ones reports print. */
 #ifndef GV_INPUTS_H
@@ -12,14 +12,13 @@
 #include "run/files.h"
 #include "util/arena.h"
 #include "util/error.h"
+#include "util/lines.h"
 #include "vm/program.h"
 
 typedef struct gv_data_input {
     char *name;              /* real path, STDIN or DATA_STDIN[n] */
-    char *text;
-    size_t len;
-    size_t *line_starts;     /* offset of every GV_LINE_STRIDE-th line of text, for code snippets */
-    size_t nlines;           /* entries of line_starts */
+    size_t len;              /* of its text */
+    gv_lines *lines;         /* its text's lines, for code snippets */
     gv_doc *doc;
     const gv_node *root;     /* the document with the parameters merged in */
 } gv_data_input;
@@ -46,6 +45,9 @@ typedef struct gv_input_opts {
     int payload;             /* -P: rules and data as JSON on stdin */
     int by_mtime;            /* -m */
     const gv_load_opts *load;
+    /* a data file read from a path and larger than this keeps only its
+     * lines' index once loaded (util/lines.h) */
+    size_t keep_text_max;
 } gv_input_opts;
 
 typedef void (*gv_rules_error_fn)(const gv_error *e);

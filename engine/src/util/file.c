@@ -62,7 +62,14 @@ static size_t read_all(FILE *f, const char *path, size_t max_size, char **buf, s
 
 char *gv_read_file(const char *path, size_t max_size, size_t *len, gv_error *err)
 {
+    struct stat st;
+    return gv_read_file_stat(path, max_size, len, &st, err);
+}
+
+char *gv_read_file_stat(const char *path, size_t max_size, size_t *len, struct stat *stp, gv_error *err)
+{
     int is_stdin = strcmp(path, "-") == 0;
+    memset(stp, 0, sizeof *stp);
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
         open_error(err, path, errno);
@@ -71,6 +78,7 @@ char *gv_read_file(const char *path, size_t max_size, size_t *len, gv_error *err
     struct stat st;
     size_t cap = 64 * 1024;
     if (!is_stdin && fstat(fileno(f), &st) == 0) {
+        *stp = st;
         if (S_ISDIR(st.st_mode)) {
             fclose(f);
             gv_error_set(err, GV_E_IO, path, (gv_loc){ 0, 0 }, "expected a file, found a directory");
