@@ -105,14 +105,23 @@ START_TEST(kept_and_dropped_text_give_the_same_lines)
 }
 END_TEST
 
-START_TEST(a_changed_file_gives_no_lines)
+/* The lines of a file of n lines written to *path, its text dropped. */
+static gv_lines *dropped(int n, char **path)
 {
     size_t len;
-    char *text = make_text(50, 0, &len);
+    char *text = make_text(n, 0, &len);
     struct stat st;
-    char *path = write_file(text, len, &st);
+    *path = write_file(text, len, &st);
     gv_lines *l = gv_lines_new(text, len);
-    ck_assert_int_eq(gv_lines_drop_text(l, path, &st), 0);
+    ck_assert_ptr_nonnull(l);
+    ck_assert_int_eq(gv_lines_drop_text(l, *path, &st), 0);
+    return l;
+}
+
+START_TEST(a_changed_file_gives_no_lines)
+{
+    char *path;
+    gv_lines *l = dropped(50, &path);
     char got[64];
     line_of(l, 20, got, sizeof got);
     ck_assert_str_eq(got, "line 20");
@@ -131,12 +140,8 @@ END_TEST
 
 START_TEST(a_removed_file_gives_no_lines)
 {
-    size_t len;
-    char *text = make_text(20, 0, &len);
-    struct stat st;
-    char *path = write_file(text, len, &st);
-    gv_lines *l = gv_lines_new(text, len);
-    ck_assert_int_eq(gv_lines_drop_text(l, path, &st), 0);
+    char *path;
+    gv_lines *l = dropped(20, &path);
     unlink(path);
     char got[64];
     line_of(l, 3, got, sizeof got);
