@@ -258,7 +258,10 @@ static void error_binary(gv_buf *out, const gv_report_item *it, const gv_check *
 {
     gv_buf_puts(out, "Check was not compliant as property value ");
     path_value(out, it, &c->lhs);
-    gv_buf_printf(out, " %s value ", binary_word(check_op(in), (in->flags & GV_FLAG_OPNOT) != 0));
+    /* no printf in the three messages of nearly every failed check */
+    gv_buf_putc(out, ' ');
+    gv_buf_puts(out, binary_word(check_op(in), (in->flags & GV_FLAG_OPNOT) != 0));
+    gv_buf_puts(out, " value ");
     gv_path p0;
     gv_val rhs = gv_check_rhs(c, &p0);
     path_value(out, it, &rhs);
@@ -274,14 +277,18 @@ static void error_unary(gv_buf *out, const gv_report_item *it, const gv_check *c
 {
     gv_buf_puts(out, "Check was not compliant as property [");
     path_loc(out, it, &c->lhs);
-    gv_buf_printf(out, "] %s.", unary_word(check_op(in), (in->flags & GV_FLAG_OPNOT) != 0));
+    gv_buf_puts(out, "] ");
+    gv_buf_puts(out, unary_word(check_op(in), (in->flags & GV_FLAG_OPNOT) != 0));
+    gv_buf_putc(out, '.');
 }
 
 static void error_missing(gv_buf *out, const gv_report_item *it, const gv_check *c, const char *what)
 {
     gv_buf_puts(out, "Check was not compliant as property [");
     gv_msg_remaining(out, it, c);
-    gv_buf_printf(out, "] %s. Value traversed to ", what);
+    gv_buf_puts(out, "] ");
+    gv_buf_puts(out, what);
+    gv_buf_puts(out, ". Value traversed to ");
     path_value(out, it, &c->lhs);
 }
 
