@@ -277,10 +277,7 @@ void gv_jw_bool_k(gv_jw *w, gv_jw_key key, int v)
 void gv_jw_int_k(gv_jw *w, gv_jw_key key, long long v)
 {
     char digits[24];
-    char *end = digits;
-    if (v < 0)
-        *end++ = '-';
-    end = gv_put_uint(end, v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v);
+    char *end = gv_put_int(digits, v);
     if (w->yaml) {
         yaml_scalar(w, key, digits, (size_t)(end - digits), 1);
         return;

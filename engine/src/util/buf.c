@@ -70,12 +70,7 @@ void gv_buf_int(gv_buf *b, long long v)
 {
     if (b->len + 22 > b->cap && !gv_buf_reserve(b, 21))
         return;
-    char *d = b->data + b->len;
-    /* unsigned arithmetic: LLONG_MIN has no positive counterpart */
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    if (v < 0)
-        *d++ = '-';
-    d = gv_put_uint(d, u);
+    char *d = gv_put_int(b->data + b->len, v);
     *d = '\0';
     b->len = (size_t)(d - b->data);
 }

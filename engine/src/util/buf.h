@@ -83,17 +83,36 @@ static inline void gv_buf_putc(gv_buf *b, char c)
     b->data[b->len] = '\0';
 }
 
-/* u's decimal digits at d (room for 20); returns the end. */
+/* u's decimal digits at d (room for 20); returns the end. Two digits a
+ * step from the end, the length found first: every location of a report
+ * ("[L:36,C:26]") writes two of these. */
 static inline char *gv_put_uint(char *d, unsigned long long u)
 {
-    char tmp[20];
-    int n = 0;
-    do
-        tmp[n++] = (char)('0' + u % 10);
-    while (u /= 10);
-    while (n)
-        *d++ = tmp[--n];
-    return d;
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    unsigned n = 1;
+    for (unsigned long long t = u; t >= 10; t /= 10)
+        n++;
+    char *end = d + n, *p = end;
+    for (; u >= 100; u /= 100) {
+        p -= 2;
+        memcpy(p, pairs + 2 * (u % 100), 2);
+    }
+    if (u >= 10)
+        memcpy(p - 2, pairs + 2 * u, 2);
+    else
+        p[-1] = (char)('0' + u);
+    return end;
+}
+
+/* v's decimal digits, signed, at d (room for 20); returns the end. */
+static inline char *gv_put_int(char *d, long long v)
+{
+    if (v < 0)
+        *d++ = '-';
+    /* unsigned arithmetic: LLONG_MIN has no positive counterpart */
+    return gv_put_uint(d, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
 }
 
 #endif
