@@ -188,7 +188,8 @@ int gv_builder_finish_map(gv_builder *b, gv_node *map, size_t mark, gv_dupkeys p
     map->u.members = gv_arena_alloc(&b->doc->arena, bytes ? bytes : 1);
     if (!map->u.members)
         return 0;
-    memcpy(map->u.members, b->mstack + mark, n * sizeof(gv_member));
+    if (n) /* an empty map's stack may never have been made */
+        memcpy(map->u.members, b->mstack + mark, n * sizeof(gv_member));
     b->mlen = mark;
     if (cap)
         map_build_index(map, cap);
