@@ -79,6 +79,16 @@ got=$(grep -c 'one line per resource' "$t/o.txt")
 check "text has every message of the second report" $([ "$got" -ge $N ]; echo $?) "$got"
 check "text ends with the second report's last resource" $([ "$(grep '^Resource = ' "$t/o.txt" | tail -n 1)" = "Resource = R05999 {" ] && [ "$(tail -n 1 "$t/o.txt")" = "}" ]; echo $?)
 
+# -p's tree goes out while it is written too (one rules file's tree here
+# is several times the buffer): whole, and ending the report
+"$GAVEL" validate -r "$t/a.guard" -d "$t/d.json" -p > "$t/pj.txt" 2>&1; rc=$?
+check "-p exit" $([ $rc -eq 19 ]; echo $?) "rc=$rc"
+size=$(wc -c < "$t/pj.txt")
+check "-p is larger than the buffer" $([ "$size" -gt 4000000 ]; echo $?) "$size bytes"
+got=$(grep -c '"path": "/Resources/R[0-9]*/Properties/[AB]"' "$t/pj.txt")
+check "-p has every failed check" $([ "$got" -ge $((2 * N)) ]; echo $?) "$got paths"
+check "-p ends with the tree" $([ "$(tail -n 1 "$t/pj.txt")" = "}" ]; echo $?)
+
 # a large data file's text is dropped once loaded, and the snippets' lines
 # are read again from the file: the same report (0 drops every file's)
 awk -v n=2000 'BEGIN {

@@ -387,6 +387,30 @@ START_TEST(yaml_root_scalars)
 }
 END_TEST
 
+/* A probe writes nothing and notes a document value holding an infinity
+ * or a NaN, at any depth, whatever else it is given. */
+START_TEST(probe_notes_nonfinite_values)
+{
+    static const char *texts[] = { "{a: [1, {b: inf}]}", "{a: [1, {b: 2.5}]}", "x: NaN" };
+    static const int want[] = { 1, 0, 1 };
+    gv_load_opts o;
+    gv_load_opts_default(&o);
+    for (int i = 0; i < 3; i++) {
+        gv_error err;
+        gv_doc *d = gv_doc_load_mem("t.yaml", texts[i], strlen(texts[i]), &o, &err);
+        ck_assert_ptr_nonnull(d);
+        gv_jw w;
+        gv_jw_init_probe(&w);
+        dual wd = { &w, NULL, { 0 }, 0, NULL };
+        describe(&wd, gv_doc_root(d), 3);
+        ck_assert_int_eq(w.nonfinite, want[i]);
+        ck_assert_int_eq(w.oom, 0);
+        gv_jw_finish(&w);
+        gv_doc_free(d);
+    }
+}
+END_TEST
+
 Suite *gv_test_suite(void)
 {
     Suite *s = suite_create("jwrite");
@@ -397,6 +421,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, yaml_is_the_rendered_tree);
     tcase_add_test(tc, yaml_shapes_by_position);
     tcase_add_test(tc, yaml_root_scalars);
+    tcase_add_test(tc, probe_notes_nonfinite_values);
     suite_add_tcase(s, tc);
     return s;
 }

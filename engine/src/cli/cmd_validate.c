@@ -152,6 +152,37 @@ static int evaluate(const gv_rules_input *r, const gv_data_input *d, int lazy, g
     return 0;
 }
 
+/* What follows a pair's summary: its details or record, then -v / -p. */
+static int report_after_summary(run_state *s, const gv_report_item *it, const gv_trace *trace)
+{
+    const gv_validate_opts *o = s->o;
+    gv_error err;
+    int panic = 0;
+    if (o->format == GV_OUT_SUMMARY)
+        panic = gv_report_details(&s->out, it, o->show, &err);
+    else if (gv_report_record(&s->out, it, o->format) < 0)
+        s->out.oom = 1;
+    if (panic) {
+        gv_cli_error(&err);
+        s->panic = 1;
+        return -1;
+    }
+    /* -v / -p: cfn-guard then prints its evaluation tree, as text, then
+     * as JSON when both are asked for */
+    if (!trace)
+        return 0;
+    if (o->verbose)
+        gv_report_eval_tree(&s->out, it, trace);
+    int rc = o->print_json ? gv_report_eval_tree_json(&s->out, it, trace) : 0;
+    if (rc == -2) { /* cfn-guard serialises the -p tree whole, passes too (probed): nothing of it was written */
+        say_unreportable(it->data_name, "the evaluation tree (-p)");
+        return -1;
+    }
+    if (rc < 0)
+        s->out.oom = 1;
+    return 0;
+}
+
 /* One rules x data pair in the unstructured formats. Returns -1 where
  * cfn-guard panics after the summary block, or cannot report the details
  * (check_reportable; said), else 0. */
@@ -167,41 +198,18 @@ static int report_pair(run_state *s, const gv_report_item *it, const gv_trace *t
     }
     if (check_reportable(it->res, it->data_name) < 0)
         return -1;
-    /* the detail block and the JSON and YAML records only append (the
-     * summary does not: it pads by measuring), so they may go out while
-     * they are written: one rules file's details run to gigabytes at
-     * 100,000 resources */
-    if (o->format == GV_OUT_SUMMARY || o->format == GV_OUT_JSON || o->format == GV_OUT_YAML) {
-        s->out.spill = flush_out;
-        s->out.spill_ctx = s;
-        s->out.spill_at = GV_REPORT_SINK_CHUNK;
-    }
-    int panic = 0;
-    if (o->format == GV_OUT_SUMMARY)
-        panic = gv_report_details(&s->out, it, o->show, &err);
-    else if (gv_report_record(&s->out, it, o->format) < 0)
-        s->out.oom = 1;
+    /* the detail block, the JSON and YAML records and the evaluation trees
+     * only append (the summary does not: it pads by measuring), so they
+     * may go out while they are written: one rules file's details run to
+     * gigabytes at 100,000 resources */
+    s->out.spill = flush_out;
+    s->out.spill_ctx = s;
+    s->out.spill_at = GV_REPORT_SINK_CHUNK;
+    int rc = report_after_summary(s, it, trace);
     s->out.spill = NULL;
-    if (panic) {
-        gv_cli_error(&err);
-        s->panic = 1;
-        return -1;
-    }
-    /* -v / -p: cfn-guard then prints its evaluation tree, as text, then
-     * as JSON when both are asked for */
-    if (!trace)
-        return 0;
-    if (o->verbose)
-        gv_report_eval_tree(&s->out, it, trace);
-    int rc = o->print_json ? gv_report_eval_tree_json(&s->out, it, trace) : 0;
-    if (rc == -2) { /* cfn-guard serialises the -p tree whole, passes too (probed) */
-        say_unreportable(it->data_name, "the evaluation tree (-p)");
-        return -1;
-    }
-    if (rc < 0)
-        s->out.oom = 1;
-    return 0;
+    return rc;
 }
+
 
 /* scratch: one arena for every pair, emptied before each (its memory is
  * reused: fresh memory is the dearest part of a run, util/pages.h). */

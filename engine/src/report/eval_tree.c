@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "report/fmt.h"
-#include "report/jtree.h"
+#include "report/jwrite.h"
 #include "report/report_int.h"
 #include "vm/compare.h"
 
@@ -347,145 +347,187 @@ void gv_report_eval_tree(gv_buf *out, const gv_report_item *it, const gv_trace *
     gv_buf_free(&prefix);
 }
 
-/* ---- -p ---- */
+/* ---- -p ----
+ * Written as it is walked (gv_jw). cfn-guard serialises the tree whole
+ * and aborts when a value in it is an infinity or a NaN, so the walk is
+ * made twice: first by a writer that only looks at the values it is given
+ * (the same code decides what is written, so the same values), then, when
+ * none is, by the one that writes. */
 
-static gv_jt *checked(gv_jb *b, const char *name, const char *key, gv_jt *first, int status)
+/* {name: {inner_key: str or bool, "status": .., "message": null}} under
+ * key; inner_key NULL: no first member. */
+static void checked(gv_jw *w, const char *key, const char *name, const char *inner_key, const char *str, int b,
+                    int status)
 {
-    gv_jt *o = gv_jt_obj(b), *inner = gv_jt_obj(b);
-    if (key)
-        gv_jt_set(inner, key, first);
-    gv_jt_set(inner, "status", gv_jt_str(b, status_word(status)));
-    gv_jt_set(inner, "message", gv_jt_null(b));
-    gv_jt_set(o, name, inner);
-    return o;
+    gv_jw_obj(w, key);
+    gv_jw_obj(w, name);
+    if (inner_key && str)
+        gv_jw_cstr(w, inner_key, str);
+    else if (inner_key)
+        gv_jw_bool(w, inner_key, b);
+    gv_jw_cstr(w, "status", status_word(status));
+    gv_jw_null(w, "message");
+    gv_jw_end(w);
+    gv_jw_end(w);
 }
 
 /* {"Resolved": {"path": .., "value": ..}} (or "Literal") */
-static gv_jt *resolved_as(gv_jb *b, const gv_val *v, const char *kind)
+static void resolved_as(gv_jw *w, const char *key, const gv_val *v, const char *kind)
 {
-    gv_jt *o = gv_jt_obj(b), *r = gv_jt_obj(b);
-    gv_buf_clear(&b->tmp);
-    gv_fmt_path(&b->tmp, v);
-    gv_jt_set(r, "path", gv_jt_buf(b, &b->tmp));
-    gv_jt_set(r, "value", gv_jt_doc(b, v->node));
-    gv_jt_set(o, kind, r);
-    return o;
+    gv_jw_obj(w, key);
+    gv_jw_obj(w, kind);
+    gv_buf_clear(&w->tmp);
+    gv_fmt_path(&w->tmp, v);
+    gv_jw_tmp(w, "path");
+    gv_jw_doc(w, "value", v->node);
+    gv_jw_end(w);
+    gv_jw_end(w);
 }
 
-static gv_jt *resolved(gv_jb *b, const gv_val *v)
+static void resolved(gv_jw *w, const char *key, const gv_val *v)
 {
-    return resolved_as(b, v, "Resolved");
+    resolved_as(w, key, v, "Resolved");
 }
 
-static gv_jt *unresolved(gv_jb *b, const gv_report_item *it, const gv_check *c)
+static void text_of(gv_jw *w, const char *key, void (*fn)(gv_buf *, const gv_report_item *, const gv_check *),
+                    const gv_report_item *it, const gv_check *c)
 {
-    gv_jt *o = gv_jt_obj(b), *u = gv_jt_obj(b), *to = gv_jt_obj(b);
-    gv_buf_clear(&b->tmp);
-    gv_fmt_path(&b->tmp, &c->lhs);
-    gv_jt_set(to, "path", gv_jt_buf(b, &b->tmp));
-    gv_jt_set(to, "value", gv_jt_doc(b, c->lhs.reached));
-    gv_jt_set(u, "traversed_to", to);
-    gv_buf_clear(&b->tmp);
-    gv_msg_remaining(&b->tmp, it, c);
-    gv_jt_set(u, "remaining_query", gv_jt_buf(b, &b->tmp));
-    gv_buf_clear(&b->tmp);
-    gv_msg_reason(&b->tmp, it, c);
-    gv_jt_set(u, "reason", gv_jt_buf(b, &b->tmp));
-    gv_jt_set(o, "UnResolved", u);
-    return o;
+    gv_buf_clear(&w->tmp);
+    fn(&w->tmp, it, c);
+    gv_jw_tmp(w, key);
+}
+
+static void unresolved(gv_jw *w, const char *key, const gv_report_item *it, const gv_check *c)
+{
+    gv_jw_obj(w, key);
+    gv_jw_obj(w, "UnResolved");
+    gv_jw_obj(w, "traversed_to");
+    gv_buf_clear(&w->tmp);
+    gv_fmt_path(&w->tmp, &c->lhs);
+    gv_jw_tmp(w, "path");
+    gv_jw_doc(w, "value", c->lhs.reached);
+    gv_jw_end(w);
+    text_of(w, "remaining_query", gv_msg_remaining, it, c);
+    text_of(w, "reason", gv_msg_reason, it, c);
+    gv_jw_end(w);
+    gv_jw_end(w);
 }
 
 /* cfn-guard's message for values of types it cannot compare. */
-static gv_jt *incomparable_message(gv_jb *b, const gv_report_item *it, const gv_check *c)
+static void incomparable_message(gv_jw *w, const char *key, const gv_report_item *it, const gv_check *c)
 {
     gv_path p0;
     gv_val rhs = gv_check_rhs(c, &p0);
-    gv_buf_clear(&b->tmp);
+    gv_buf_clear(&w->tmp);
     if (c->lhs.node && rhs.node)
-        gv_msg_incomparable(&b->tmp, it, c, &rhs);
+        gv_msg_incomparable(&w->tmp, it, c, &rhs);
     else
-        gv_buf_printf(&b->tmp, "PathAwareValues are not comparable %s, %s",
+        gv_buf_printf(&w->tmp, "PathAwareValues are not comparable %s, %s",
                       c->lhs.node ? gv_fmt_type_name(c->lhs.node) : "null",
                       rhs.node ? gv_fmt_type_name(rhs.node) : "null");
-    return gv_jt_buf(b, &b->tmp);
+    gv_jw_tmp(w, key);
 }
 
-static gv_jt *from_of(gv_jb *b, const gv_report_item *it, const gv_check *c)
+static void from_of(gv_jw *w, const char *key, const gv_report_item *it, const gv_check *c)
 {
-    return c->lhs.node ? resolved(b, &c->lhs) : unresolved(b, it, c);
+    if (c->lhs.node)
+        resolved(w, key, &c->lhs);
+    else
+        unresolved(w, key, it, c);
 }
 
-static gv_jt *comparison(gv_jb *b, const gv_report_item *it, const gv_check *c)
+static void comparison(gv_jw *w, const gv_report_item *it, const gv_check *c)
 {
     int neg = 0;
-    gv_jt *a = gv_jt_arr(b);
-    gv_jt_push(a, gv_jt_str(b, gv_msg_comparison(it, c, &neg)));
-    gv_jt_push(a, gv_jt_bool(b, neg));
-    return a;
+    const char *name = gv_msg_comparison(it, c, &neg);
+    gv_jw_arr(w, "comparison");
+    gv_jw_cstr(w, NULL, name);
+    gv_jw_bool(w, NULL, neg);
+    gv_jw_end(w);
 }
 
-static gv_jt *failure_fields(gv_jb *b, gv_jt *o, const gv_report_item *it, const gv_check *c)
+static void failure_fields(gv_jw *w, const gv_report_item *it, const gv_check *c)
 {
-    gv_jt_set(o, "message", c->incomparable ? incomparable_message(b, it, c) : gv_jt_null(b));
+    if (c->incomparable)
+        incomparable_message(w, "message", it, c);
+    else
+        gv_jw_null(w, "message");
     const char *custom = gv_msg_custom(it, c);
-    gv_jt_set(o, "custom_message", custom ? gv_jt_str(b, custom) : gv_jt_null(b));
-    gv_jt_set(o, "status", gv_jt_str(b, "FAIL"));
-    return o;
+    if (custom)
+        gv_jw_cstr(w, "custom_message", custom);
+    else
+        gv_jw_null(w, "custom_message");
+    gv_jw_cstr(w, "status", "FAIL");
 }
 
-static gv_jt *value_container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
+static void value_check(gv_jw *w, const gv_report_item *it, const gv_check *c)
 {
-    gv_jt *w = gv_jt_obj(b);
-    if (!n->failed) {
-        gv_jt_set(w, "ClauseValueCheck", gv_jt_str(b, "Success"));
-        return w;
-    }
-    const gv_check *c = &n->check;
     gv_shape shape = gv_check_shape(it, c);
-    gv_jt *o = gv_jt_obj(b), *kind = gv_jt_obj(b);
+    gv_jw_obj(w, "ClauseValueCheck");
     if (shape == GV_SHAPE_NO_VALUES) {
-        gv_jt_set(o, "NoValueForEmptyCheck", gv_jt_null(b));
+        gv_jw_null(w, "NoValueForEmptyCheck");
     } else if (shape == GV_SHAPE_BLOCK_MISSING) {
-        gv_jt_set(kind, "from", from_of(b, it, c));
-        gv_buf_clear(&b->tmp);
-        gv_msg_block_missing(&b->tmp, it, c);
-        gv_jt_set(kind, "message", gv_jt_buf(b, &b->tmp));
+        gv_jw_obj(w, "MissingBlockValue");
+        from_of(w, "from", it, c);
+        text_of(w, "message", gv_msg_block_missing, it, c);
         const char *custom = gv_msg_custom(it, c);
-        gv_jt_set(kind, "custom_message", custom ? gv_jt_str(b, custom) : gv_jt_null(b));
-        gv_jt_set(kind, "status", gv_jt_str(b, "FAIL"));
-        gv_jt_set(o, "MissingBlockValue", kind);
+        if (custom)
+            gv_jw_cstr(w, "custom_message", custom);
+        else
+            gv_jw_null(w, "custom_message");
+        gv_jw_cstr(w, "status", "FAIL");
+        gv_jw_end(w);
     } else if (shape == GV_SHAPE_UNARY || shape == GV_SHAPE_UNARY_MISSING) {
-        gv_jt *v = gv_jt_obj(b);
+        gv_jw_obj(w, "Unary");
+        gv_jw_obj(w, "value");
         /* a value bound to a literal is a "Literal" there (probed) */
-        gv_jt_set(v, "from", shown_literal(it, c) ? resolved_as(b, &c->lhs, "Literal") : from_of(b, it, c));
-        failure_fields(b, v, it, c);
-        gv_jt_set(kind, "value", v);
-        gv_jt_set(kind, "comparison", comparison(b, it, c));
-        gv_jt_set(o, "Unary", kind);
+        if (shown_literal(it, c))
+            resolved_as(w, "from", &c->lhs, "Literal");
+        else
+            from_of(w, "from", it, c);
+        failure_fields(w, it, c);
+        gv_jw_end(w);
+        comparison(w, it, c);
+        gv_jw_end(w);
     } else if (shape == GV_SHAPE_IN) {
-        gv_jt_set(kind, "comparison", comparison(b, it, c));
-        gv_jt_set(kind, "from", resolved(b, gv_check_at(it, c)));
-        gv_jt *to = gv_jt_set(kind, "to", gv_jt_arr(b));
+        gv_jw_obj(w, "InComparison");
+        comparison(w, it, c);
+        resolved(w, "from", gv_check_at(it, c));
+        gv_jw_arr(w, "to");
         for (uint32_t i = 0; i < c->nrhs; i++)
-            gv_jt_push(to, resolved(b, &c->rhs_all[i]));
-        failure_fields(b, kind, it, c);
-        gv_jt_set(o, "InComparison", kind);
+            resolved(w, NULL, &c->rhs_all[i]);
+        gv_jw_end(w);
+        failure_fields(w, it, c);
+        gv_jw_end(w);
     } else {
-        gv_jt_set(kind, "comparison", comparison(b, it, c));
+        gv_jw_obj(w, "Comparison");
+        comparison(w, it, c);
         gv_path p0;
         gv_val rhs = gv_check_rhs(c, &p0);
         if (rhs_missing_from(c)) {
-            gv_jt_set(kind, "from", resolved(b, &c->rhs));
-            gv_jt_set(kind, "to", unresolved(b, it, c));
+            resolved(w, "from", &c->rhs);
+            unresolved(w, "to", it, c);
         } else {
-            gv_jt_set(kind, "from", from_of(b, it, c));
-            gv_jt_set(kind, "to", shape == GV_SHAPE_BINARY && rhs.node ? resolved(b, &rhs) : gv_jt_null(b));
+            from_of(w, "from", it, c);
+            if (shape == GV_SHAPE_BINARY && rhs.node)
+                resolved(w, "to", &rhs);
+            else
+                gv_jw_null(w, "to");
         }
-        failure_fields(b, kind, it, c);
-        gv_jt_set(o, "Comparison", kind);
+        failure_fields(w, it, c);
+        gv_jw_end(w);
     }
-    gv_jt_set(w, "ClauseValueCheck", o);
-    return w;
+    gv_jw_end(w);
+}
+
+static void value_container(gv_jw *w, const char *key, const gv_report_item *it, const gv_tnode *n)
+{
+    gv_jw_obj(w, key);
+    if (!n->failed)
+        gv_jw_cstr(w, "ClauseValueCheck", "Success");
+    else
+        value_check(w, it, &n->check);
+    gv_jw_end(w);
 }
 
 /* Whether clause n was an `empty` check on a query that yielded nothing:
@@ -500,59 +542,85 @@ static int no_values(const gv_tnode *n)
 }
 
 /* A right-hand value of a `keys` filter that did not resolve. */
-static gv_jt *unresolved_rhs(gv_jb *b, const gv_report_item *it, uint32_t ip, const gv_val *v)
+static void unresolved_rhs(gv_jw *w, const char *key, const gv_report_item *it, uint32_t ip, const gv_val *v)
 {
     gv_check c = { 0 };
     c.ip = ip;
     c.kind = GV_CHECK_UNRESOLVED_RHS;
     c.lhs = *v;
-    return unresolved(b, it, &c);
+    unresolved(w, key, it, &c);
 }
 
-static gv_jt *key_container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
+static void key_check(gv_jw *w, const gv_report_item *it, const gv_tnode *n)
 {
-    gv_jt *w = gv_jt_obj(b);
-    if (!n->failed) {
-        gv_jt_set(w, "ClauseValueCheck", gv_jt_str(b, "Success"));
-        return w;
-    }
     const gv_check *c = &n->check;
     int in = gv_check_shape(it, c) == GV_SHAPE_IN;
-    gv_jt *o = gv_jt_obj(b), *kind = gv_jt_obj(b), *cmp = gv_jt_arr(b);
-    int neg = 0;
-    const char *name = gv_msg_comparison(it, c, &neg);
-    gv_jt_push(cmp, gv_jt_str(b, name));
-    gv_jt_push(cmp, gv_jt_bool(b, neg));
-    gv_jt_set(kind, "comparison", cmp);
-    gv_jt_set(kind, "from", resolved(b, &c->lhs));
-    gv_jt *to = in ? gv_jt_arr(b) : NULL;
+    gv_jw_obj(w, "ClauseValueCheck");
+    gv_jw_obj(w, in ? "InComparison" : "Comparison");
+    comparison(w, it, c);
+    resolved(w, "from", &c->lhs);
+    if (in)
+        gv_jw_arr(w, "to");
     for (uint32_t i = 0; i < c->nrhs && (in || i == 0); i++) {
         const gv_val *r = &c->rhs_all[i];
-        gv_jt *v = r->node ? resolved(b, r) : unresolved_rhs(b, it, n->ip, r);
-        if (in)
-            gv_jt_push(to, v);
+        const char *key = in ? NULL : "to";
+        if (r->node)
+            resolved(w, key, r);
         else
-            to = v;
+            unresolved_rhs(w, key, it, n->ip, r);
     }
-    gv_jt_set(kind, "to", to);
-    failure_fields(b, kind, it, c);
-    gv_jt_set(o, in ? "InComparison" : "Comparison", kind);
-    gv_jt_set(w, "ClauseValueCheck", o);
-    return w;
+    if (in)
+        gv_jw_end(w);
+    failure_fields(w, it, c);
+    gv_jw_end(w);
+    gv_jw_end(w);
 }
 
-static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
+static void key_container(gv_jw *w, const char *key, const gv_report_item *it, const gv_tnode *n)
+{
+    gv_jw_obj(w, key);
+    if (!n->failed)
+        gv_jw_cstr(w, "ClauseValueCheck", "Success");
+    else
+        key_check(w, it, n);
+    gv_jw_end(w);
+}
+
+/* {name: str} under key. */
+static void named(gv_jw *w, const char *key, const char *name, const char *str)
+{
+    gv_jw_obj(w, key);
+    gv_jw_cstr(w, name, str);
+    gv_jw_end(w);
+}
+
+static void rule_ref_container(gv_jw *w, const char *key, const gv_report_item *it, const gv_tnode *n)
+{
+    if (n->status == GV_RS_PASS) {
+        named(w, key, "ClauseValueCheck", "Success");
+        return;
+    }
+    gv_jw_obj(w, key);
+    gv_jw_obj(w, "ClauseValueCheck");
+    gv_jw_obj(w, "DependentRule");
+    gv_jw_cstr(w, "rule", ref_name(it, n->ip));
+    gv_jw_null(w, "message");
+    gv_jw_null(w, "custom_message");
+    gv_jw_cstr(w, "status", status_word(n->status));
+    gv_jw_end(w);
+    gv_jw_end(w);
+    gv_jw_end(w);
+}
+
+static void container(gv_jw *w, const char *key, const gv_report_item *it, const gv_tnode *n)
 {
     switch ((gv_tkind)n->kind) {
     case GV_T_RULE:
-        gv_buf_clear(&b->tmp);
-        rule_name(&b->tmp, it, n->ip);
-        return checked(b, "RuleCheck", "name", gv_jt_buf(b, &b->tmp), n->status);
-    case GV_T_RULE_WHEN: {
-        gv_jt *o = gv_jt_obj(b);
-        gv_jt_set(o, "RuleCondition", gv_jt_str(b, status_word(n->status)));
-        return o;
-    }
+        gv_buf_clear(&w->tmp);
+        rule_name(&w->tmp, it, n->ip);
+        checked(w, key, "RuleCheck", "name", w->tmp.data ? w->tmp.data : "", 0, n->status);
+        return;
+    case GV_T_RULE_WHEN: named(w, key, "RuleCondition", status_word(n->status)); return;
     case GV_T_CLAUSE: {
         /* true for `some`; when the query yielded nothing (aux; an `empty`
          * check that found no values), true without `some` and false with
@@ -560,52 +628,39 @@ static gv_jt *container(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
          * `some` true) */
         int some = (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0;
         int none = n->status == GV_RS_SKIP || n->aux || no_values(n);
-        return checked(b, "GuardClauseBlockCheck", "at_least_one_matches", gv_jt_bool(b, none ? !some : some),
-                       n->status);
+        checked(w, key, "GuardClauseBlockCheck", "at_least_one_matches", NULL, none ? !some : some, n->status);
+        return;
     }
-    case GV_T_VALUE: return value_container(b, it, n);
-    case GV_T_KEY: return key_container(b, it, n);
+    case GV_T_VALUE: value_container(w, key, it, n); return;
+    case GV_T_KEY: key_container(w, key, it, n); return;
     case GV_T_BLOCK:
         if (is_type_block(it, n)) {
-            gv_jt *o = gv_jt_obj(b), *tc = gv_jt_obj(b);
-            gv_jt_set(tc, "type_name", gv_jt_str(b, type_name(it, n)));
-            gv_jt *blk = checked(b, "block", "at_least_one_matches", gv_jt_bool(b, 0), n->status);
-            gv_jt_set(tc, "block", blk ? blk->first : NULL);
-            gv_jt_set(o, "TypeCheck", tc);
-            return o;
+            gv_jw_obj(w, key);
+            gv_jw_obj(w, "TypeCheck");
+            gv_jw_cstr(w, "type_name", type_name(it, n));
+            gv_jw_obj(w, "block");
+            gv_jw_bool(w, "at_least_one_matches", 0);
+            gv_jw_cstr(w, "status", status_word(n->status));
+            gv_jw_null(w, "message");
+            gv_jw_end(w);
+            gv_jw_end(w);
+            gv_jw_end(w);
+            return;
         }
-        return checked(b, "BlockGuardCheck", "at_least_one_matches",
-                       gv_jt_bool(b, (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0), n->status);
+        checked(w, key, "BlockGuardCheck", "at_least_one_matches", NULL,
+                (it->prog->code[n->ip].flags & GV_FLAG_SOME) != 0, n->status);
+        return;
     case GV_T_FILTER:
-    case GV_T_TYPE_VALUE: {
-        gv_jt *o = gv_jt_obj(b);
-        gv_jt_set(o, n->kind == GV_T_FILTER ? "Filter" : "TypeBlock", gv_jt_str(b, status_word(n->status)));
-        return o;
-    }
-    case GV_T_WHEN: return checked(b, "WhenCheck", "at_least_one_matches", gv_jt_bool(b, 0), n->status);
-    case GV_T_WHEN_COND: {
-        gv_jt *o = gv_jt_obj(b);
-        gv_jt_set(o, "WhenCondition", gv_jt_str(b, status_word(n->status)));
-        return o;
-    }
-    case GV_T_OR: return checked(b, "Disjunction", "at_least_one_matches", gv_jt_bool(b, 1), n->status);
-    case GV_T_RULE_REF: {
-        gv_jt *o = gv_jt_obj(b), *v = gv_jt_obj(b), *d = gv_jt_obj(b);
-        if (n->status == GV_RS_PASS) {
-            gv_jt_set(o, "ClauseValueCheck", gv_jt_str(b, "Success"));
-            return o;
-        }
-        gv_jt_set(d, "rule", gv_jt_str(b, ref_name(it, n->ip)));
-        gv_jt_set(d, "message", gv_jt_null(b));
-        gv_jt_set(d, "custom_message", gv_jt_null(b));
-        gv_jt_set(d, "status", gv_jt_str(b, status_word(n->status)));
-        gv_jt_set(v, "DependentRule", d);
-        gv_jt_set(o, "ClauseValueCheck", v);
-        return o;
-    }
+    case GV_T_TYPE_VALUE:
+        named(w, key, n->kind == GV_T_FILTER ? "Filter" : "TypeBlock", status_word(n->status));
+        return;
+    case GV_T_WHEN: checked(w, key, "WhenCheck", "at_least_one_matches", NULL, 0, n->status); return;
+    case GV_T_WHEN_COND: named(w, key, "WhenCondition", status_word(n->status)); return;
+    case GV_T_OR: checked(w, key, "Disjunction", "at_least_one_matches", NULL, 1, n->status); return;
+    case GV_T_RULE_REF: rule_ref_container(w, key, it, n); return;
     case GV_T_HIDDEN: break;
     }
-    return gv_jt_null(b);
+    gv_jw_null(w, key);
 }
 
 static void context_text(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
@@ -644,37 +699,47 @@ static void context_text(gv_buf *out, const gv_report_item *it, const gv_tnode *
     }
 }
 
-static gv_jt *json_node(gv_jb *b, const gv_report_item *it, const gv_tnode *n)
+static void json_node(gv_jw *w, const gv_report_item *it, const gv_tnode *n)
 {
-    gv_jt *o = gv_jt_obj(b), *kids = gv_jt_arr(b);
-    gv_buf_clear(&b->tmp);
-    context_text(&b->tmp, it, n);
-    gv_jt_set(o, "context", gv_jt_buf(b, &b->tmp));
-    gv_jt_set(o, "container", container(b, it, n));
+    gv_jw_obj(w, NULL);
+    gv_buf_clear(&w->tmp);
+    context_text(&w->tmp, it, n);
+    gv_jw_tmp(w, "context");
+    container(w, "container", it, n);
+    gv_jw_arr(w, "children");
     for (const gv_tnode *c = next_shown(n->first); c; c = next_shown(c->next))
-        gv_jt_push(kids, json_node(b, it, c));
-    gv_jt_set(o, "children", kids);
-    return o;
+        json_node(w, it, c);
+    gv_jw_end(w);
+    gv_jw_end(w);
+}
+
+static void tree_json(gv_jw *w, const gv_report_item *it, const gv_trace *t)
+{
+    gv_jw_obj(w, NULL);
+    gv_buf_clear(&w->tmp);
+    gv_buf_printf(&w->tmp, "File(rules=%u)", it->res->nrules);
+    gv_jw_tmp(w, "context");
+    checked(w, "container", "FileCheck", "name", it->data_name, 0, it->res->status);
+    gv_jw_arr(w, "children");
+    for (const gv_tnode *c = next_shown(gv_trace_root(t)->first); c; c = next_shown(c->next))
+        json_node(w, it, c);
+    gv_jw_end(w);
+    gv_jw_end(w);
 }
 
 int gv_report_eval_tree_json(gv_buf *out, const gv_report_item *it, const gv_trace *t)
 {
-    gv_arena a;
-    gv_arena_init(&a, 64 * 1024);
-    gv_jb b = { .a = &a };
-    gv_jt *o = gv_jt_obj(&b), *kids = gv_jt_arr(&b);
-    gv_buf_printf(&b.tmp, "File(rules=%u)", it->res->nrules);
-    gv_jt_set(o, "context", gv_jt_buf(&b, &b.tmp));
-    gv_jt_set(o, "container", checked(&b, "FileCheck", "name", gv_jt_str(&b, it->data_name), it->res->status));
-    for (const gv_tnode *c = next_shown(gv_trace_root(t)->first); c; c = next_shown(c->next))
-        gv_jt_push(kids, json_node(&b, it, c));
-    gv_jt_set(o, "children", kids);
-    int r = b.oom ? -1 : gv_jt_has_nonfinite(o) ? -2 : 0;
-    if (r == 0) {
-        gv_jt_render_json(out, o);
-        gv_buf_putc(out, '\n');
-    }
-    gv_buf_free(&b.tmp);
-    gv_arena_free(&a);
-    return r;
+    gv_jw w;
+    gv_jw_init_probe(&w);
+    tree_json(&w, it, t);
+    int nonfinite = w.nonfinite;
+    gv_jw_finish(&w);
+    if (nonfinite)
+        return -2;
+    gv_jw_init_json(&w, out, 0);
+    tree_json(&w, it, t);
+    int oom = w.oom;
+    gv_jw_finish(&w);
+    gv_buf_putc(out, '\n');
+    return oom || out->oom ? -1 : 0;
 }

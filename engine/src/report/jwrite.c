@@ -20,6 +20,12 @@ void gv_jw_init_yaml(gv_jw *w, gv_buf *out)
     w->yaml = 1;
 }
 
+void gv_jw_init_probe(gv_jw *w)
+{
+    gv_jw_init_json(w, NULL, 0);
+    w->probe = 1;
+}
+
 void gv_jw_finish(gv_jw *w)
 {
     if (w->lv != w->small)
@@ -149,6 +155,8 @@ static void yaml_doc(gv_jw *w, gv_jw_key key, const gv_node *n)
 
 void gv_jw_open_k(gv_jw *w, gv_jw_key key, int obj)
 {
+    if (w->probe)
+        return;
     gv_jw_level opened = { 0, 0, (uint8_t)obj, 0 };
     if (w->yaml) {
         yaml_open(w, key, obj, &opened);
@@ -177,6 +185,8 @@ void gv_jw_open_k(gv_jw *w, gv_jw_key key, int obj)
 
 void gv_jw_end(gv_jw *w)
 {
+    if (w->probe)
+        return;
     if (w->lost) {
         w->lost--;
         return;
@@ -201,6 +211,8 @@ void gv_jw_end(gv_jw *w)
 
 void gv_jw_str_k(gv_jw *w, gv_jw_key key, const char *s, size_t len)
 {
+    if (w->probe)
+        return;
     if (w->yaml) {
         yaml_scalar(w, key, s ? s : "", s ? len : 0, 0);
     } else {
@@ -236,6 +248,8 @@ static const gv_jw_kept *const_slot(gv_jw *w, const char *s)
 
 void gv_jw_const_k(gv_jw *w, gv_jw_key key, const char *s)
 {
+    if (w->probe)
+        return;
     const gv_jw_kept *c = w->yaml ? NULL : const_slot(w, s);
     if (!c) {
         gv_jw_str_k(w, key, s, strlen(s));
@@ -250,6 +264,8 @@ void gv_jw_const_k(gv_jw *w, gv_jw_key key, const char *s)
 
 void gv_jw_null_k(gv_jw *w, gv_jw_key key)
 {
+    if (w->probe)
+        return;
     if (w->yaml) {
         yaml_scalar(w, key, "null", 4, 1);
     } else {
@@ -263,6 +279,8 @@ void gv_jw_null_k(gv_jw *w, gv_jw_key key)
 
 void gv_jw_bool_k(gv_jw *w, gv_jw_key key, int v)
 {
+    if (w->probe)
+        return;
     if (w->yaml) {
         yaml_scalar(w, key, v ? "true" : "false", v ? 4 : 5, 1);
     } else {
@@ -276,6 +294,8 @@ void gv_jw_bool_k(gv_jw *w, gv_jw_key key, int v)
 
 void gv_jw_int_k(gv_jw *w, gv_jw_key key, long long v)
 {
+    if (w->probe)
+        return;
     char digits[24];
     char *end = gv_put_int(digits, v);
     if (w->yaml) {
@@ -291,6 +311,10 @@ void gv_jw_int_k(gv_jw *w, gv_jw_key key, long long v)
 
 void gv_jw_doc_k(gv_jw *w, gv_jw_key key, const gv_node *n)
 {
+    if (w->probe) {
+        w->nonfinite |= n && gv_node_has_nonfinite(n);
+        return;
+    }
     if (w->yaml) {
         yaml_doc(w, key, n);
         return;

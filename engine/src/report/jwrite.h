@@ -32,6 +32,8 @@ typedef struct gv_jw_kept {
 typedef struct gv_jw {
     gv_buf *out;
     int yaml;      /* out takes YAML, else JSON */
+    int probe;     /* nothing is written: the values are only looked at */
+    int nonfinite; /* probe: a document value held an infinity or a NaN */
     int depth;     /* json: the nesting level of the root value */
     uint32_t n, cap, lost;
     gv_jw_level *lv, small[32];
@@ -45,6 +47,9 @@ typedef struct gv_jw {
 void gv_jw_init_json(gv_jw *w, gv_buf *out, int depth);
 /* YAML, a whole document. */
 void gv_jw_init_yaml(gv_jw *w, gv_buf *out);
+/* Writes nothing: notes whether a document value given holds an infinity
+ * or a NaN (which serde cannot write: cfn-guard then writes nothing). */
+void gv_jw_init_probe(gv_jw *w);
 /* Frees the writer's own memory. */
 void gv_jw_finish(gv_jw *w);
 
