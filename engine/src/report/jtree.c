@@ -25,14 +25,6 @@ gv_jt *gv_jt_bool(gv_jb *b, int val)
     return v;
 }
 
-gv_jt *gv_jt_int(gv_jb *b, int64_t val)
-{
-    gv_jt *v = make(b, GV_JT_INT);
-    if (v)
-        v->i = val;
-    return v;
-}
-
 gv_jt *gv_jt_strn(gv_jb *b, const char *s, size_t len)
 {
     gv_jt *v = make(b, GV_JT_STR);
@@ -50,13 +42,6 @@ gv_jt *gv_jt_strn(gv_jb *b, const char *s, size_t len)
 gv_jt *gv_jt_str(gv_jb *b, const char *s)
 {
     return gv_jt_strn(b, s, s ? strlen(s) : 0);
-}
-
-gv_jt *gv_jt_buf(gv_jb *b, const gv_buf *s)
-{
-    if (s->oom)
-        b->oom = 1;
-    return gv_jt_strn(b, s->data ? s->data : "", s->len);
 }
 
 gv_jt *gv_jt_doc(gv_jb *b, const gv_node *n)
@@ -88,16 +73,4 @@ gv_jt *gv_jt_set(gv_jt *obj, const char *key, gv_jt *v)
     v->key = key;
     v->keylen = strlen(key);
     return gv_jt_push(obj, v);
-}
-
-int gv_jt_has_nonfinite(const gv_jt *v)
-{
-    if (!v)
-        return 0;
-    if (v->kind == GV_JT_DOC)
-        return gv_node_has_nonfinite(v->doc);
-    for (const gv_jt *c = v->first; c; c = c->next)
-        if (gv_jt_has_nonfinite(c))
-            return 1;
-    return 0;
 }

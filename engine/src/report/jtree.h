@@ -1,7 +1,7 @@
-/* A small JSON value tree that the structured reports are built as, then
- * rendered as serde_json pretty JSON or serde_yaml YAML (cfn-guard prints
- * its structured reports through serde, so both spellings come from one
- * description of the shape). Everything lives in one arena. */
+/* A small JSON value tree, rendered as serde_json pretty JSON or serde_yaml
+ * YAML: the test command's reports are built as one (the validate reports
+ * are written as they are walked, report/jwrite.h, and checked against
+ * these renderers). Everything lives in one arena. */
 #ifndef GV_JTREE_H
 #define GV_JTREE_H
 
@@ -13,7 +13,7 @@
 #include "util/buf.h"
 
 typedef enum gv_jt_kind {
-    GV_JT_NULL, GV_JT_BOOL, GV_JT_INT, GV_JT_FLOAT, GV_JT_STR, GV_JT_ARR, GV_JT_OBJ,
+    GV_JT_NULL, GV_JT_BOOL, GV_JT_STR, GV_JT_ARR, GV_JT_OBJ,
     GV_JT_DOC, /* a document or literal value, rendered as its JSON */
 } gv_jt_kind;
 
@@ -22,10 +22,8 @@ typedef struct gv_jt {
     uint32_t len;             /* STR bytes */
     size_t keylen;
     const char *key;          /* the member name inside an object */
-    union {                   /* by kind (a report holds millions of nodes) */
+    union {                   /* by kind */
         int b;
-        int64_t i;
-        double f;
         const char *s;        /* STR bytes */
         const gv_node *doc;   /* DOC */
     };
@@ -42,10 +40,8 @@ typedef struct gv_jb {
 
 gv_jt *gv_jt_null(gv_jb *b);
 gv_jt *gv_jt_bool(gv_jb *b, int v);
-gv_jt *gv_jt_int(gv_jb *b, int64_t v);
 gv_jt *gv_jt_str(gv_jb *b, const char *s);              /* copied */
 gv_jt *gv_jt_strn(gv_jb *b, const char *s, size_t len);  /* copied */
-gv_jt *gv_jt_buf(gv_jb *b, const gv_buf *s);             /* copied; "" when empty */
 gv_jt *gv_jt_doc(gv_jb *b, const gv_node *n);            /* NULL node: null */
 gv_jt *gv_jt_arr(gv_jb *b);
 gv_jt *gv_jt_obj(gv_jb *b);
@@ -54,10 +50,6 @@ gv_jt *gv_jt_obj(gv_jb *b);
  * the report's shape (C literals), never data. */
 gv_jt *gv_jt_push(gv_jt *arr, gv_jt *v);
 gv_jt *gv_jt_set(gv_jt *obj, const char *key, gv_jt *v);
-
-/* Whether a document value in v holds an infinity or a NaN, which serde
- * cannot serialise. */
-int gv_jt_has_nonfinite(const gv_jt *v);
 
 /* serde_json's to_string_pretty: two-space indent, no trailing newline. */
 void gv_jt_render_json(gv_buf *out, const gv_jt *v);

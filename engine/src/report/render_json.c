@@ -59,8 +59,6 @@ static void jt_json(gv_buf *out, const gv_jt *v, int depth)
     switch (v->kind) {
     case GV_JT_NULL: gv_buf_puts(out, "null"); return;
     case GV_JT_BOOL: gv_buf_puts(out, v->b ? "true" : "false"); return;
-    case GV_JT_INT: gv_buf_int(out, (long long)v->i); return;
-    case GV_JT_FLOAT: gv_fmt_float_ryu(out, v->f); return;
     case GV_JT_STR: gv_buf_json_string(out, v->s, v->len); return;
     case GV_JT_DOC: gv_doc_render_json_at(out, v->doc, depth); return;
     default: break;

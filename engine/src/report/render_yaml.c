@@ -320,8 +320,6 @@ static int emit_scalar(gv_buf *out, yv v, int ind)
         switch (v.jt->kind) {
         case GV_JT_NULL: gv_buf_puts(out, "null"); break;
         case GV_JT_BOOL: gv_buf_puts(out, v.jt->b ? "true" : "false"); break;
-        case GV_JT_INT: gv_buf_int(out, (long long)v.jt->i); break;
-        case GV_JT_FLOAT: gv_fmt_float_ryu(out, v.jt->f); break;
         default: return emit_string(out, v.jt->s, v.jt->len, 0, ind);
         }
     } else {

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "report/fmt.h"
-#include "report/jtree.h"
 #include "report/jwrite.h"
 #include "report/report_int.h"
 
