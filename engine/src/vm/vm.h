@@ -105,6 +105,27 @@ int gv_vm_operand(gv_vm *vm, uint32_t operand, const gv_val *self, const gv_fram
 int gv_vm_block(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f);
 /* Looks up a variable for Q_VAR / Q_VAR_KEY. */
 const gv_valset *gv_vm_var(gv_vm *vm, const gv_insn *in, const gv_frame *f);
+/* vm/frame.c: a rule body's or a call's frame (params: a call's arguments;
+ * slots zeroed, made once per nesting level), given back when it ends
+ * (frames end in the order they began); a `let` inside a rule, recorded
+ * to be evaluated where it stands when first used. */
+gv_frame gv_vm_new_frame_slots(gv_vm *vm, const gv_valset *params, uint32_t nparams);
+static inline gv_frame gv_vm_new_frame(gv_vm *vm, const gv_valset *params, uint32_t nparams)
+{
+    if (!vm->local_lets) { /* no let inside a rule: no slot is ever read or written through a frame */
+        gv_frame none = { NULL, params, nparams, NULL };
+        return none;
+    }
+    return gv_vm_new_frame_slots(vm, params, nparams);
+}
+/* Nothing outlives a frame's block: lets' values are in the arena and
+ * what reads a slot copies the set. */
+static inline void gv_vm_end_frame(gv_vm *vm, const gv_frame *f)
+{
+    if (f->pending)
+        vm->nframes--;
+}
+int gv_vm_let(gv_vm *vm, const gv_insn *in, const gv_val *self, const gv_frame *f);
 
 /* Runs a query whose filters record nothing: filters run as clause
  * blocks, and what fails in a filter only filters, it is not a failure of
