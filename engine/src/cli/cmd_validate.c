@@ -210,7 +210,6 @@ static int report_pair(run_state *s, const gv_report_item *it, const gv_trace *t
     return rc;
 }
 
-
 /* scratch: one arena for every pair, emptied before each (its memory is
  * reused: fresh memory is the dearest part of a run, util/pages.h). */
 static int run_pairs_with(run_state *s, gv_memo **memos, gv_arena *scratch)

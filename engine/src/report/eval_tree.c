@@ -520,16 +520,6 @@ static void value_check(gv_jw *w, const gv_report_item *it, const gv_check *c)
     gv_jw_end(w);
 }
 
-static void value_container(gv_jw *w, const char *key, const gv_report_item *it, const gv_tnode *n)
-{
-    gv_jw_obj(w, key);
-    if (!n->failed)
-        gv_jw_cstr(w, "ClauseValueCheck", "Success");
-    else
-        value_check(w, it, &n->check);
-    gv_jw_end(w);
-}
-
 /* Whether clause n was an `empty` check on a query that yielded nothing:
  * its value node then holds no value at all. */
 static int no_values(const gv_tnode *n)
@@ -576,21 +566,26 @@ static void key_check(gv_jw *w, const gv_report_item *it, const gv_tnode *n)
     gv_jw_end(w);
 }
 
-static void key_container(gv_jw *w, const char *key, const gv_report_item *it, const gv_tnode *n)
-{
-    gv_jw_obj(w, key);
-    if (!n->failed)
-        gv_jw_cstr(w, "ClauseValueCheck", "Success");
-    else
-        key_check(w, it, n);
-    gv_jw_end(w);
-}
-
 /* {name: str} under key. */
 static void named(gv_jw *w, const char *key, const char *name, const char *str)
 {
     gv_jw_obj(w, key);
     gv_jw_cstr(w, name, str);
+    gv_jw_end(w);
+}
+
+/* A value or key test: {"ClauseValueCheck": "Success"}, or its failure. */
+static void check_container(gv_jw *w, const char *key, const gv_report_item *it, const gv_tnode *n)
+{
+    if (!n->failed) {
+        named(w, key, "ClauseValueCheck", "Success");
+        return;
+    }
+    gv_jw_obj(w, key);
+    if (n->kind == GV_T_KEY)
+        key_check(w, it, n);
+    else
+        value_check(w, it, &n->check);
     gv_jw_end(w);
 }
 
@@ -631,8 +626,8 @@ static void container(gv_jw *w, const char *key, const gv_report_item *it, const
         checked(w, key, "GuardClauseBlockCheck", "at_least_one_matches", NULL, none ? !some : some, n->status);
         return;
     }
-    case GV_T_VALUE: value_container(w, key, it, n); return;
-    case GV_T_KEY: key_container(w, key, it, n); return;
+    case GV_T_VALUE:
+    case GV_T_KEY: check_container(w, key, it, n); return;
     case GV_T_BLOCK:
         if (is_type_block(it, n)) {
             gv_jw_obj(w, key);
