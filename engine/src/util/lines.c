@@ -61,12 +61,6 @@ int gv_lines_drop_text(gv_lines *l, const char *path, const struct stat *st)
     return 0;
 }
 
-const char *gv_lines_text(const gv_lines *l, size_t *len)
-{
-    *len = l->text ? l->len : 0;
-    return l->text;
-}
-
 static int same_file(const struct stat *a, const struct stat *b)
 {
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&

@@ -24,8 +24,6 @@ gv_lines *gv_lines_new(char *text, size_t len);
 /* Frees the text; lines are then read from path, which must be the file
  * st describes (as fstat gave it when the text was read). */
 int gv_lines_drop_text(gv_lines *l, const char *path, const struct stat *st);
-/* The text, or NULL once dropped. */
-const char *gv_lines_text(const gv_lines *l, size_t *len);
 
 /* Text starting where a line at most GV_LINE_STRIDE - 1 before `line`
  * (1-based) starts, *from its number, running at least through line +
