@@ -309,6 +309,38 @@ void gv_jw_int_k(gv_jw *w, gv_jw_key key, long long v)
     }
 }
 
+static void note_hole(gv_jw *w, size_t from, int node)
+{
+    gv_jw_holes *h = w->holes;
+    if (h->n == GV_JW_HOLES) {
+        h->overflow = 1;
+        return;
+    }
+    h->at[h->n++] = (gv_jw_hole){ from, w->out->len, w->depth + (int)w->n, (uint8_t)node };
+}
+
+void gv_jw_hole_str_k(gv_jw *w, gv_jw_key key, const char *s, size_t len)
+{
+    if (!w->holes || w->yaml || w->probe) {
+        gv_jw_str_k(w, key, s, len);
+        return;
+    }
+    char *p = json_lead(w, key, 0);
+    if (p)
+        json_done(w->out, p);
+    size_t from = w->out->len;
+    gv_buf_json_string(w->out, s ? s : "", s ? len : 0);
+    note_hole(w, from, 0);
+}
+
+void gv_jw_raw(gv_jw *w, const char *s, size_t len)
+{
+    if (w->probe || w->yaml || !w->n)
+        return;
+    w->lv[w->n - 1].any = 1;
+    gv_buf_append(w->out, s, len);
+}
+
 void gv_jw_doc_k(gv_jw *w, gv_jw_key key, const gv_node *n)
 {
     if (w->probe) {
@@ -324,7 +356,10 @@ void gv_jw_doc_k(gv_jw *w, gv_jw_key key, const gv_node *n)
         return;
     if (n) {
         json_done(w->out, p);
+        size_t from = w->out->len;
         gv_doc_render_json_at(w->out, n, w->depth + (int)w->n);
+        if (w->holes && n == w->holes->node)
+            note_hole(w, from, 1);
     } else {
         memcpy(p, "null", 4);
         json_done(w->out, p + 4);

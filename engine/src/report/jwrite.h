@@ -29,6 +29,24 @@ typedef struct gv_jw_kept {
 } gv_jw_kept;
 #define GV_JW_CONSTS 256
 
+/* A template's variable parts (JSON): while a gv_jw's holes is set, the
+ * writer notes where in out stands the value of each gv_jw_hole_str_k
+ * string and of each gv_jw_doc_k of holes->node, so that a caller can
+ * copy the rest and write only those again. */
+#define GV_JW_HOLES 4
+typedef struct gv_jw_hole {
+    size_t from, to; /* in out */
+    int depth;       /* where the value stood */
+    uint8_t node;    /* 1: holes->node's value; 0: a gv_jw_hole_str_k string */
+} gv_jw_hole;
+
+typedef struct gv_jw_holes {
+    const gv_node *node;
+    uint32_t n;
+    uint8_t overflow; /* more than GV_JW_HOLES: not a usable template */
+    gv_jw_hole at[GV_JW_HOLES];
+} gv_jw_holes;
+
 typedef struct gv_jw {
     gv_buf *out;
     int yaml;      /* out takes YAML, else JSON */
@@ -40,6 +58,7 @@ typedef struct gv_jw {
     gv_buf tmp;    /* scratch text for the callers' formatters */
     gv_jw_kept *consts; /* json: GV_JW_CONSTS slots, made at the first use */
     gv_buf escaped;
+    gv_jw_holes *holes; /* json: noted while set */
     int oom;
 } gv_jw;
 
@@ -77,6 +96,11 @@ void gv_jw_const_k(gv_jw *w, gv_jw_key key, const char *s);
 void gv_jw_bool_k(gv_jw *w, gv_jw_key key, int v);
 void gv_jw_int_k(gv_jw *w, gv_jw_key key, long long v);
 void gv_jw_doc_k(gv_jw *w, gv_jw_key key, const gv_node *n);
+/* gv_jw_str_k, noted as a hole while w->holes is set. */
+void gv_jw_hole_str_k(gv_jw *w, gv_jw_key key, const char *s, size_t len);
+/* JSON text copied as it is into the open collection (a template's
+ * fixed part, written at the same depth), which then has an entry. */
+void gv_jw_raw(gv_jw *w, const char *s, size_t len);
 
 static inline void gv_jw_obj(gv_jw *w, const char *key) { gv_jw_open_k(w, gv_jw_key_of(key), 1); }
 static inline void gv_jw_arr(gv_jw *w, const char *key) { gv_jw_open_k(w, gv_jw_key_of(key), 0); }

@@ -34,10 +34,15 @@ const gv_node *gv_msg_located(const gv_report_item *it, const gv_val *v)
     return at && at->located ? at : last ? last : n;
 }
 
+static void loc(gv_buf *out, const gv_report_item *it, const gv_val *v)
+{
+    gv_fmt_loc(out, v->literal || it->unlocated ? NULL : gv_msg_located(it, v));
+}
+
 static void path_loc(gv_buf *out, const gv_report_item *it, const gv_val *v)
 {
     gv_fmt_path(out, v);
-    gv_fmt_loc(out, v->literal || it->unlocated ? NULL : gv_msg_located(it, v));
+    loc(out, it, v);
 }
 
 const gv_insn *gv_check_insn(const gv_report_item *it, const gv_check *c)
@@ -172,14 +177,20 @@ void gv_msg_context(gv_buf *out, const gv_report_item *it, const gv_check *c)
 
 
 /* "Path=/a[L:1,C:2] Value=1" */
-static void bare_path_value(gv_buf *out, const gv_report_item *it, const gv_val *v)
+void gv_msg_value_at(gv_buf *out, const gv_report_item *it, const gv_val *v)
 {
-    gv_buf_puts(out, "Path=");
-    path_loc(out, it, v);
+    loc(out, it, v);
     gv_buf_puts(out, " Value=");
     const gv_node *n = v->node ? v->node : v->reached;
     if (n)
         gv_fmt_value_display(out, n);
+}
+
+static void bare_path_value(gv_buf *out, const gv_report_item *it, const gv_val *v)
+{
+    gv_buf_puts(out, "Path=");
+    gv_fmt_path(out, v);
+    gv_msg_value_at(out, it, v);
 }
 
 /* "[Path=/a[L:1,C:2] Value=1]" */
@@ -254,10 +265,18 @@ void gv_msg_incomparable(gv_buf *out, const gv_report_item *it, const gv_check *
     gv_buf_printf(out, "PathAwareValues are not comparable %s, %s", gv_fmt_type_name(l), gv_fmt_type_name(r));
 }
 
-static void error_binary(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_insn *in)
+/* at: where the left-hand value's gv_msg_value_at stands, when nothing
+ * else names that value */
+static void error_binary(gv_buf *out, const gv_report_item *it, const gv_check *c, const gv_insn *in,
+                         size_t at[2])
 {
-    gv_buf_puts(out, "Check was not compliant as property value ");
-    path_value(out, it, &c->lhs);
+    size_t start = out->len;
+    gv_buf_puts(out, "Check was not compliant as property value [Path=");
+    gv_fmt_path(out, &c->lhs);
+    at[0] = out->len - start;
+    gv_msg_value_at(out, it, &c->lhs);
+    at[1] = out->len - start;
+    gv_buf_putc(out, ']');
     /* no printf in the three messages of nearly every failed check */
     gv_buf_putc(out, ' ');
     gv_buf_puts(out, binary_word(check_op(in), (in->flags & GV_FLAG_OPNOT) != 0));
@@ -267,6 +286,7 @@ static void error_binary(gv_buf *out, const gv_report_item *it, const gv_check *
     path_value(out, it, &rhs);
     gv_buf_putc(out, '.');
     if (c->incomparable && c->lhs.node && rhs.node) {
+        at[0] = at[1] = 0; /* it may name the left-hand value again */
         gv_buf_puts(out, " Error = [");
         gv_msg_incomparable(out, it, c, &rhs);
         gv_buf_putc(out, ']');
@@ -294,9 +314,16 @@ static void error_missing(gv_buf *out, const gv_report_item *it, const gv_check 
 
 void gv_msg_error(gv_buf *out, const gv_report_item *it, const gv_check *c)
 {
+    size_t at[2];
+    gv_msg_error_split(out, it, c, at);
+}
+
+void gv_msg_error_split(gv_buf *out, const gv_report_item *it, const gv_check *c, size_t at[2])
+{
     const gv_insn *in = gv_check_insn(it, c);
+    at[0] = at[1] = 0;
     switch (gv_check_shape(it, c)) {
-    case GV_SHAPE_BINARY: error_binary(out, it, c, in); break;
+    case GV_SHAPE_BINARY: error_binary(out, it, c, in, at); break;
     case GV_SHAPE_IN:
         gv_buf_puts(out, "Check was not compliant as property [");
         path_loc(out, it, gv_check_at(it, c));

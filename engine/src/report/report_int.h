@@ -36,6 +36,14 @@ void gv_msg_context(gv_buf *out, const gv_report_item *it, const gv_check *c);
 const char *gv_msg_context_fixed(const gv_report_item *it, const gv_check *c);
 /* cfn-guard's "error_message" for the check. */
 void gv_msg_error(gv_buf *out, const gv_report_item *it, const gv_check *c);
+/* gv_msg_error, and where in it (offsets from out's length on entry)
+ * stands what gv_msg_value_at writes for the check's left-hand value when
+ * that is the only part of the message the value changes; else at[0] ==
+ * at[1] == 0 (see key_clauses in structured.c). */
+void gv_msg_error_split(gv_buf *out, const gv_report_item *it, const gv_check *c, size_t at[2]);
+/* A value's location and display as messages show them after its path:
+ * "[L:1,C:2] Value=1". */
+void gv_msg_value_at(gv_buf *out, const gv_report_item *it, const gv_val *v);
 /* Why the values of c (rhs: its right-hand value as reported) could not be
  * compared, in cfn-guard's words: "PathAwareValues are not comparable
  * int, String" and the like. */

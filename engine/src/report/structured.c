@@ -57,7 +57,11 @@ static void messages(gv_jw *w, const gv_report_item *it, const gv_check *c, int 
         gv_jw_const(w, "custom_message", msg ? msg : "");
     else
         gv_jw_null(w, "custom_message");
-    str_of(w, "error_message", gv_msg_error, it, c);
+    gv_buf_clear(&w->tmp);
+    gv_msg_error(&w->tmp, it, c);
+    if (w->tmp.oom)
+        w->oom = 1;
+    gv_jw_hole_str_k(w, gv_jw_key_of("error_message"), w->tmp.data, w->tmp.len); /* see key_clauses */
     gv_jw_end(w);
 }
 
@@ -117,10 +121,9 @@ static void unary_check(gv_jw *w, const gv_report_item *it, const gv_check *c, g
     gv_jw_end(w);
 }
 
-static void clause(gv_jw *w, const gv_report_item *it, const gv_check *c)
+/* What a clause's object holds. */
+static void clause_body(gv_jw *w, const gv_report_item *it, const gv_check *c, gv_shape shape)
 {
-    gv_shape shape = gv_check_shape(it, c);
-    gv_jw_obj(w, NULL);
     if (shape == GV_SHAPE_BLOCK_MISSING) {
         gv_jw_obj(w, "Block");
         context_of(w, "context", it, c);
@@ -142,6 +145,12 @@ static void clause(gv_jw *w, const gv_report_item *it, const gv_check *c)
         gv_jw_end(w);
     }
     gv_jw_end(w);
+}
+
+static void clause(gv_jw *w, const gv_report_item *it, const gv_check *c)
+{
+    gv_jw_obj(w, NULL);
+    clause_body(w, it, c, gv_check_shape(it, c));
     gv_jw_end(w);
 }
 
@@ -178,17 +187,118 @@ static void rule_json(gv_jw *w, const gv_report_item *it, const gv_cnode *n)
     gv_jw_end(w);
 }
 
+/* The clauses of a bulk entry's keys differ only where they name the key:
+ * the first key's clause body is kept with those places noted (holes),
+ * and each later key's copies it around them. */
+typedef struct key_template {
+    gv_buf text;
+    gv_jw_holes holes;
+    gv_shape shape;
+    int ready;
+    /* the error message, escaped, around the key's location and display
+     * (gv_msg_error_split): msg[0..msg_at) before, the rest after; when
+     * split is clear, the message is written whole */
+    gv_buf msg;
+    size_t msg_at;
+    int split;
+} key_template;
+
+/* Only these shapes name the compared value in nothing but the error
+ * message and its own document value (a key's value: a string, constant
+ * kind). */
+static int templatable(const gv_jw *w, gv_shape shape)
+{
+    return !w->yaml && !w->probe && (shape == GV_SHAPE_BINARY || shape == GV_SHAPE_IN);
+}
+
+static void record_key_clause(gv_jw *w, const gv_report_item *it, const gv_check *c, key_template *t)
+{
+    gv_jw_obj(w, NULL);
+    gv_buf *out = w->out;
+    w->out = &t->text;
+    w->holes = &t->holes;
+    clause_body(w, it, c, t->shape);
+    w->out = out;
+    w->holes = NULL;
+    t->ready = !t->text.oom && !t->holes.overflow;
+    gv_buf_append(out, t->text.data, t->text.len);
+    gv_jw_end(w);
+
+    size_t at[2];
+    gv_buf_clear(&w->tmp);
+    gv_msg_error_split(&w->tmp, it, c, at);
+    if (at[1] > at[0] && !w->tmp.oom) {
+        gv_buf_json_escaped(&t->msg, w->tmp.data, at[0]);
+        t->msg_at = t->msg.len;
+        gv_buf_json_escaped(&t->msg, w->tmp.data + at[1], w->tmp.len - at[1]);
+        t->split = !t->msg.oom;
+    }
+}
+
+/* The check's error message, as a JSON string, from the template's text
+ * around its left-hand value when it has it. */
+static void key_error_message(gv_jw *w, const gv_report_item *it, const gv_check *c, const key_template *t)
+{
+    gv_buf_clear(&w->tmp);
+    if (!t->split) {
+        gv_msg_error(&w->tmp, it, c);
+        gv_buf_json_string(w->out, w->tmp.data ? w->tmp.data : "", w->tmp.len);
+    } else {
+        gv_msg_value_at(&w->tmp, it, &c->lhs);
+        gv_buf_putc(w->out, '"');
+        gv_buf_append(w->out, t->msg.data, t->msg_at);
+        gv_buf_json_escaped(w->out, w->tmp.data ? w->tmp.data : "", w->tmp.len);
+        gv_buf_append(w->out, t->msg.data + t->msg_at, t->msg.len - t->msg_at);
+        gv_buf_putc(w->out, '"');
+    }
+    if (w->tmp.oom)
+        w->oom = 1;
+}
+
+static void replay_key_clause(gv_jw *w, const gv_report_item *it, const gv_check *c, const key_template *t)
+{
+    gv_jw_obj(w, NULL);
+    size_t at = 0;
+    for (uint32_t i = 0; i < t->holes.n; i++) {
+        const gv_jw_hole *h = &t->holes.at[i];
+        gv_jw_raw(w, t->text.data + at, h->from - at);
+        if (h->node)
+            gv_doc_render_json_at(w->out, c->lhs.node, h->depth);
+        else
+            key_error_message(w, it, c, t);
+        at = h->to;
+    }
+    gv_jw_raw(w, t->text.data + at, t->text.len - at);
+    gv_jw_end(w);
+}
+
 /* A bulk entry of failed key tests (gv_eval_lazy) stands where its
  * expanded checks would, as consecutive leaves: the builder places a check
  * by its frames and instruction only, which they share. Written one key
- * at a time, nothing kept (JSON mode only: a tree keeps pointing into
+ * at a time, nothing kept but the template (a tree keeps pointing into
  * what it is given). */
 static void key_clauses(gv_jw *w, const gv_report_item *it, const gv_check *bulk)
 {
     gv_node key;
     gv_check c;
-    for (uint32_t m = 0; !w->oom && gv_key_check_next(bulk, &m, &key, &c);)
-        clause(w, it, &c);
+    key_template t = { .holes.node = &key };
+    gv_buf_init(&t.text);
+    gv_buf_init(&t.msg);
+    int tried = 0;
+    for (uint32_t m = 0; !w->oom && gv_key_check_next(bulk, &m, &key, &c);) {
+        gv_shape shape = gv_check_shape(it, &c);
+        if (t.ready && shape == t.shape) {
+            replay_key_clause(w, it, &c, &t);
+        } else if (!tried && templatable(w, shape)) {
+            tried = 1;
+            t.shape = shape;
+            record_key_clause(w, it, &c, &t);
+        } else {
+            clause(w, it, &c);
+        }
+    }
+    gv_buf_free(&t.text);
+    gv_buf_free(&t.msg);
 }
 
 static void node_json(gv_jw *w, const gv_report_item *it, const gv_cnode *n)

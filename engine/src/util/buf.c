@@ -265,12 +265,15 @@ static char *escape_into(char *d, const char *s, size_t n)
  * length reserved at once. */
 #define ESCAPE_SLICE ((size_t)4096)
 
-void gv_buf_json_string(gv_buf *b, const char *s, size_t n)
+/* s[0..n) escaped after b's text, with `quote` before and after it when
+ * set. */
+static void json_escape(gv_buf *b, const char *s, size_t n, int quote)
 {
     size_t first = n < ESCAPE_SLICE ? n : ESCAPE_SLICE;
     if (b->len + 6 * first + 20 > b->cap && !gv_buf_reserve(b, 6 * first + 19))
         return;
-    b->data[b->len++] = '"';
+    if (quote)
+        b->data[b->len++] = '"';
     for (size_t at = 0;;) {
         size_t k = n - at < ESCAPE_SLICE ? n - at : ESCAPE_SLICE;
         b->len = (size_t)(escape_into(b->data + b->len, s + at, k) - b->data);
@@ -283,6 +286,17 @@ void gv_buf_json_string(gv_buf *b, const char *s, size_t n)
             return;
         }
     }
-    b->data[b->len++] = '"';
+    if (quote)
+        b->data[b->len++] = '"';
     b->data[b->len] = '\0';
+}
+
+void gv_buf_json_string(gv_buf *b, const char *s, size_t n)
+{
+    json_escape(b, s, n, 1);
+}
+
+void gv_buf_json_escaped(gv_buf *b, const char *s, size_t n)
+{
+    json_escape(b, s, n, 0);
 }

@@ -33,6 +33,8 @@ void gv_buf_printf(gv_buf *b, const char *fmt, ...) __attribute__((format(printf
 void gv_buf_vprintf(gv_buf *b, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal (quotes included, escapes applied). */
 void gv_buf_json_string(gv_buf *b, const char *s, size_t n);
+/* The same without the quotes: what stands between them. */
+void gv_buf_json_escaped(gv_buf *b, const char *s, size_t n);
 /* n copies of byte c. */
 void gv_buf_fill(gv_buf *b, char c, size_t n);
 /* A decimal integer (what "%lld" prints, without printf). */
