@@ -111,7 +111,7 @@ static void failure_line(gv_buf *out, const gv_report_item *it, const gv_rule_re
     default: {
         gv_path p0;
         gv_val rhs = gv_check_rhs(c, &p0);
-        if (c->incomparable && c->lhs.node && rhs.node) {
+        if (gv_check_incomparable(it, c) && c->lhs.node && rhs.node) {
             /* cfn-guard words values it cannot compare as a retrieval
              * error, without the custom message (probed) */
             gv_buf_puts(out, "Property traversed until [");

@@ -72,6 +72,11 @@ static int in_keys_filter(const gv_report_item *it, const gv_check *c)
     return st && st->q->parts[st->part].kind == GV_STEP_KEYS_FILTER;
 }
 
+int gv_check_incomparable(const gv_report_item *it, const gv_check *c)
+{
+    return c->incomparable && !in_keys_filter(it, c);
+}
+
 /* A [keys == q] filter whose q stopped short: cfn-guard reports that,
  * but not the key against the empty rest (as it does for ==, probed). */
 int gv_check_hidden(const gv_report_item *it, const gv_check *c)
@@ -285,7 +290,7 @@ static void error_binary(gv_buf *out, const gv_report_item *it, const gv_check *
     gv_val rhs = gv_check_rhs(c, &p0);
     path_value(out, it, &rhs);
     gv_buf_putc(out, '.');
-    if (c->incomparable && c->lhs.node && rhs.node) {
+    if (gv_check_incomparable(it, c) && c->lhs.node && rhs.node) {
         at[0] = at[1] = 0; /* it may name the left-hand value again */
         gv_buf_puts(out, " Error = [");
         gv_msg_incomparable(out, it, c, &rhs);

@@ -28,6 +28,10 @@ const gv_val *gv_check_at(const gv_report_item *it, const gv_check *c);
 /* What the check compared with, as cfn-guard shows it: == [x] against a
  * single value compares with x, at path /0 (path0 is storage for that). */
 gv_val gv_check_rhs(const gv_check *c, gv_path *path0);
+/* The check compared values of types that cannot be compared, as reports
+ * tell it: a key test of a [keys == q] filter fails without saying so
+ * (probed: `[ keys == 7 ]`, `[ keys == %list ]`). */
+int gv_check_incomparable(const gv_report_item *it, const gv_check *c);
 
 /* The clause's context text (" q EQUALS  4", Rule(...), GuardBlockAccessClause#...). */
 void gv_msg_context(gv_buf *out, const gv_report_item *it, const gv_check *c);
