@@ -584,6 +584,11 @@ static gv_program *get_program(reader *r, const char *name, gv_bundle_blob *blob
         gv_program_free(p);
         return NULL;
     }
+    if (gv_program_mark_skippable(p, r->arena) < 0) {
+        gv_error_set(err, GV_E_NOMEM, name, (gv_loc){ 0, 0 }, "out of memory reading bundle");
+        gv_program_free(p);
+        return NULL;
+    }
     return p;
 }
 

@@ -645,7 +645,8 @@ gv_program *gv_compile(const gv_rules_file *f, gv_error *err)
         free(c.spare[i].locs);
         free(c.spare[i].msgs);
     }
-    if (c.failed || !p->rules || !gv_program_key_rules(p, &p->arena)) {
+    if (c.failed || !p->rules || !gv_program_key_rules(p, &p->arena) ||
+        gv_program_mark_skippable(p, &p->arena) < 0) {
         if (err->code == GV_OK)
             gv_error_set(err, GV_E_NOMEM, f->filename, (gv_loc){ 0, 0 }, "out of memory compiling rules");
         gv_program_free(p);

@@ -487,6 +487,9 @@ int gv_vm_block(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
     }
     uint32_t base = vm->sp;
     int result = -1;
+    /* once a clause failed, the skippable ones need not run where nothing
+     * records or traces (vm/pure.c) */
+    int failed = 0, quiet = !vm->recording && !vm->trace && vm->depth < GV_SKIP_DEPTH;
     for (uint32_t ip = first;; ip++) {
         const gv_insn *in = &p->code[ip];
         if (in->op == GV_I_END) {
@@ -503,11 +506,15 @@ int gv_vm_block(gv_vm *vm, uint32_t block, const gv_val *self, const gv_frame *f
                 break;
             continue;
         }
+        if (failed && p->skippable[ip])
+            continue;
         uint32_t mark = vm->nchecks;
         int st = eval_clause(vm, ip, self, f);
         if (st < 0)
             break;
-        if (st != GV_FAIL)
+        if (st == GV_FAIL)
+            failed = quiet;
+        else
             vm->nchecks = mark; /* a clause that did not fail reports nothing */
         if (push_status(vm, st, mark) < 0)
             break;

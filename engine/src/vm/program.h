@@ -137,6 +137,8 @@ typedef struct gv_program {
     uint32_t nslots;             /* let slots (file-wide numbering) */
     uint32_t *global_operand;    /* per slot: operand of a file-level let, or GV_NONE */
     uint8_t local_lets;          /* some slot is a let inside a rule (gv_program_local_lets) */
+    uint8_t *skippable;          /* per instruction: a clause that may be left out once its
+                                    conjunction failed (vm/pure.c) */
     gv_rule_key *let_keys;       /* per slot: a file-level let's content key ({0, 0}: none;
                                     vm/memo.c) */
     uint32_t max_params;
@@ -147,6 +149,10 @@ typedef struct gv_program {
 } gv_program;
 
 void gv_program_free(gv_program *p);
+
+/* Fills p->skippable (in a) once p's code is whole and verified; -1 when
+ * out of memory. */
+int gv_program_mark_skippable(gv_program *p, gv_arena *a);
 
 /* Whether a let stands inside a rule (a slot with no file-level operand):
  * only then do frames need let slots. Kept in p->local_lets when the

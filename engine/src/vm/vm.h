@@ -95,6 +95,10 @@ typedef struct gv_vm {
 /* Nesting of blocks and rule references, bounded so that deep rules end
  * with an error instead of overflowing the C stack. */
 #define GV_MAX_EVAL_DEPTH 4096
+/* Skippable clauses (vm/pure.c) nest at most 32 levels of filters and
+ * lets, each a few evaluation levels: below this depth, leaving one out
+ * cannot hide the limit. */
+#define GV_SKIP_DEPTH (GV_MAX_EVAL_DEPTH - 256)
 
 /* Runs query block `block` with `self` as this; appends results to out.
  * Returns 0, or -1 with vm->err set. */
