@@ -225,8 +225,8 @@ START_TEST(verifier_checks_call_keys)
 END_TEST
 
 /* Writes the fixture's bundle (with its clause texts) to a file and opens
- * it as -r does: mapped, read in place. */
-static gv_blob *mapped_fixture(char *path, size_t cap, gv_program **src)
+ * it as -r does: read once, then read in place. */
+static gv_blob *file_fixture(char *path, size_t cap, gv_program **src)
 {
     gv_error err;
     gv_error_clear(&err);
@@ -253,7 +253,7 @@ START_TEST(read_in_place_outlives_the_callers_reference)
 {
     char path[64];
     gv_program *src;
-    gv_blob *blob = mapped_fixture(path, sizeof path, &src);
+    gv_blob *blob = file_fixture(path, sizeof path, &src);
     gv_error err;
     gv_error_clear(&err);
     uint32_t n = 0;

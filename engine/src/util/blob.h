@@ -1,8 +1,6 @@
-/* A file's bytes shared by what is read from them. A bundle is mapped, not
- * copied: its pages come from the page cache (a fault maps several at
- * once), and programs and clause texts read from it keep pointing into it
- * instead of copying every string out. Each holder takes a reference; the
- * last release unmaps. */
+/* A file's bytes shared by what is read from them: programs and clause
+ * texts read from a bundle keep pointing into it instead of copying every
+ * string out. Each holder takes a reference; the last release frees. */
 #ifndef GV_BLOB_H
 #define GV_BLOB_H
 
@@ -12,10 +10,8 @@
 
 typedef struct gv_blob gv_blob;
 
-/* path ("-" is stdin) mapped when it is a regular file, else read into
- * memory; NUL-terminated either way (a mapping that ends on a page boundary
- * is read instead). One reference, held by the caller. Fails as
- * gv_read_file does. */
+/* path ("-" is stdin) read into memory, NUL-terminated. One reference,
+ * held by the caller. Fails as gv_read_file does. */
 gv_blob *gv_blob_open(const char *path, size_t max_size, gv_error *err);
 const char *gv_blob_data(const gv_blob *b);
 size_t gv_blob_len(const gv_blob *b);

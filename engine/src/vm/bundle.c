@@ -119,7 +119,8 @@ static void put_u32s(gv_buf *b, const uint32_t *v, uint32_t n)
 
 /* The code, its locations and messages as fixed-width arrays laid out as
  * gv_insn, gv_loc and uint32_t are in memory (little-endian), 8-aligned in
- * the payload: a mapped bundle is used where it lies. Zero bytes pad. */
+ * the payload: a bundle read into memory is used where it lies. Zero bytes
+ * pad. */
 static void put_code(gv_buf *b, const gv_program *p)
 {
     gv_buf_varint(b, p->ncode);
