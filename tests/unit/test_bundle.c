@@ -115,6 +115,12 @@ START_TEST(round_trip_same_program)
         ck_assert(p->let_keys[i].lo == q->let_keys[i].lo && p->let_keys[i].hi == q->let_keys[i].hi);
     for (uint32_t i = 0; i < p->nrefs; i++)
         ck_assert(p->call_keys[i].lo == q->call_keys[i].lo && p->call_keys[i].hi == q->call_keys[i].hi);
+    int skippable = 0; /* vm/pure.c, stored since format 6 */
+    for (uint32_t i = 0; i < p->ncode; i++) {
+        ck_assert_uint_eq(p->skippable[i], q->skippable[i]);
+        skippable += p->skippable[i];
+    }
+    ck_assert_int_gt(skippable, 0);
     char s1[256], s2[256];
     statuses(p, s1, sizeof s1);
     statuses(q, s2, sizeof s2);

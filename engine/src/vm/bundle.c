@@ -140,6 +140,9 @@ static void put_code(gv_buf *b, const gv_program *p)
     }
     for (uint32_t i = 0; i < p->ncode; i++)
         put_u32(b, p->messages[i]);
+    gv_buf_fill(b, '\0', -b->len & 7);
+    for (uint32_t i = 0; i < p->ncode; i++)
+        gv_buf_putc(b, (char)(p->skippable[i] != 0));
 }
 
 static void put_program(gv_buf *b, const gv_program *p)
@@ -486,6 +489,8 @@ static void get_code(reader *r, gv_program *p)
     p->code = get_fixed(r, p->ncode, sizeof *p->code);
     p->locs = get_fixed(r, p->ncode, sizeof *p->locs);
     p->messages = get_fixed(r, p->ncode, sizeof *p->messages);
+    /* trusted as the code is: leaving a clause out only ever omits work */
+    p->skippable = get_fixed(r, p->ncode, 1);
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
     if (!r->bad)
         code_from_le(p);
@@ -582,11 +587,6 @@ static gv_program *get_program(reader *r, const char *name, gv_bundle_blob *blob
     get_rules(r, p);
     blob->data = get_bytes(r, &blob->len);
     if (r->bad || gv_program_verify(p, name, err) < 0) {
-        gv_program_free(p);
-        return NULL;
-    }
-    if (gv_program_mark_skippable(p, r->arena) < 0) {
-        gv_error_set(err, GV_E_NOMEM, name, (gv_loc){ 0, 0 }, "out of memory reading bundle");
         gv_program_free(p);
         return NULL;
     }

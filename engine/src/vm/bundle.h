@@ -20,8 +20,8 @@
 
 /* 2: blobs hold clause texts; 3: programs count their captures; 4: every
  * byte string ends with a NUL, so it can be used where it lies; 5: the
- * file-level lets' memo keys */
-#define GV_BUNDLE_VERSION 5
+ * file-level lets' memo keys; 6: which clauses are skippable (vm/pure.c) */
+#define GV_BUNDLE_VERSION 6
 
 /* Whether data starts like a bundle (decides how `-r FILE` is read). */
 int gv_bundle_sniff(const char *data, size_t len);
