@@ -306,23 +306,61 @@ static void node_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         ref_context(out, it, n->ip);
         gv_buf_putc(out, ']');
         return;
-    case GV_T_HIDDEN: return;
+    case GV_T_HIDDEN:
+    case GV_T_KEYS: return; /* read as its keys */
     }
 }
 
-static const gv_tnode *next_shown(const gv_tnode *n)
+/* The children a node shows, in order: hidden ones left out, a GV_T_KEYS
+ * node read as one GV_T_KEY node per key (made here, in `one`, valid
+ * until the next call). */
+typedef struct kids {
+    const gv_tnode *at; /* the next to show, or the GV_T_KEYS node being read */
+    uint32_t m;         /* its next key */
+    gv_node key;
+    gv_tnode one;
+} kids;
+
+static kids kids_of(const gv_tnode *parent)
 {
-    while (n && n->kind == GV_T_HIDDEN)
-        n = n->next;
-    return n;
+    return (kids){ .at = parent->first };
+}
+
+static const gv_tnode *kids_next(kids *k)
+{
+    for (; k->at; k->at = k->at->next, k->m = 0) {
+        if (k->at->kind == GV_T_HIDDEN)
+            continue;
+        if (k->at->kind != GV_T_KEYS) {
+            const gv_tnode *n = k->at;
+            k->at = n->next;
+            return n;
+        }
+        if (gv_trace_keys_at(k->at, k->m, &k->key, &k->one)) {
+            k->m++;
+            return &k->one;
+        }
+    }
+    return NULL;
+}
+
+/* Whether kids_next has more to give. */
+static int kids_more(const kids *k)
+{
+    uint32_t m = k->m;
+    for (const gv_tnode *n = k->at; n; n = n->next, m = 0)
+        if (n->kind != GV_T_HIDDEN && (n->kind != GV_T_KEYS || m < n->check.lhs.node->len))
+            return 1;
+    return 0;
 }
 
 /* Children drawn as cfn-guard's tree: "|- " before all but the last,
  * "`- " before it; their own children under "|  " or "   ". */
 static void print_children(gv_buf *out, const gv_report_item *it, const gv_tnode *p, gv_buf *prefix)
 {
-    for (const gv_tnode *c = next_shown(p->first); c; c = next_shown(c->next)) {
-        int last = next_shown(c->next) == NULL;
+    kids k = kids_of(p);
+    for (const gv_tnode *c; (c = kids_next(&k)) != NULL;) {
+        int last = !kids_more(&k);
         gv_buf_append(out, prefix->data, prefix->len);
         gv_buf_puts(out, last ? "`- " : "|- ");
         node_line(out, it, c);
@@ -653,7 +691,8 @@ static void container(gv_jw *w, const char *key, const gv_report_item *it, const
     case GV_T_WHEN_COND: named(w, key, "WhenCondition", status_word(n->status)); return;
     case GV_T_OR: checked(w, key, "Disjunction", "at_least_one_matches", NULL, 1, n->status); return;
     case GV_T_RULE_REF: rule_ref_container(w, key, it, n); return;
-    case GV_T_HIDDEN: break;
+    case GV_T_HIDDEN:
+    case GV_T_KEYS: break; /* never shown: read as its keys (kids_next) */
     }
     gv_jw_null(w, key);
 }
@@ -690,7 +729,8 @@ static void context_text(gv_buf *out, const gv_report_item *it, const gv_tnode *
     case GV_T_WHEN_COND: gv_buf_printf(out, "%s/When", when_context(n->parent)); return;
     case GV_T_OR: gv_buf_puts(out, or_context(it, n)); return;
     case GV_T_RULE_REF: ref_context(out, it, n->ip); return;
-    case GV_T_HIDDEN: return;
+    case GV_T_HIDDEN:
+    case GV_T_KEYS: return;
     }
 }
 
@@ -702,7 +742,8 @@ static void json_node(gv_jw *w, const gv_report_item *it, const gv_tnode *n)
     gv_jw_tmp(w, "context");
     container(w, "container", it, n);
     gv_jw_arr(w, "children");
-    for (const gv_tnode *c = next_shown(n->first); c; c = next_shown(c->next))
+    kids k = kids_of(n);
+    for (const gv_tnode *c; (c = kids_next(&k)) != NULL;)
         json_node(w, it, c);
     gv_jw_end(w);
     gv_jw_end(w);
@@ -716,7 +757,8 @@ static void tree_json(gv_jw *w, const gv_report_item *it, const gv_trace *t)
     gv_jw_tmp(w, "context");
     checked(w, "container", "FileCheck", "name", it->data_name, 0, it->res->status);
     gv_jw_arr(w, "children");
-    for (const gv_tnode *c = next_shown(gv_trace_root(t)->first); c; c = next_shown(c->next))
+    kids k = kids_of(gv_trace_root(t));
+    for (const gv_tnode *c; (c = kids_next(&k)) != NULL;)
         json_node(w, it, c);
     gv_jw_end(w);
     gv_jw_end(w);

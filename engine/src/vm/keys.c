@@ -58,7 +58,7 @@ int gv_vm_capture(gv_vm *vm, const gv_insn *in, const gv_val *v)
     return 0;
 }
 
-static gv_node key_string(const gv_member *m)
+gv_node gv_key_string(const gv_member *m)
 {
     gv_node key = { .kind = GV_STRING, .located = m->line != 0, .len = m->key->len, .line = m->line,
                     .col = m->col };
@@ -87,7 +87,7 @@ int gv_key_check_next(const gv_check *bulk, uint32_t *m, gv_node *key, gv_check 
         ++*m;
     if (*m >= map->len)
         return 0;
-    *key = key_string(&map->u.members[(*m)++]);
+    *key = gv_key_string(&map->u.members[(*m)++]);
     *test = key_check(bulk, key);
     return 1;
 }
@@ -103,7 +103,7 @@ static const gv_node *map_keys(gv_arena *a, gv_keys_cache *kc, const gv_node *ma
     if (!keys)
         return NULL;
     for (uint32_t i = 0; i < map->len; i++)
-        keys[i] = key_string(&map->u.members[i]);
+        keys[i] = gv_key_string(&map->u.members[i]);
     kc->map = map;
     kc->keys = keys;
     return keys;

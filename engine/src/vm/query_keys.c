@@ -75,17 +75,17 @@ static int keys_eq_fast(gv_vm *vm, const gv_val *v, uint32_t ip, const gv_valset
 {
     const gv_node *n = v->node, *s = rhs->v[0].node;
     int64_t hit = gv_map_find(n, s->u.s, s->len, gv_hash(s->u.s, s->len));
+    gv_check c = { 0 };
+    c.ip = ip;
+    c.kind = GV_CHECK_KEYS_BULK;
+    c.rhs_unmatched = !rhs->v[0].literal;
+    c.lhs = *v;
+    c.lhs.stop = hit >= 0 ? (uint32_t)hit + 1 : 0;
+    c.rhs = rhs->v[0];
+    c.rhs_all = rhs->v;
+    c.nrhs = 1;
     if ((vm->keys_recording || vm->trace) && n->len > (hit >= 0 ? 1u : 0u)) {
-        gv_check c = { 0 };
-        c.ip = ip;
-        c.kind = GV_CHECK_KEYS_BULK;
-        c.rhs_unmatched = !rhs->v[0].literal;
-        c.lhs = *v;
-        c.lhs.stop = hit >= 0 ? (uint32_t)hit + 1 : 0;
-        c.rhs = rhs->v[0];
-        c.rhs_all = rhs->v;
-        c.nrhs = 1;
-        /* traced (for the generic lines only): where key_test puts them */
+        /* traced for the generic lines: where key_test puts them */
         if (vm->trace) {
             gv_trace_open(vm->trace, GV_T_HIDDEN, ip);
             gv_trace_set_aux(vm->trace, 2);
@@ -99,6 +99,8 @@ static int keys_eq_fast(gv_vm *vm, const gv_val *v, uint32_t ip, const gv_valset
         if (r < 0)
             return -1;
     }
+    if (vm->trace && !gv_trace_for_lines(vm->trace)) /* a tree shows every key test */
+        gv_trace_keys(vm->trace, &c);
     return hit >= 0 ? gv_q_push(vm, out, gv_q_child_at(vm, v, (uint32_t)hit)) : 0;
 }
 
@@ -163,6 +165,10 @@ static int keys_filter_traced(gv_vm *vm, const gv_val *v, uint32_t block, const 
     vm->recording = saved;
     if (r < 0)
         return -1;
+    const gv_kconst *lhs_key = NULL;
+    if (rhs->n == 1 && rhs->v[0].node && rhs->v[0].node->kind == GV_STRING &&
+        gv_q_eq_filter_operand(vm->p, block, &lhs_key) != GV_NONE && !lhs_key)
+        return keys_eq_fast(vm, v, ip, rhs, out); /* the keys in bulk (GV_T_KEYS) */
     return test_keys(vm, v, block, f, ip, rhs, out);
 }
 

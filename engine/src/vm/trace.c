@@ -121,6 +121,31 @@ void gv_trace_key(gv_trace *t, uint32_t ip, int status, const gv_val *key, const
     n->check.nrhs = nrhs;
 }
 
+void gv_trace_keys(gv_trace *t, const gv_check *bulk)
+{
+    gv_tnode *n = bulk->lhs.node->len ? add(t, GV_T_KEYS, bulk->ip) : NULL;
+    if (n)
+        n->check = *bulk;
+}
+
+int gv_trace_keys_at(const gv_tnode *keys, uint32_t m, gv_node *key, gv_tnode *out)
+{
+    const gv_check *b = &keys->check;
+    if (m >= b->lhs.node->len)
+        return 0;
+    *key = gv_key_string(&b->lhs.node->u.members[m]);
+    int pass = m + 1 == b->lhs.stop;
+    /* as gv_trace_key makes it */
+    *out = (gv_tnode){ .kind = GV_T_KEY, .status = (uint8_t)(pass ? GV_RS_PASS : GV_RS_FAIL),
+                       .failed = (uint8_t)!pass, .ip = keys->ip, .parent = keys->parent };
+    out->check.ip = keys->ip;
+    out->check.lhs = (gv_val){ key, b->lhs.path, NULL, NULL, 0, 0, 0 };
+    out->check.rhs = b->rhs;
+    out->check.rhs_all = b->rhs_all;
+    out->check.nrhs = b->nrhs;
+    return 1;
+}
+
 void gv_trace_move_first(gv_trace *t, uint32_t d)
 {
     gv_tnode *prev = NULL;

@@ -23,6 +23,10 @@ typedef enum gv_tkind {
     GV_T_TYPE_VALUE, /* a type block's body on one resource (ip: its index) */
     GV_T_KEY,        /* one key tested by a `keys` filter (ip: the filter's clause;
                         check.lhs the key, check.rhs_all what it was compared with) */
+    GV_T_KEYS,       /* every key of a `[ keys == x ]` filter tested at once (ip: the
+                        filter's clause; check: a GV_CHECK_KEYS_BULK entry, lhs.stop 1 +
+                        the member that passed or 0): shown as one GV_T_KEY per key
+                        (gv_trace_keys_at), made only when read */
 } gv_tkind;
 
 typedef struct gv_tnode {
@@ -70,6 +74,13 @@ void gv_trace_fail(gv_trace *t, const gv_check *c);
 /* A key of a `keys` filter (clause ip) with status (GV_RS_PASS or GV_RS_FAIL) against
  * the right-hand values rhs[0..nrhs) (which must outlive the trace). */
 void gv_trace_key(gv_trace *t, uint32_t ip, int status, const gv_val *key, const gv_val *rhs, uint32_t nrhs);
+/* The keys of a map tested at once against one string: bulk as for
+ * GV_T_KEYS. A template's dangling reference is tested against every
+ * resource: a node per key made a 10,000-resource trace quadratic. */
+void gv_trace_keys(gv_trace *t, const gv_check *bulk);
+/* The GV_T_KEY node that key m of GV_T_KEYS node keys stands for, in *out
+ * (its key in *key, which out points to); 0 past the last key. */
+int gv_trace_keys_at(const gv_tnode *keys, uint32_t m, gv_node *key, gv_tnode *out);
 /* Whether rule declaration d (of nrules) is referenced for the first time:
  * cfn-guard shows a referenced rule's evaluation under its first
  * reference only. */

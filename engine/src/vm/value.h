@@ -114,6 +114,9 @@ int gv_expand_key_checks(gv_arena *a, gv_keys_cache *kc, struct gv_check **check
  * of the document in *key and its test in *test (whose lhs points to
  * *key); 0 when none is left. */
 int gv_key_check_next(const struct gv_check *bulk, uint32_t *m, gv_node *key, struct gv_check *test);
+/* Member m's key as a string node of the document (its bytes stay the
+ * document's), located where the key stands. */
+gv_node gv_key_string(const gv_member *m);
 
 /* New scalar nodes made at run time (function results), in the scratch arena. */
 gv_node *gv_make_string(gv_arena *a, const char *s, size_t len);
