@@ -76,6 +76,29 @@ START_TEST(clauses_that_could_show_are_not)
 }
 END_TEST
 
+/* A conjunction that does not combine every status (not made by the
+ * compiler; a block's result is then the last combination's): a failure
+ * before it decides nothing, so nothing is skippable. */
+START_TEST(partial_conjunctions_are_not_plain)
+{
+    gv_program *p = load("rule r when A exists B exists C exists { D exists }");
+    uint32_t ip = p->blocks[p->rules[0].when_block];
+    while (p->code[ip].op != GV_I_C_AND)
+        ip++;
+    ck_assert_uint_eq(p->code[ip].a, 3);
+    ck_assert(p->skippable[ip - 1]);
+    p->code[ip].a = 2;
+    gv_arena a;
+    gv_arena_init(&a, 0);
+    ck_assert_int_eq(gv_program_mark_skippable(p, &a), 0);
+    for (uint32_t i = 0; i < p->ncode; i++)
+        ck_assert(!p->skippable[i] || p->code[i].op != GV_I_C_UNARY ||
+                  i < p->blocks[p->rules[0].when_block] || i > ip);
+    gv_arena_free(&a);
+    gv_program_free(p);
+}
+END_TEST
+
 /* Every rule's status and the checks kept, as text. */
 static void statuses(gv_program *p, const gv_node *root, char *out, size_t n)
 {
@@ -138,6 +161,7 @@ Suite *gv_test_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, pure_comparisons_are_skippable);
     tcase_add_test(tc, clauses_that_could_show_are_not);
+    tcase_add_test(tc, partial_conjunctions_are_not_plain);
     tcase_add_test(tc, skipping_changes_nothing);
     suite_add_tcase(s, tc);
     return s;

@@ -194,13 +194,16 @@ static int pure_query(purity *s, uint32_t block)
 }
 
 /* A block whose statuses all go into one conjunction: clauses and lets,
- * no `or`, then one C_AND and END. */
+ * no `or`, then one C_AND of every clause's status and END. */
 static int plain_conjunction(const gv_insn *in)
 {
-    for (; in->op != GV_I_C_AND; in++)
+    uint32_t clauses = 0;
+    for (; in->op != GV_I_C_AND; in++) {
         if (in->op == GV_I_END || in->op == GV_I_C_OR || (in->flags & GV_FLAG_OR_NEXT))
             return 0;
-    return in[1].op == GV_I_END;
+        clauses += in->op != GV_I_C_LET;
+    }
+    return in->a == clauses && in[1].op == GV_I_END;
 }
 
 int gv_program_mark_skippable(gv_program *p, gv_arena *a)
@@ -211,7 +214,7 @@ int gv_program_mark_skippable(gv_program *p, gv_arena *a)
     for (uint32_t b = 0; ok && b < p->nblocks; b++) {
         const gv_insn *first = &p->code[p->blocks[b]];
         if (first->op < GV_I_C_UNARY || !plain_conjunction(first))
-            continue; /* query code, or statuses combined otherwise */
+            continue; /* query code (its opcodes come first), or statuses combined otherwise */
         for (const gv_insn *in = first; in->op != GV_I_C_AND; in++)
             if (in->op != GV_I_C_LET && pure_clause(&s, in) >= 0)
                 p->skippable[in - p->code] = 1;
