@@ -105,39 +105,6 @@ static int check_insn(vctx *v, const gv_insn *in)
     }
 }
 
-/* Blocks lie as the compiler lays them: one after another from the first
- * instruction, each ending in its only END (a file of lets alone has none). */
-static int check_layout(vctx *v)
-{
-    const gv_program *p = v->p;
-    uint32_t at = 0;
-    for (uint32_t b = 0; b < p->nblocks; b++) {
-        if (p->blocks[b] != at)
-            return bad(v, "blocks out of order");
-        while (at < p->ncode && p->code[at].op != GV_I_END)
-            at++;
-        if (at == p->ncode)
-            return bad(v, "code does not end with END");
-        at++;
-    }
-    return at == p->ncode || bad(v, "code outside any block");
-}
-
-static int check_code(vctx *v)
-{
-    const gv_program *p = v->p;
-    if (!check_layout(v))
-        return 0;
-    for (uint32_t i = 0; i < p->ncode; i++) {
-        if (!check_insn(v, &p->code[i]))
-            return 0;
-        if (!opt_range(p->messages[i], p->nstrings))
-            return bad(v, "message out of range");
-    }
-    /* the VM sizes its capture state by the count */
-    return v->ncaptures == p->ncaptures || bad(v, "capture count does not match the code");
-}
-
 /* ---- no cycles ----
  * The compiler finishes nested blocks and operands before what uses them,
  * so a block only refers to blocks with lower ids, and a call to argument
@@ -190,25 +157,36 @@ static uint32_t insn_top(const gv_program *p, const gv_insn *in, const uint32_t 
     }
 }
 
-static int check_order(vctx *v)
+/* One pass over the code, block by block: blocks lie as the compiler lays
+ * them (one after another from the first instruction, each ending in its
+ * only END; a file of lets alone has none), every index is in range, and
+ * a block refers only to blocks before it. top: operand_tops'. */
+static int check_blocks(vctx *v, const uint32_t *top)
 {
     const gv_program *p = v->p;
-    uint32_t *top = malloc((p->noperands ? p->noperands : 1) * sizeof *top);
-    if (!top)
-        return bad(v, "out of memory verifying");
-    int ok = operand_tops(v, top);
-    for (uint32_t b = 0, ip = 0; ok && b < p->nblocks; b++) {
-        for (; p->code[ip].op != GV_I_END; ip++) {
-            uint32_t t = insn_top(p, &p->code[ip], top);
-            if (t != NO_BLOCK && t >= b) {
-                ok = bad(v, "a block refers to itself or to a later block");
+    uint32_t ip = 0;
+    for (uint32_t b = 0; b < p->nblocks; b++, ip++) {
+        if (p->blocks[b] != ip)
+            return bad(v, "blocks out of order");
+        for (;; ip++) {
+            if (ip == p->ncode)
+                return bad(v, "code does not end with END");
+            const gv_insn *in = &p->code[ip];
+            if (!check_insn(v, in))
+                return 0;
+            if (!opt_range(p->messages[ip], p->nstrings))
+                return bad(v, "message out of range");
+            if (in->op == GV_I_END)
                 break;
-            }
+            uint32_t t = insn_top(p, in, top);
+            if (t != NO_BLOCK && t >= b)
+                return bad(v, "a block refers to itself or to a later block");
         }
-        ip++;
     }
-    free(top);
-    return ok;
+    if (ip != p->ncode)
+        return bad(v, "code outside any block");
+    /* the VM sizes its capture state by the count */
+    return v->ncaptures == p->ncaptures || bad(v, "capture count does not match the code");
 }
 
 static int check_operands(vctx *v)
@@ -267,7 +245,12 @@ static int check_rules(vctx *v)
 int gv_program_verify(const gv_program *p, const char *name, gv_error *err)
 {
     vctx v = { p, NULL, 0 };
-    if (check_code(&v) && check_operands(&v) && check_rules(&v) && check_order(&v))
+    /* operands first: the code's check reads what they evaluate */
+    uint32_t *top = malloc((p->noperands ? p->noperands : 1) * sizeof *top);
+    int ok = top ? check_operands(&v) && operand_tops(&v, top) && check_rules(&v) && check_blocks(&v, top)
+                 : bad(&v, "out of memory verifying");
+    free(top);
+    if (ok)
         return 0;
     gv_error_set(err, GV_E_BUNDLE, name, (gv_loc){ 0, 0 }, "corrupt bundle: %s (in %s)", v.what,
                  p->source ? p->source : "?");
