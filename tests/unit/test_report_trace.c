@@ -51,7 +51,7 @@ static const gv_trace *retrace_for_lines(const gv_report_item *it, gv_arena *a)
 
 static uint32_t count_nodes(const gv_tnode *n, int bulk_only)
 {
-    uint32_t k = bulk_only ? n->kind == GV_T_VALUE && n->check.kind == GV_CHECK_KEYS_BULK : 1;
+    uint32_t k = bulk_only ? n->kind == GV_T_VALUE && n->check->kind == GV_CHECK_KEYS_BULK : 1;
     for (const gv_tnode *c = n->first; c; c = c->next)
         k += count_nodes(c, bulk_only);
     return k;

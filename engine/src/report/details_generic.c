@@ -205,12 +205,12 @@ static int trace_lines(gv_buf *out, const gv_report_item *it, const gv_rule_resu
                 lines += trace_lines(out, it, r, c);
             break;
         case GV_T_VALUE:
-            if (c->failed && c->check.kind == GV_CHECK_KEYS_BULK) {
-                lines += bulk_lines(out, it, r, &c->check);
+            if (c->failed && c->check->kind == GV_CHECK_KEYS_BULK) {
+                lines += bulk_lines(out, it, r, c->check);
                 break;
             }
-            if (c->failed && !gv_check_hidden(it, &c->check)) {
-                failure_line(out, it, r, &c->check);
+            if (c->failed && !gv_check_hidden(it, c->check)) {
+                failure_line(out, it, r, c->check);
                 lines++;
             }
             break;
@@ -221,8 +221,8 @@ static int trace_lines(gv_buf *out, const gv_report_item *it, const gv_rule_resu
             }
             break;
         case GV_T_RULE:
-            if (c->aux && c->status == GV_RS_FAIL && it->prog->messages[c->check.ip] != GV_NONE) {
-                rule_line(out, it, c->ip, c->check.ip);
+            if (c->aux && c->status == GV_RS_FAIL && it->prog->messages[c->call] != GV_NONE) {
+                rule_line(out, it, c->ip, c->call);
                 lines++;
                 break;
             }

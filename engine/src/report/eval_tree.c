@@ -193,7 +193,7 @@ static void binary_line(gv_buf *out, const gv_report_item *it, const gv_check *c
 
 static void value_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
 {
-    const gv_check *c = &n->check;
+    const gv_check *c = n->check;
     gv_shape shape = n->failed ? gv_check_shape(it, c) : GV_SHAPE_BINARY;
     if (!n->failed) {
         gv_buf_puts(out, "GuardClauseValueCheck(Status=PASS)");
@@ -237,16 +237,16 @@ static void key_line(gv_buf *out, const gv_report_item *it, const gv_tnode *n)
         gv_buf_puts(out, "GuardClauseValueCheck(Status=PASS)[Context=]");
         return;
     }
-    int in = gv_check_shape(it, &n->check) == GV_SHAPE_IN, opnot = (it->prog->code[n->ip].flags & GV_FLAG_OPNOT) != 0;
+    int in = gv_check_shape(it, n->check) == GV_SHAPE_IN, opnot = (it->prog->code[n->ip].flags & GV_FLAG_OPNOT) != 0;
     gv_buf_printf(out, "%s(Status=FAIL, Comparison=%s%s, from=",
                   in ? "GuardClauseInBinaryCheck" : "GuardClauseBinaryCheck", opnot ? "not " : " ",
                   in ? "IN" : gv_clause_op_word(clause_op(it, n->ip)));
-    value_at(out, it, &n->check.lhs);
+    value_at(out, it, &n->check->lhs);
     gv_buf_puts(out, ", to=");
-    for (uint32_t i = 0; i < n->check.nrhs; i++) {
+    for (uint32_t i = 0; i < n->check->nrhs; i++) {
         if (i)
             gv_buf_putc(out, '.');
-        value_at(out, it, &n->check.rhs_all[i]);
+        value_at(out, it, &n->check->rhs_all[i]);
     }
     gv_buf_puts(out, ")[Context=]");
 }
@@ -318,6 +318,7 @@ typedef struct kids {
     const gv_tnode *at; /* the next to show, or the GV_T_KEYS node being read */
     uint32_t m;         /* its next key */
     gv_node key;
+    gv_check check;
     gv_tnode one;
 } kids;
 
@@ -336,7 +337,7 @@ static const gv_tnode *kids_next(kids *k)
             k->at = n->next;
             return n;
         }
-        if (gv_trace_keys_at(k->at, k->m, &k->key, &k->one)) {
+        if (gv_trace_keys_at(k->at, k->m, &k->key, &k->check, &k->one)) {
             k->m++;
             return &k->one;
         }
@@ -349,7 +350,7 @@ static int kids_more(const kids *k)
 {
     uint32_t m = k->m;
     for (const gv_tnode *n = k->at; n; n = n->next, m = 0)
-        if (n->kind != GV_T_HIDDEN && (n->kind != GV_T_KEYS || m < n->check.lhs.node->len))
+        if (n->kind != GV_T_HIDDEN && (n->kind != GV_T_KEYS || m < n->check->lhs.node->len))
             return 1;
     return 0;
 }
@@ -563,8 +564,8 @@ static void value_check(gv_jw *w, const gv_report_item *it, const gv_check *c)
 static int no_values(const gv_tnode *n)
 {
     for (const gv_tnode *c = n->first; c; c = c->next)
-        if (c->kind == GV_T_VALUE && c->check.ip == n->ip && !c->check.lhs.node && !c->check.lhs.reached &&
-            (!c->failed || c->check.kind == GV_CHECK_NO_VALUES))
+        if (c->kind == GV_T_VALUE && c->check->ip == n->ip && !c->check->lhs.node && !c->check->lhs.reached &&
+            (!c->failed || c->check->kind == GV_CHECK_NO_VALUES))
             return 1;
     return 0;
 }
@@ -581,7 +582,7 @@ static void unresolved_rhs(gv_jw *w, const char *key, const gv_report_item *it, 
 
 static void key_check(gv_jw *w, const gv_report_item *it, const gv_tnode *n)
 {
-    const gv_check *c = &n->check;
+    const gv_check *c = n->check;
     int in = gv_check_shape(it, c) == GV_SHAPE_IN;
     gv_jw_obj(w, "ClauseValueCheck");
     gv_jw_obj(w, in ? "InComparison" : "Comparison");
@@ -623,7 +624,7 @@ static void check_container(gv_jw *w, const char *key, const gv_report_item *it,
     if (n->kind == GV_T_KEY)
         key_check(w, it, n);
     else
-        value_check(w, it, &n->check);
+        value_check(w, it, n->check);
     gv_jw_end(w);
 }
 
@@ -711,10 +712,10 @@ static void context_text(gv_buf *out, const gv_report_item *it, const gv_tnode *
         clause_context(out, it, n->ip, n);
         return;
     case GV_T_VALUE:
-        if (n->failed && gv_check_shape(it, &n->check) == GV_SHAPE_BLOCK_MISSING)
-            gv_msg_context(out, it, &n->check);
+        if (n->failed && gv_check_shape(it, n->check) == GV_SHAPE_BLOCK_MISSING)
+            gv_msg_context(out, it, n->check);
         else
-            clause_context(out, it, n->check.ip, n);
+            clause_context(out, it, n->check->ip, n);
         return;
     case GV_T_BLOCK:
         if (is_type_block(it, n))

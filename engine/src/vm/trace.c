@@ -47,11 +47,15 @@ int gv_trace_oom(const gv_trace *t)
 
 static gv_tnode *add(gv_trace *t, gv_tkind kind, uint32_t ip)
 {
-    gv_tnode *n = gv_arena_zalloc(t->a, sizeof *n);
+    int checked = kind == GV_T_VALUE || kind == GV_T_KEY || kind == GV_T_KEYS;
+    gv_tnode *n = gv_arena_zalloc(t->a, sizeof *n + (checked ? sizeof(gv_check) : 0));
     if (!n) {
         t->oom = 1;
         return NULL;
     }
+    _Static_assert(sizeof(gv_tnode) % _Alignof(gv_check) == 0, "a node's check follows it");
+    if (checked)
+        n->check = (gv_check *)(void *)(n + 1);
     n->kind = (uint8_t)kind;
     n->ip = ip;
     n->parent = t->cur;
@@ -92,8 +96,8 @@ void gv_trace_pass(gv_trace *t, uint32_t ip, const gv_val *lhs)
     if (!n)
         return;
     n->status = GV_RS_PASS;
-    n->check.ip = ip;
-    n->check.lhs = *lhs;
+    n->check->ip = ip;
+    n->check->lhs = *lhs;
 }
 
 void gv_trace_fail(gv_trace *t, const gv_check *c)
@@ -103,8 +107,8 @@ void gv_trace_fail(gv_trace *t, const gv_check *c)
         return;
     n->status = GV_RS_FAIL;
     n->failed = 1;
-    n->check = *c;
-    n->check.ctx = NULL;
+    *n->check = *c;
+    n->check->ctx = NULL;
 }
 
 void gv_trace_key(gv_trace *t, uint32_t ip, int status, const gv_val *key, const gv_val *rhs, uint32_t nrhs)
@@ -114,35 +118,32 @@ void gv_trace_key(gv_trace *t, uint32_t ip, int status, const gv_val *key, const
         return;
     n->status = (uint8_t)status;
     n->failed = status != GV_RS_PASS;
-    n->check.ip = ip;
-    n->check.lhs = *key;
-    n->check.rhs = nrhs ? rhs[0] : (gv_val){ 0 };
-    n->check.rhs_all = rhs;
-    n->check.nrhs = nrhs;
+    n->check->ip = ip;
+    n->check->lhs = *key;
+    n->check->rhs = nrhs ? rhs[0] : (gv_val){ 0 };
+    n->check->rhs_all = rhs;
+    n->check->nrhs = nrhs;
 }
 
 void gv_trace_keys(gv_trace *t, const gv_check *bulk)
 {
     gv_tnode *n = bulk->lhs.node->len ? add(t, GV_T_KEYS, bulk->ip) : NULL;
     if (n)
-        n->check = *bulk;
+        *n->check = *bulk;
 }
 
-int gv_trace_keys_at(const gv_tnode *keys, uint32_t m, gv_node *key, gv_tnode *out)
+int gv_trace_keys_at(const gv_tnode *keys, uint32_t m, gv_node *key, gv_check *check, gv_tnode *out)
 {
-    const gv_check *b = &keys->check;
+    const gv_check *b = keys->check;
     if (m >= b->lhs.node->len)
         return 0;
     *key = gv_key_string(&b->lhs.node->u.members[m]);
     int pass = m + 1 == b->lhs.stop;
     /* as gv_trace_key makes it */
+    *check = (gv_check){ .ip = keys->ip, .lhs = { key, b->lhs.path, NULL, NULL, 0, 0, 0 }, .rhs = b->rhs,
+                         .rhs_all = b->rhs_all, .nrhs = b->nrhs };
     *out = (gv_tnode){ .kind = GV_T_KEY, .status = (uint8_t)(pass ? GV_RS_PASS : GV_RS_FAIL),
-                       .failed = (uint8_t)!pass, .ip = keys->ip, .parent = keys->parent };
-    out->check.ip = keys->ip;
-    out->check.lhs = (gv_val){ key, b->lhs.path, NULL, NULL, 0, 0, 0 };
-    out->check.rhs = b->rhs;
-    out->check.rhs_all = b->rhs_all;
-    out->check.nrhs = b->nrhs;
+                       .failed = (uint8_t)!pass, .ip = keys->ip, .check = check, .parent = keys->parent };
     return 1;
 }
 
@@ -186,7 +187,7 @@ void gv_trace_set_call(gv_trace *t, uint32_t ip)
     if (t->cur->lost)
         return;
     t->cur->aux = 1;
-    t->cur->check.ip = ip;
+    t->cur->call = ip;
 }
 
 void gv_trace_wrap(gv_trace *t, uint32_t n, gv_tkind kind, int status)

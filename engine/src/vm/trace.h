@@ -35,11 +35,16 @@ typedef struct gv_tnode {
     uint8_t failed;    /* GV_T_VALUE: check holds the failure (else lhs passed) */
     uint8_t aux;       /* GV_T_FILTER: what was filtered is a map (2: its keys, `[ keys == x ]`); GV_T_HIDDEN: 2
                           for the key tests of `[ keys == x ]` (not printed, reports list their failures);
-                          GV_T_RULE: 1 for a parameterised call, whose C_CALL instruction is check.ip;
+                          GV_T_RULE: 1 for a parameterised call, whose C_CALL instruction is call;
                           GV_T_CLAUSE: its query gave nothing */
     uint32_t lost;     /* opens under this node that memory ran out for */
     uint32_t ip;
-    gv_check check;    /* GV_T_VALUE: as recorded for reports (a pass: ip and lhs) */
+    uint32_t call;     /* GV_T_RULE with aux 1: the C_CALL instruction */
+    /* GV_T_VALUE, GV_T_KEY, GV_T_KEYS only (NULL otherwise: most nodes are
+     * rules, clauses, filters and disjunctions, and a trace of a large
+     * template holds a hundred thousand): a value's as recorded for
+     * reports (a pass: ip and lhs) */
+    gv_check *check;
     struct gv_tnode *parent, *first, *last, *next;
 } gv_tnode;
 
@@ -79,8 +84,9 @@ void gv_trace_key(gv_trace *t, uint32_t ip, int status, const gv_val *key, const
  * resource: a node per key made a 10,000-resource trace quadratic. */
 void gv_trace_keys(gv_trace *t, const gv_check *bulk);
 /* The GV_T_KEY node that key m of GV_T_KEYS node keys stands for, in *out
- * (its key in *key, which out points to); 0 past the last key. */
-int gv_trace_keys_at(const gv_tnode *keys, uint32_t m, gv_node *key, gv_tnode *out);
+ * (its key in *key and its check in *check, which out points to); 0 past
+ * the last key. */
+int gv_trace_keys_at(const gv_tnode *keys, uint32_t m, gv_node *key, gv_check *check, gv_tnode *out);
 /* Whether rule declaration d (of nrules) is referenced for the first time:
  * cfn-guard shows a referenced rule's evaluation under its first
  * reference only. */
