@@ -198,6 +198,7 @@ def main():
                     help="address-space limit of every run, MB (0: none)")
     ap.add_argument("--hook", default="", help="hook document (also run through both CLIs)")
     ap.add_argument("--hook-bench", default="", help="output of hook_bench (its RESULT line)")
+    ap.add_argument("--hook-from", default="", help="'bundle' when hook_bench read the rules from the bundle")
     ap.add_argument("--results", required=True)
     a = ap.parse_args()
     limit_memory(a.mem_limit)
@@ -337,10 +338,12 @@ def main():
         res = parse_result(a.hook_bench)
         if res:
             L.append("")
-            L.append("In-process hook case (bench/hook_bench.c, %s): %s rules files loaded in %s ms; "
+            L.append("In-process hook case (bench/hook_bench.c, %s): %s rules files %s in %s ms; "
                      "one evaluation of all of them on the hook document: **%s µs** (cpu %s µs, "
                      "median of batches, %s evaluations); rule statuses PASS %s, FAIL %s, SKIP %s."
                      % (os.path.basename(a.hook) if a.hook else "hook document", res.get("files"),
+                        "read from the bundle (first read in the process)" if a.hook_from == "bundle"
+                        else "parsed and compiled",
                         res.get("load_ms"), res.get("eval_us"), res.get("eval_cpu_us"), res.get("iters"),
                         res.get("pass"), res.get("fail"), res.get("skip")))
     L.append("")

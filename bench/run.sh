@@ -20,7 +20,8 @@
 #   HOOK_ITERS   iterations per batch for hook_bench (default: ~0.2 s per batch)
 #   CC, CFLAGS   compiler for hook_bench (defaults as in the Makefile: cc, -O2 -g)
 #   BUNDLE       1 (default): gavel loads the rules as one precompiled bundle
-#                (bench/out/ct.gvb, `gavel compile`); 0: from the sources
+#                (bench/out/ct.gvb, `gavel compile`), in the CLI runs and the
+#                hook case; 0: from the sources
 # Results: bench/out/results.md (and results.json); templates in bench/out/.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
@@ -51,6 +52,13 @@ mkdir -p "$OUT"
     --rules "$RULES" --hook-type "$HOOK_TYPE"
 HOOK="$OUT/hook-$(echo "$HOOK_TYPE" | sed 's/^[^:]*:://; s/::/-/g' | tr 'A-Z' 'a-z').json"
 
+# ---- the rules precompiled once for gavel (what a hook or a scanner would ship)
+GAVEL_RULES=
+if [ "${BUNDLE:-1}" = 1 ]; then
+    GAVEL_RULES="$OUT/ct.gvb"
+    "$BUILD/gavel" compile -r "$RULES" -o "$GAVEL_RULES" || die "gavel compile failed"
+fi
+
 # ---- hook_bench: linked against $BUILD/libgavel.a with the Makefile's flags
 PKGS="libpcre2-8 yaml-0.1 libcjson libxxhash"
 CC=${CC:-cc}
@@ -66,9 +74,11 @@ if [ -f "$BUILD/libgavel.a" ] &&
        -o "$HB" "$ROOT/bench/hook_bench.c" "$BUILD/libgavel.a" $(pkg-config --libs $PKGS) -lm \
        2>"$OUT/hook_bench.build.log"; then
     echo "bench: hook case in process ($HB)" >&2
+    # the rules as the CLI runs take them: the bundle (read in place, its
+    # load timed), else every .guard file parsed and compiled
     # shellcheck disable=SC2046
-    if "$HB" ${HOOK_ITERS:+-n "$HOOK_ITERS"} -d "$HOOK" $(find "$RULES" -name '*.guard' | LC_ALL=C sort) \
-           >"$HOOK_OUT"; then
+    if "$HB" ${HOOK_ITERS:+-n "$HOOK_ITERS"} -d "$HOOK" \
+           ${GAVEL_RULES:-$(find "$RULES" -name '*.guard' | LC_ALL=C sort)} >"$HOOK_OUT"; then
         sed '/^RESULT/d' "$HOOK_OUT" >&2
     else
         echo "bench: hook_bench failed" >&2
@@ -78,15 +88,9 @@ else
     echo "bench: could not build hook_bench (see $OUT/hook_bench.build.log); skipping the in-process case" >&2
 fi
 
-# ---- the rules precompiled once for gavel (what a hook or a scanner would ship)
-GAVEL_RULES=
-if [ "${BUNDLE:-1}" = 1 ]; then
-    GAVEL_RULES="$OUT/ct.gvb"
-    "$BUILD/gavel" compile -r "$RULES" -o "$GAVEL_RULES" || die "gavel compile failed"
-fi
-
 # ---- CLI runs, alternating gavel and cfn-guard
 exec "$PY" "$ROOT/bench/bench.py" --gavel "$BUILD/gavel" --cfn-guard "$CFN_GUARD" --rules "$RULES" \
     --gavel-rules "$GAVEL_RULES" \
     --out "$OUT" --sizes "$SIZES" --modes "$MODES" --reps "$REPS" --timeout "$TIMEOUT" \
-    --cfn-budget "$CFN_BUDGET" --max-total "${MAX_TOTAL:-180}" --mem-limit "${MEM_LIMIT_MB:-16384}" --hook "$HOOK" --hook-bench "$HOOK_OUT" --results "$OUT/results.md"
+    --cfn-budget "$CFN_BUDGET" --max-total "${MAX_TOTAL:-180}" --mem-limit "${MEM_LIMIT_MB:-16384}" --hook "$HOOK" --hook-bench "$HOOK_OUT" \
+    --hook-from "${GAVEL_RULES:+bundle}" --results "$OUT/results.md"
