@@ -411,6 +411,103 @@ START_TEST(probe_notes_nonfinite_values)
 }
 END_TEST
 
+/* One entry of a list: {"a": {"s": S, "v": N}, "b": [1]} written by
+ * the writer directly, or (tpl set) copied from tpl around its holes. */
+static void entry(gv_jw *w, const char *str, const gv_node *n, const gv_buf *tpl, const gv_jw_holes *h)
+{
+    gv_jw_obj(w, NULL);
+    if (tpl) {
+        size_t at = 0;
+        for (uint32_t i = 0; i < h->n; i++) {
+            gv_jw_raw(w, tpl->data + at, h->at[i].from - at);
+            if (h->at[i].node)
+                gv_jw_refill_doc(w, &h->at[i], n);
+            else
+                gv_jw_refill_str(w, &h->at[i], str, strlen(str));
+            at = h->at[i].to;
+        }
+        gv_jw_raw(w, tpl->data + at, tpl->len - at);
+    } else {
+        gv_jw_obj(w, "a");
+        gv_jw_hole_str_k(w, gv_jw_key_of("s"), str, strlen(str));
+        gv_jw_doc(w, "v", n);
+        gv_jw_end(w);
+        gv_jw_arr(w, "b");
+        gv_jw_int(w, NULL, 1);
+        gv_jw_end(w);
+    }
+    gv_jw_end(w);
+}
+
+/* Entries copied from the first one's template around its holes are what
+ * the writer writes directly, in JSON and in YAML, for strings YAML styles
+ * each its own way (plain, quoted, a literal block) and values of every
+ * shape (structured.c's key clauses rely on it). */
+START_TEST(templates_refill_their_holes)
+{
+    static const char *strs[] = { "plain", "needs: quotes", "two\nlines\n", "'", "" };
+    static const char *vals[] = { "k", "7", "[1, {x: y}]", "{}", "'q: r'" };
+    gv_load_opts o;
+    gv_load_opts_default(&o);
+    gv_doc *docs[5];
+    for (int i = 0; i < 5; i++) {
+        gv_error err;
+        docs[i] = gv_doc_load_mem("t.yaml", vals[i], strlen(vals[i]), &o, &err);
+        ck_assert_ptr_nonnull(docs[i]);
+    }
+    for (int yaml = 0; yaml < 2; yaml++) {
+        gv_buf direct, copied, tpl;
+        gv_buf_init(&direct);
+        gv_buf_init(&copied);
+        gv_buf_init(&tpl);
+        gv_jw a, b;
+        if (yaml) {
+            gv_jw_init_yaml(&a, &direct);
+            gv_jw_init_yaml(&b, &copied);
+        } else {
+            gv_jw_init_json(&a, &direct, 1);
+            gv_jw_init_json(&b, &copied, 1);
+        }
+        gv_jw_arr(&a, NULL);
+        for (int i = 0; i < 5; i++)
+            entry(&a, strs[i], gv_doc_root(docs[i]), NULL, NULL);
+        gv_jw_end(&a);
+        /* the first entry's body recorded, the others copied */
+        gv_jw_holes h = { .node = gv_doc_root(docs[0]) };
+        gv_jw_arr(&b, NULL);
+        gv_jw_obj(&b, NULL);
+        gv_buf *out = b.out;
+        b.out = &tpl;
+        b.holes = &h;
+        gv_jw_obj(&b, "a");
+        gv_jw_hole_str_k(&b, gv_jw_key_of("s"), strs[0], strlen(strs[0]));
+        gv_jw_doc(&b, "v", gv_doc_root(docs[0]));
+        gv_jw_end(&b);
+        gv_jw_arr(&b, "b");
+        gv_jw_int(&b, NULL, 1);
+        gv_jw_end(&b);
+        b.out = out;
+        b.holes = NULL;
+        ck_assert_uint_eq(h.n, 2);
+        ck_assert(!h.overflow);
+        gv_buf_append(out, tpl.data, tpl.len);
+        gv_jw_end(&b);
+        for (int i = 1; i < 5; i++)
+            entry(&b, strs[i], gv_doc_root(docs[i]), &tpl, &h);
+        gv_jw_end(&b);
+        ck_assert_ptr_nonnull(direct.data);
+        ck_assert_str_eq(copied.data, direct.data);
+        gv_jw_finish(&a);
+        gv_jw_finish(&b);
+        gv_buf_free(&direct);
+        gv_buf_free(&copied);
+        gv_buf_free(&tpl);
+    }
+    for (int i = 0; i < 5; i++)
+        gv_doc_free(docs[i]);
+}
+END_TEST
+
 Suite *gv_test_suite(void)
 {
     Suite *s = suite_create("jwrite");
@@ -422,6 +519,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, yaml_shapes_by_position);
     tcase_add_test(tc, yaml_root_scalars);
     tcase_add_test(tc, probe_notes_nonfinite_values);
+    tcase_add_test(tc, templates_refill_their_holes);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -81,6 +81,8 @@ static inline void json_done(gv_buf *out, char *p)
 
 enum { AT_ROOT, AFTER_KEY, AFTER_DASH };
 
+static void note_hole(gv_jw *w, size_t from, int node, int depth, int dash);
+
 /* The key or dash a value stands after in the open collection (nothing at
  * the root); *ind: that collection's indent. Returns where the value
  * stands. */
@@ -147,10 +149,17 @@ static void yaml_doc(gv_jw *w, gv_jw_key key, const gv_node *n)
         return;
     }
     int ind, at = yaml_lead(w, key, &ind);
+    size_t from = w->out->len;
     if (at == AT_ROOT)
         gv_yaml_doc_root(w->out, n);
     else
         gv_yaml_doc_entry(w->out, n, ind, at == AFTER_DASH);
+    if (w->holes && n == w->holes->node) {
+        if (at == AT_ROOT)
+            w->holes->overflow = 1; /* not a template's part */
+        else
+            note_hole(w, from, 1, ind, at == AFTER_DASH);
+    }
 }
 
 void gv_jw_open_k(gv_jw *w, gv_jw_key key, int obj)
@@ -309,36 +318,73 @@ void gv_jw_int_k(gv_jw *w, gv_jw_key key, long long v)
     }
 }
 
-static void note_hole(gv_jw *w, size_t from, int node)
+static void note_hole(gv_jw *w, size_t from, int node, int depth, int dash)
 {
     gv_jw_holes *h = w->holes;
     if (h->n == GV_JW_HOLES) {
         h->overflow = 1;
         return;
     }
-    h->at[h->n++] = (gv_jw_hole){ from, w->out->len, w->depth + (int)w->n, (uint8_t)node };
+    h->at[h->n++] = (gv_jw_hole){ from, w->out->len, depth, (uint8_t)node, (uint8_t)dash };
+}
+
+/* A YAML string scalar after its key or dash; ind: its block's indent. */
+static void yaml_string_value(gv_buf *out, const char *s, size_t len, int ind)
+{
+    if (!gv_yaml_string(out, s, len, 0, ind))
+        gv_buf_putc(out, '\n');
 }
 
 void gv_jw_hole_str_k(gv_jw *w, gv_jw_key key, const char *s, size_t len)
 {
-    if (!w->holes || w->yaml || w->probe) {
+    if (!w->holes || w->probe) {
         gv_jw_str_k(w, key, s, len);
+        return;
+    }
+    len = s ? len : 0;
+    s = s ? s : "";
+    if (w->yaml) {
+        int ind, at = yaml_lead(w, key, &ind);
+        if (at == AFTER_KEY)
+            gv_buf_putc(w->out, ' ');
+        size_t from = w->out->len;
+        yaml_string_value(w->out, s, len, at == AT_ROOT ? 0 : ind + 2);
+        if (at == AT_ROOT)
+            w->holes->overflow = 1; /* not a template's part */
+        else
+            note_hole(w, from, 0, ind + 2, 0);
         return;
     }
     char *p = json_lead(w, key, 0);
     if (p)
         json_done(w->out, p);
     size_t from = w->out->len;
-    gv_buf_json_string(w->out, s ? s : "", s ? len : 0);
-    note_hole(w, from, 0);
+    gv_buf_json_string(w->out, s, len);
+    note_hole(w, from, 0, w->depth + (int)w->n, 0);
 }
 
 void gv_jw_raw(gv_jw *w, const char *s, size_t len)
 {
-    if (w->probe || w->yaml || !w->n)
+    if (w->probe || !w->n)
         return;
     w->lv[w->n - 1].any = 1;
     gv_buf_append(w->out, s, len);
+}
+
+void gv_jw_refill_str(gv_jw *w, const gv_jw_hole *h, const char *s, size_t len)
+{
+    if (w->yaml)
+        yaml_string_value(w->out, s ? s : "", s ? len : 0, h->depth);
+    else
+        gv_buf_json_string(w->out, s ? s : "", s ? len : 0);
+}
+
+void gv_jw_refill_doc(gv_jw *w, const gv_jw_hole *h, const gv_node *n)
+{
+    if (w->yaml)
+        gv_yaml_doc_entry(w->out, n, h->depth, h->dash);
+    else
+        gv_doc_render_json_at(w->out, n, h->depth);
 }
 
 void gv_jw_doc_k(gv_jw *w, gv_jw_key key, const gv_node *n)
@@ -359,7 +405,7 @@ void gv_jw_doc_k(gv_jw *w, gv_jw_key key, const gv_node *n)
         size_t from = w->out->len;
         gv_doc_render_json_at(w->out, n, w->depth + (int)w->n);
         if (w->holes && n == w->holes->node)
-            note_hole(w, from, 1);
+            note_hole(w, from, 1, w->depth + (int)w->n, 0);
     } else {
         memcpy(p, "null", 4);
         json_done(w->out, p + 4);

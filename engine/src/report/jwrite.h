@@ -29,15 +29,17 @@ typedef struct gv_jw_kept {
 } gv_jw_kept;
 #define GV_JW_CONSTS 256
 
-/* A template's variable parts (JSON): while a gv_jw's holes is set, the
- * writer notes where in out stands the value of each gv_jw_hole_str_k
- * string and of each gv_jw_doc_k of holes->node, so that a caller can
- * copy the rest and write only those again. */
+/* A template's variable parts: while a gv_jw's holes is set, the writer
+ * notes where in out stands the value of each gv_jw_hole_str_k string and
+ * of each gv_jw_doc_k of holes->node, so that a caller can copy the rest
+ * and write only those again (gv_jw_refill_str, gv_jw_refill_doc), at the
+ * same place in the same state of the writer. */
 #define GV_JW_HOLES 4
 typedef struct gv_jw_hole {
     size_t from, to; /* in out */
-    int depth;       /* where the value stood */
+    int depth;       /* json: the depth the value stood at; yaml: the indent it was written with */
     uint8_t node;    /* 1: holes->node's value; 0: a gv_jw_hole_str_k string */
+    uint8_t dash;    /* yaml: the value stood after "- " */
 } gv_jw_hole;
 
 typedef struct gv_jw_holes {
@@ -58,7 +60,7 @@ typedef struct gv_jw {
     gv_buf tmp;    /* scratch text for the callers' formatters */
     gv_jw_kept *consts; /* json: GV_JW_CONSTS slots, made at the first use */
     gv_buf escaped;
-    gv_jw_holes *holes; /* json: noted while set */
+    gv_jw_holes *holes; /* noted while set */
     int oom;
 } gv_jw;
 
@@ -98,9 +100,12 @@ void gv_jw_int_k(gv_jw *w, gv_jw_key key, long long v);
 void gv_jw_doc_k(gv_jw *w, gv_jw_key key, const gv_node *n);
 /* gv_jw_str_k, noted as a hole while w->holes is set. */
 void gv_jw_hole_str_k(gv_jw *w, gv_jw_key key, const char *s, size_t len);
-/* JSON text copied as it is into the open collection (a template's
- * fixed part, written at the same depth), which then has an entry. */
+/* Text copied as it is into the open collection (a template's fixed part,
+ * written in the same state), which then has an entry. */
 void gv_jw_raw(gv_jw *w, const char *s, size_t len);
+/* A hole's value written again: a string, or a document value. */
+void gv_jw_refill_str(gv_jw *w, const gv_jw_hole *h, const char *s, size_t len);
+void gv_jw_refill_doc(gv_jw *w, const gv_jw_hole *h, const gv_node *n);
 
 static inline void gv_jw_obj(gv_jw *w, const char *key) { gv_jw_open_k(w, gv_jw_key_of(key), 1); }
 static inline void gv_jw_arr(gv_jw *w, const char *key) { gv_jw_open_k(w, gv_jw_key_of(key), 0); }

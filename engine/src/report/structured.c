@@ -208,7 +208,7 @@ typedef struct key_template {
  * kind). */
 static int templatable(const gv_jw *w, gv_shape shape)
 {
-    return !w->yaml && !w->probe && (shape == GV_SHAPE_BINARY || shape == GV_SHAPE_IN);
+    return !w->probe && (shape == GV_SHAPE_BINARY || shape == GV_SHAPE_IN);
 }
 
 static void record_key_clause(gv_jw *w, const gv_report_item *it, const gv_check *c, key_template *t)
@@ -224,10 +224,11 @@ static void record_key_clause(gv_jw *w, const gv_report_item *it, const gv_check
     gv_buf_append(out, t->text.data, t->text.len);
     gv_jw_end(w);
 
+    /* JSON escapes a message piece by piece; YAML styles it whole */
     size_t at[2];
     gv_buf_clear(&w->tmp);
     gv_msg_error_split(&w->tmp, it, c, at);
-    if (at[1] > at[0] && !w->tmp.oom) {
+    if (!w->yaml && at[1] > at[0] && !w->tmp.oom) {
         gv_buf_json_escaped(&t->msg, w->tmp.data, at[0]);
         t->msg_at = t->msg.len;
         gv_buf_json_escaped(&t->msg, w->tmp.data + at[1], w->tmp.len - at[1]);
@@ -235,14 +236,15 @@ static void record_key_clause(gv_jw *w, const gv_report_item *it, const gv_check
     }
 }
 
-/* The check's error message, as a JSON string, from the template's text
- * around its left-hand value when it has it. */
-static void key_error_message(gv_jw *w, const gv_report_item *it, const gv_check *c, const key_template *t)
+/* The check's error message as a string in hole h, from the template's
+ * text around its left-hand value when it has it (JSON). */
+static void key_error_message(gv_jw *w, const gv_report_item *it, const gv_check *c, const key_template *t,
+                              const gv_jw_hole *h)
 {
     gv_buf_clear(&w->tmp);
     if (!t->split) {
         gv_msg_error(&w->tmp, it, c);
-        gv_buf_json_string(w->out, w->tmp.data ? w->tmp.data : "", w->tmp.len);
+        gv_jw_refill_str(w, h, w->tmp.data, w->tmp.len);
     } else {
         gv_msg_value_at(&w->tmp, it, &c->lhs);
         gv_buf_putc(w->out, '"');
@@ -263,9 +265,9 @@ static void replay_key_clause(gv_jw *w, const gv_report_item *it, const gv_check
         const gv_jw_hole *h = &t->holes.at[i];
         gv_jw_raw(w, t->text.data + at, h->from - at);
         if (h->node)
-            gv_doc_render_json_at(w->out, c->lhs.node, h->depth);
+            gv_jw_refill_doc(w, h, c->lhs.node);
         else
-            key_error_message(w, it, c, t);
+            key_error_message(w, it, c, t, h);
         at = h->to;
     }
     gv_jw_raw(w, t->text.data + at, t->text.len - at);
