@@ -5,11 +5,13 @@
  * blocks or quotes, nesting past the writer's inline level stack, and
  * values written at a depth inside a larger document. */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "doc/doc.h"
 #include "report/jtree.h"
 #include "report/jwrite.h"
+#include "report/yaml_emit.h"
 
 /* One description, given to a writer or built as a tree. */
 typedef struct dual {
@@ -508,6 +510,32 @@ START_TEST(templates_refill_their_holes)
 }
 END_TEST
 
+/* serde_yaml's style for strings whose words, spaces and indicators the
+ * analysis steps over in runs (render_yaml.c, skip_dull): the styles the
+ * byte-by-byte analysis gave. */
+START_TEST(yaml_string_styles)
+{
+    static const char *const cases[][2] = {
+        { "a b c", "a b c" },           { "a #b", "'a #b'" },         { "a# b", "a# b" },
+        { "a: b", "'a: b'" },           { "a :b", "a :b" },           { "word word ", "'word word '" },
+        { " lead", "' lead'" },         { "x \ny", "\"x \\ny\"" },  { "x\n y", "|-\n    x\n     y\n" },
+        { "k-v / p.q", "k-v / p.q" },   { "it's", "it's" },           { "a,b", "a,b" },
+        { "a b\tc", "\"a b\\tc\"" }, { "\xc3\xa9 \xc3\xa9", "\xc3\xa9 \xc3\xa9" },
+        { "it's: x", "'it''s: x'" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        gv_buf b;
+        gv_buf_init(&b);
+        if (!gv_yaml_string(&b, cases[i][0], strlen(cases[i][0]), 0, 4))
+            gv_buf_putc(&b, '\n');
+        char want[64];
+        snprintf(want, sizeof want, "%s%s", cases[i][1], cases[i][1][0] == '|' ? "" : "\n");
+        ck_assert_str_eq(b.data, want);
+        gv_buf_free(&b);
+    }
+}
+END_TEST
+
 Suite *gv_test_suite(void)
 {
     Suite *s = suite_create("jwrite");
@@ -520,6 +548,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, yaml_root_scalars);
     tcase_add_test(tc, probe_notes_nonfinite_values);
     tcase_add_test(tc, templates_refill_their_holes);
+    tcase_add_test(tc, yaml_string_styles);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -45,6 +45,38 @@ typedef struct analysis {
     int multiline, flow_plain, block_plain, single_ok, block_ok;
 } analysis;
 
+/* A byte that, past the first, changes nothing in the analysis below but
+ * the state a plain character leaves: printable ASCII other than space and
+ * the indicators looked at after the first byte (, ? [ ] { } : #). Most of
+ * a report's text: runs of them are stepped over at once. */
+static const unsigned char dull[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* The first byte from i on that is neither dull nor a space followed by
+ * a dull byte, or n. Entered after a dull byte, such a run leaves the
+ * analysis as a dull byte does: a space inside it follows no line break,
+ * precedes no line break, no `#` and is not last. Text is mostly words. */
+static size_t skip_dull(const char *s, size_t i, size_t n)
+{
+    while (i < n) {
+        if (dull[(unsigned char)s[i]])
+            i++;
+        else if (s[i] == ' ' && i + 1 < n && dull[(unsigned char)s[i + 1]])
+            i += 2;
+        else
+            break;
+    }
+    return i;
+}
+
 /* yaml_emitter_analyze_scalar. */
 static analysis analyze(const char *s, size_t n)
 {
@@ -60,6 +92,11 @@ static analysis analyze(const char *s, size_t n)
         flow_ind = block_ind = 1;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
+        if (i > 0 && dull[c]) {
+            i = skip_dull(s, i + 1, n);
+            prev_space = prev_break = preceded_ws = 0;
+            continue;
+        }
         size_t w = (size_t)utf8_len(c);
         int first = i == 0, last = i + w >= n, followed_ws = is_blankz(s, i + w, n);
         if (first) {
@@ -140,7 +177,7 @@ static int looks_float(const char *s, size_t n)
 {
     static const char *const named[] = { ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf",
                                          "+.Inf", "+.INF", ".nan", ".NaN", ".NAN" };
-    for (size_t k = 0; k < sizeof named / sizeof *named; k++)
+    for (size_t k = 0; n <= 5 && k < sizeof named / sizeof *named; k++) /* none is longer */
         if (strlen(named[k]) == n && !memcmp(named[k], s, n))
             return 1;
     size_t i = 0, digits = 0;
@@ -172,7 +209,7 @@ static int reads_as_other(const char *s, size_t n)
                                          "false", "False", "FALSE" };
     if (n == 0)
         return 1;
-    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+    for (size_t k = 0; n <= 5 && k < sizeof words / sizeof *words; k++) /* none is longer */
         if (strlen(words[k]) == n && !memcmp(words[k], s, n))
             return 1;
     /* YAML 1.2 reads 0123 as a string, and serde_yaml neither an int nor a float */
@@ -188,10 +225,13 @@ static int reads_as_other(const char *s, size_t n)
 static void single_quoted(gv_buf *out, const char *s, size_t n)
 {
     gv_buf_putc(out, '\'');
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\'')
+    for (size_t i = 0; i < n;) { /* up to and with each quote, which is doubled */
+        const char *q = memchr(s + i, '\'', n - i);
+        size_t j = q ? (size_t)(q - s) + 1 : n;
+        gv_buf_append(out, s + i, j - i);
+        if (q)
             gv_buf_putc(out, '\'');
-        gv_buf_putc(out, s[i]);
+        i = j;
     }
     gv_buf_putc(out, '\'');
 }
@@ -254,17 +294,15 @@ static void literal_block(gv_buf *out, const char *s, size_t n, int ind)
     else if (n == 1 || is_break((unsigned char)s[n - 2]))
         gv_buf_putc(out, '+');
     gv_buf_putc(out, '\n');
-    int at_line_start = 1;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n') {
-            gv_buf_putc(out, '\n');
-            at_line_start = 1;
-            continue;
-        }
-        if (at_line_start && ind > 0)
+    for (size_t i = 0; i < n;) { /* line by line, each indented unless empty */
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t j = nl ? (size_t)(nl - s) : n;
+        if (j > i && ind > 0)
             gv_buf_fill(out, ' ', (size_t)ind);
-        at_line_start = 0;
-        gv_buf_putc(out, s[i]);
+        gv_buf_append(out, s + i, j - i);
+        if (nl)
+            gv_buf_putc(out, '\n');
+        i = nl ? j + 1 : n;
     }
     if (!is_break((unsigned char)s[n - 1]))
         gv_buf_putc(out, '\n');
