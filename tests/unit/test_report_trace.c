@@ -221,6 +221,45 @@ START_TEST(cfn_details_expand_bulk_under_a_resource)
 }
 END_TEST
 
+/* Failures traced in a condition and a filter point at right-hand sets
+ * in the arena: their clauses keep the sets on the C stack and copy them
+ * out when a failure was traced (gv_trace_keep_rhs). */
+static uint32_t failed_rhs(const gv_tnode *n, const gv_arena_span *sp, size_t nsp, uint32_t *outside)
+{
+    uint32_t k = 0;
+    for (const gv_tnode *c = n->first; c; c = c->next) {
+        if (c->kind == GV_T_VALUE && c->failed && c->check->nrhs) {
+            k++;
+            *outside += !gv_arena_spans_hold(sp, nsp, c->check->rhs_all);
+        }
+        k += failed_rhs(c, sp, nsp, outside);
+    }
+    return k;
+}
+
+START_TEST(traced_rhs_sets_outlive_their_clauses)
+{
+    run r;
+    start_ok(&r, "let t = \"B\"\nrule c when X == \"a\" { Y exists }\n"
+                 "rule f { R.*[ T == %t  U == \"u\" ] not empty }\n",
+             "{\"X\": \"b\", \"R\": {\"p\": {\"T\": \"A\"}, \"q\": {\"T\": \"B\", \"U\": \"v\"}}}");
+    gv_arena a;
+    gv_arena_init(&a, 0);
+    const gv_trace *t = retrace(&r.it, &a);
+    ck_assert_ptr_nonnull(t);
+    gv_arena spans;
+    gv_arena_init(&spans, 0);
+    size_t nsp = 0;
+    gv_arena_span *sp = gv_arena_spans(&a, &spans, &nsp);
+    uint32_t outside = 0;
+    ck_assert_uint_ge(failed_rhs(gv_trace_root(t), sp, nsp, &outside), 3); /* X, p's T, q's U */
+    ck_assert_uint_eq(outside, 0);
+    gv_arena_free(&spans);
+    gv_arena_free(&a);
+    finish(&r);
+}
+END_TEST
+
 Suite *gv_test_suite(void)
 {
     Suite *s = suite_create("report_trace");
@@ -231,6 +270,7 @@ Suite *gv_test_suite(void)
     tcase_add_test(tc, key_item_survives_retain);
     tcase_add_test(tc, lines_trace_keeps_key_tests_in_bulk);
     tcase_add_test(tc, cfn_details_expand_bulk_under_a_resource);
+    tcase_add_test(tc, traced_rhs_sets_outlive_their_clauses);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -601,24 +601,44 @@ static int trace_missing_pass(gv_vm *vm, uint32_t ip, const gv_valset *l, const 
     return rc < 0 ? -1 : GV_PASS;
 }
 
+static int binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f, gv_valset *rset);
+
+/* Checks and traces point into the right-hand set (rhs_all): kept checks
+ * need it in the arena; a filter's or a condition's clause keeps none
+ * (a filter over n resources would leave n sets behind), and a trace only
+ * of its failures, whose set is copied out when the clause is done. */
 int gv_vm_binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f)
+{
+    gv_val rbuf[GV_SMALL_SET];
+    gv_valset r = { 0 };
+    if (vm->recording)
+        return binary(vm, ip, self, f, &r);
+    r = (gv_valset){ rbuf, 0, GV_SMALL_SET, 0, 0 };
+    if (!vm->trace)
+        return binary(vm, ip, self, f, &r);
+    gv_tmark m = gv_trace_mark(vm->trace);
+    int st = binary(vm, ip, self, f, &r);
+    if (r.v == rbuf && gv_trace_keep_rhs(vm->trace, m, rbuf, r.n) < 0)
+        return gv_vm_nomem(vm);
+    return st;
+}
+
+static int binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f, gv_valset *rset)
 {
     const gv_insn *in = &vm->p->code[ip];
     gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
     int opnot = (in->flags & GV_FLAG_OPNOT) != 0, some = (in->flags & GV_FLAG_SOME) != 0;
-    gv_val lbuf[GV_SMALL_SET], rbuf[GV_SMALL_SET];
-    gv_valset l = { lbuf, 0, GV_SMALL_SET, 0, 0 }, r = { 0 };
-    /* checks and traces point into r (rhs_all), so it is in the arena when
-     * either is kept; a filter's or a condition's clause keeps nothing, and
-     * a filter over n resources would otherwise leave n sets behind */
-    if (!vm->recording && !vm->trace)
-        r = (gv_valset){ rbuf, 0, GV_SMALL_SET, 0, 0 };
+    gv_val lbuf[GV_SMALL_SET];
+    gv_valset l = { lbuf, 0, GV_SMALL_SET, 0, 0 };
+    gv_valset r = *rset;
     /* cfn-guard evaluates the right side first, so an error there (an
      * unbound variable, join over a missing value, a panic) is the one that
      * aborts the run when both sides would (probed), and it does so even
      * when the left side is empty */
     vm->ip = ip;
-    if (gv_vm_operand(vm, in->b, self, f, &r) < 0)
+    int rc = gv_vm_operand(vm, in->b, self, f, &r);
+    *rset = r; /* where the set ended up: the caller copies it out if need be */
+    if (rc < 0)
         return -1;
     if (gv_vm_quiet_query(vm, in->a, self, f, &l) < 0)
         return -1;

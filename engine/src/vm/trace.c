@@ -147,6 +147,37 @@ int gv_trace_keys_at(const gv_tnode *keys, uint32_t m, gv_node *key, gv_check *c
     return 1;
 }
 
+gv_tmark gv_trace_mark(const gv_trace *t)
+{
+    return (gv_tmark){ t->cur, t->cur->last };
+}
+
+/* Points n's checks (and its children's) that point into from[0..n) at
+ * *copy, made at the first. */
+static int keep_rhs(gv_trace *t, gv_tnode *node, const gv_val *from, uint32_t n, gv_val **copy)
+{
+    for (; node; node = node->next) {
+        gv_check *c = node->check;
+        if (c && c->rhs_all >= from && c->rhs_all < from + n) {
+            if (!*copy && !(*copy = gv_arena_memdup(t->a, from, n * sizeof *from))) {
+                t->oom = 1;
+                return -1;
+            }
+            c->rhs_all = *copy + (c->rhs_all - from);
+        }
+        if (node->first && keep_rhs(t, node->first, from, n, copy) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int gv_trace_keep_rhs(gv_trace *t, gv_tmark m, const gv_val *from, uint32_t n)
+{
+    gv_val *copy = NULL;
+    gv_tnode *first = m.last ? m.last->next : m.at->first;
+    return n ? keep_rhs(t, first, from, n, &copy) : 0;
+}
+
 void gv_trace_move_first(gv_trace *t, uint32_t d)
 {
     gv_tnode *prev = NULL;

@@ -99,6 +99,17 @@ void gv_trace_set_call(gv_trace *t, uint32_t ip);
  * (a disjunction is known only after its alternatives ran). */
 void gv_trace_wrap(gv_trace *t, uint32_t n, gv_tkind kind, int status);
 
+/* Where a clause's nodes will go (the current node and its last child),
+ * and, once the clause is done, its nodes that point into from[0..n) (a
+ * right-hand set on the C stack) pointed at a copy in the trace's arena:
+ * most clauses record nothing, so their sets need not outlive them (a
+ * 10,000-resource trace kept ~8 MB of them). -1 when memory ran out. */
+typedef struct gv_tmark {
+    gv_tnode *at, *last;
+} gv_tmark;
+gv_tmark gv_trace_mark(const gv_trace *t);
+int gv_trace_keep_rhs(gv_trace *t, gv_tmark m, const gv_val *from, uint32_t n);
+
 /* gv_eval, also recording the evaluation in trace. */
 int gv_eval_traced(const gv_program *p, const gv_node *root, gv_arena *scratch, gv_eval_result *out,
                    gv_trace *trace, gv_error *err);
