@@ -3,17 +3,7 @@
  * (probed; docs/oracle-notes). Unary clauses: check_unary.c. */
 #include <string.h>
 
-#include "vm/compare.h"
-#include "vm/vm.h"
-
-/* A variable query result keeps the literal mark of what the let held. */
-static int is_literal(const gv_valset *s)
-{
-    for (uint32_t i = 0; i < s->n; i++)
-        if (!s->v[i].literal)
-            return 0;
-    return 1;
-}
+#include "vm/check_int.h"
 
 /* ---- clauses ---- */
 
@@ -23,11 +13,6 @@ static int all_empty_lists(const gv_valset *s)
         if (!s->v[i].node || s->v[i].node->kind != GV_LIST || s->v[i].node->len)
             return 0;
     return 1;
-}
-
-static int is_order(gv_cmp_op op)
-{
-    return op == GV_OP_LT || op == GV_OP_LE || op == GV_OP_GT || op == GV_OP_GE;
 }
 
 static int any_resolved(const gv_valset *s)
@@ -145,110 +130,6 @@ static int record_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_
     return 0;
 }
 
-/* The left side is a variable bound to a literal, with no steps after it. */
-static int bare_literal_lhs(const gv_vm *vm, const gv_insn *in, const gv_valset *l)
-{
-    const gv_insn *q = &vm->p->code[vm->p->blocks[in->a]];
-    return q[0].op == GV_I_Q_VAR && q[1].op == GV_I_END && is_literal(l);
-}
-
-static int compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, int some);
-
-/* The right-hand query stopped short. cfn-guard reports each unresolved
- * right-hand value once per resolved left-hand value, then what fails
- * against the right-hand values that resolved (with none resolved: each
- * left-hand value as not found, for == and IN only). A variable bound to
- * a literal list is reported there only by IN, item by item, and NOT IN,
- * whole; nothing else is (probed). */
-/* An unresolved right-hand value rv against a resolved left-hand value
- * lv; an ordering spreads a left-hand list over its items, one level
- * (probed: `l > missing` reports /l/0 and /l/1 for l [1, 5], nothing for
- * an empty l, /l/0 for [[]]). */
-static int record_missing_rhs(gv_vm *vm, uint32_t ip, const gv_val *rv, const gv_val *lv)
-{
-    gv_cmp_op op = (gv_cmp_op)(vm->p->code[ip].flags & GV_FLAG_OP_MASK);
-    if (!is_order(op) || lv->node->kind != GV_LIST)
-        return gv_vm_record(vm, ip, rv, lv, GV_CHECK_UNRESOLVED_RHS);
-    for (uint32_t k = 0; k < lv->node->len; k++) {
-        gv_val item = { lv->node->u.items[k], gv_path_index(vm->scratch, lv->path, k), NULL, NULL, lv->literal, 0, 0 };
-        if (!item.path)
-            return gv_vm_nomem(vm);
-        if (gv_vm_record(vm, ip, rv, &item, GV_CHECK_UNRESOLVED_RHS) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-/* The first of record_unresolved_rhs: each unresolved left-hand value,
- * then each unresolved right-hand value against each resolved left-hand
- * one. *lr gets the resolved left-hand values, *found the resolved
- * right-hand ones. */
-static int record_missing_pairs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r, gv_valset *lr,
-                                gv_valset *found)
-{
-    for (uint32_t i = 0; i < l->n; i++) {
-        if (!l->v[i].node) {
-            if (gv_vm_record(vm, ip, &l->v[i], NULL, GV_CHECK_UNRESOLVED) < 0)
-                return -1;
-        } else if (!gv_valset_push(vm->scratch, lr, l->v[i]))
-            return gv_vm_nomem(vm);
-    }
-    for (uint32_t j = 0; lr->n && j < r->n; j++) {
-        if (r->v[j].node) {
-            if (!gv_valset_push(vm->scratch, found, r->v[j]))
-                return gv_vm_nomem(vm);
-            continue;
-        }
-        for (uint32_t i = 0; i < lr->n; i++) /* the left-hand value rides along: text reports name it */
-            if (record_missing_rhs(vm, ip, &r->v[j], &lr->v[i]) < 0)
-                return -1;
-    }
-    return 0;
-}
-
-static int record_unresolved_rhs(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r)
-{
-    if (!vm->recording && !vm->trace)
-        return 0;
-    /* each unresolved left-hand value; the rest is about those resolved */
-    gv_valset lr = { 0 }, found = { 0 };
-    if (record_missing_pairs(vm, ip, l, r, &lr, &found) < 0)
-        return -1;
-    if (!lr.n)
-        return 0;
-    l = &lr;
-    const gv_insn *in = &vm->p->code[ip];
-    gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
-    int opnot = (in->flags & GV_FLAG_OPNOT) != 0;
-    int eq = (op == GV_OP_EQ || op == GV_OP_IN) && !opnot;
-    gv_val none = { 0 };
-    if (bare_literal_lhs(vm, in, l) && !found.n) {
-        const gv_val *v = &l->v[0];
-        if (op != GV_OP_IN || l->n != 1 || v->node->kind != GV_LIST)
-            return 0;
-        if (opnot)
-            return gv_vm_record_compare(vm, ip, v, &none, &found, 0) < 0 ? -1 : 0;
-        for (uint32_t k = 0; k < v->node->len; k++) {
-            gv_val item = { v->node->u.items[k], gv_path_index(vm->scratch, v->path, k), NULL, NULL, 1, 0, 0 };
-            if (!item.path)
-                return gv_vm_nomem(vm);
-            if (gv_vm_record_compare(vm, ip, &item, &none, &found, 0) < 0)
-                return -1;
-        }
-        return 0;
-    }
-    if (found.n) {
-        /* then what fails against the values that resolved, as it would
-         * without the others (probed: `1 IN q` adds nothing when q has a
-         * 1, `1 NOT IN q` adds 1, `1 == q` each value of q that is not 1) */
-        return compare_sets(vm, ip, &lr, &found, 0) < 0 ? -1 : 0;
-    }
-    for (uint32_t i = 0; eq && i < l->n; i++)
-        if (gv_vm_record_compare(vm, ip, &l->v[i], &none, &found, 0) < 0)
-            return -1;
-    return 0;
-}
-
 /* cfn-guard compares against the results of a query (not a literal) as a
  * whole: == holds when every value of the larger side (the right-hand one
  * if they are as many) is among the other side's; != holds only when there
@@ -283,7 +164,7 @@ static int eval_query_eq(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_va
  * The result is expressed so that gv_cmp_holds(result, opnot) decides. */
 static gv_cmp_result some_element(gv_cmp_op op, const gv_node *l, const gv_node *r, int opnot, gv_error *err)
 {
-    if (is_order(op))
+    if (gv_op_orders(op))
         return gv_compare_some_order(op, l, r);
     /* IN spreads a list only over a string, each element a substring of
      * it (probed: `some ["T", "U"] IN "T"` passes, `some [1, 2] IN 1`
@@ -347,7 +228,7 @@ static int eval_literal_lhs_untraced(gv_vm *vm, uint32_t ip, const gv_valset *l,
         int ok = !some, incomparable = 0;
         uint32_t j = 0;
         for (; ok == !some && j < r->n; j++) {
-            gv_cmp_result c = some && is_order(op)
+            gv_cmp_result c = some && gv_op_orders(op)
                                   ? gv_compare_some_order(op, l->v[i].node, r->v[j].node)
                                   : gv_compare_literal_lhs(op, l->v[i].node, r->v[j].node, rhs_literal, vm->err);
             if (c == GV_CMP_ERROR)
@@ -374,7 +255,7 @@ static int spreads(gv_cmp_op op, const gv_node *l, const gv_valset *r)
     /* so does IN a literal string, each item a substring or not (probed) */
     if (l->kind == GV_LIST && op == GV_OP_IN && r->n == 1 && r->v[0].literal && r->v[0].node->kind == GV_STRING)
         return 1;
-    if (l->kind != GV_LIST || (op != GV_OP_EQ && !is_order(op)))
+    if (l->kind != GV_LIST || (op != GV_OP_EQ && !gv_op_orders(op)))
         return 0;
     for (uint32_t j = 0; j < r->n; j++)
         if (r->v[j].node->kind == GV_LIST)
@@ -390,7 +271,7 @@ static int spreads(gv_cmp_op op, const gv_node *l, const gv_valset *r)
 static int holds_against(gv_vm *vm, gv_cmp_op op, int opnot, int some, int item, const gv_node *v,
                          const gv_valset *r, uint32_t *at, int *incomparable)
 {
-    int any = some && is_order(op), ok = !any;
+    int any = some && gv_op_orders(op), ok = !any;
     uint32_t j = 0;
     for (; ok == !any && j < r->n; j++) {
         const gv_node *w = r->v[j].node;
@@ -415,7 +296,7 @@ static int holds_against(gv_vm *vm, gv_cmp_op op, int opnot, int some, int item,
  * on [3, 4] reports 3 and 4). */
 static int pairwise(gv_cmp_op op, int some, const gv_valset *r)
 {
-    return is_order(op) && !some && r->n > 1;
+    return gv_op_orders(op) && !some && r->n > 1;
 }
 
 /* Traces and records v against each right-hand value (see pairwise);
@@ -514,7 +395,7 @@ static int eval_keys_test(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_v
     if (r->n > 1 && op == GV_OP_EQ)
         op = GV_OP_IN;
     if (!any_resolved(r))
-        return record_unresolved_rhs(vm, ip, l, r) < 0 ? -1 : GV_FAIL;
+        return gv_vm_record_unresolved_rhs(vm, ip, l, r) < 0 ? -1 : GV_FAIL;
     for (uint32_t i = 0; i < l->n; i++) {
         int ok = 0, incomparable = 0;
         uint32_t at = 0;
@@ -570,7 +451,7 @@ static int quietly(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int some,
         /* r is what resolved of rhs_all: cfn-guard's tree first shows
          * each comparison with what did not, the unresolved left-hand
          * values among them, then the passes of the others (probed) */
-        if (record_missing_pairs(vm, ip, l, rhs_all, &lr, &found) < 0)
+        if (gv_vm_missing_pairs(vm, ip, l, rhs_all, &lr, &found) < 0)
             return -1;
         l = &lr;
     }
@@ -582,23 +463,6 @@ static int quietly(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int some,
     }
     vm->recording = saved;
     return st;
-}
-
-/* `some x != q` and `some x NOT IN q` pass when nothing of q resolved;
- * cfn-guard's tree still shows each comparison failing, as they are
- * reported without `some`, then a pass per left-hand value that resolved
- * (probed). Only traced: nothing is recorded. */
-static int trace_missing_pass(gv_vm *vm, uint32_t ip, const gv_valset *l, const gv_valset *r)
-{
-    int saved = vm->recording;
-    vm->recording = 0;
-    gv_valset lr = { 0 }, found = { 0 };
-    int rc = record_missing_pairs(vm, ip, l, r, &lr, &found);
-    vm->recording = saved;
-    for (uint32_t i = 0; rc == 0 && i < l->n; i++)
-        if (l->v[i].node)
-            gv_trace_pass(vm->trace, ip, &l->v[i]);
-    return rc < 0 ? -1 : GV_PASS;
 }
 
 static int binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f, gv_valset *rset);
@@ -647,7 +511,7 @@ static int binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f,
         return GV_SKIP;
     /* a key filter's test against a query (== against one string decides
      * as any == against a query does, and is reported so) */
-    if (in->c == GV_BINARY_KEYS && !is_literal(&r) &&
+    if (in->c == GV_BINARY_KEYS && !gv_set_literal(&r) &&
         (op != GV_OP_EQ || opnot || r.n > 1 || !r.v[0].node || r.v[0].node->kind != GV_STRING))
         return eval_keys_test(vm, ip, &l, &r);
     uint32_t rhs_missing = 0;
@@ -658,12 +522,12 @@ static int binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f,
          * left-hand value is enough when nothing on the right resolved;
          * not when x is a variable bound to a literal, which fails
          * (probed: `let g = "P"`, `some %g NOT IN missing`) */
-        if (some && opnot && rhs_missing == r.n && any_resolved(&l) && !is_literal(&l))
-            return vm->trace ? trace_missing_pass(vm, ip, &l, &r) : GV_PASS;
+        if (some && opnot && rhs_missing == r.n && any_resolved(&l) && !gv_set_literal(&l))
+            return vm->trace ? gv_vm_trace_missing_pass(vm, ip, &l, &r) : GV_PASS;
         /* an ordering spreads over left-hand lists: with only empty lists
          * there, nothing is compared and nothing fails; with `some`,
          * nothing holds either (probed) */
-        if (is_order(op) && !some && all_empty_lists(&l))
+        if (gv_op_orders(op) && !some && all_empty_lists(&l))
             return GV_PASS;
         /* `some x OP q`: the values of q that resolved are compared, and
          * those that did not are ignored (probed for ==, !=, IN, NOT IN
@@ -678,7 +542,7 @@ static int binary(gv_vm *vm, uint32_t ip, const gv_val *self, const gv_frame *f,
                 return st;
         }
         /* what failed is reported as without `some` */
-        return record_unresolved_rhs(vm, ip, &l, &r) < 0 ? -1 : GV_FAIL;
+        return gv_vm_record_unresolved_rhs(vm, ip, &l, &r) < 0 ? -1 : GV_FAIL;
     }
     return compare_some(vm, ip, &l, &r, some);
 }
@@ -687,7 +551,7 @@ static int compare_some(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int 
 {
     const gv_insn *in = &vm->p->code[ip];
     gv_cmp_op op = (gv_cmp_op)(in->flags & GV_FLAG_OP_MASK);
-    if (some && !is_literal(r) && (op == GV_OP_EQ || op == GV_OP_IN) && any_resolved(l) && any_unresolved(l)) {
+    if (some && !gv_set_literal(r) && (op == GV_OP_EQ || op == GV_OP_IN) && any_resolved(l) && any_unresolved(l)) {
         /* `some x == q` / `some x IN q` (and their negations) with x
          * partly unresolved: cfn-guard compares the values of x that
          * resolved, as a group (the way it does without `some`), and
@@ -696,23 +560,23 @@ static int compare_some(gv_vm *vm, uint32_t ip, gv_valset *l, gv_valset *r, int 
         for (uint32_t i = 0; i < l->n; i++)
             if (l->v[i].node && !gv_valset_push(vm->scratch, &res, l->v[i]))
                 return gv_vm_nomem(vm);
-        int st = quietly(vm, ip, &res, r, 0, compare_sets, l, NULL);
+        int st = quietly(vm, ip, &res, r, 0, gv_vm_compare_sets, l, NULL);
         if (st != GV_FAIL)
             return st;
         /* what failed is reported as without `some`, unresolved values too */
-        return compare_sets(vm, ip, l, r, 0) < 0 ? -1 : GV_FAIL;
+        return gv_vm_compare_sets(vm, ip, l, r, 0) < 0 ? -1 : GV_FAIL;
     }
-    return compare_sets(vm, ip, l, r, some);
+    return gv_vm_compare_sets(vm, ip, l, r, some);
 }
 
 /* The left-hand values, all of them resolved or not, against the resolved
  * right-hand ones. */
 static int compare_sets_untraced(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, int some);
 
-static int compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, int some)
+int gv_vm_compare_sets(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valset *rp, int some)
 {
     gv_cmp_op op = (gv_cmp_op)(vm->p->code[ip].flags & GV_FLAG_OP_MASK);
-    if (!vm->trace || !is_order(op))
+    if (!vm->trace || !gv_op_orders(op))
         return compare_sets_untraced(vm, ip, lp, rp, some);
     /* an ordering is traced pair by pair (order_trace.c), after the
      * left-hand values that did not resolve */
@@ -731,7 +595,7 @@ static int compare_sets_untraced(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valse
     int opnot = (in->flags & GV_FLAG_OPNOT) != 0;
     gv_valset l = *lp, r = *rp;
     int any_pass = 0, any_fail = 0;
-    int literal = is_literal(&r);
+    int literal = gv_set_literal(&r);
     int in_query = op == GV_OP_IN && !literal, cmp_fail = 0;
     if (in_query)
         some = 0; /* cfn-guard ignores `some` for IN against a query (probed) */
@@ -742,7 +606,7 @@ static int compare_sets_untraced(gv_vm *vm, uint32_t ip, gv_valset *lp, gv_valse
                 return -1;
         }
     }
-    if (!any_fail && is_literal(&l))
+    if (!any_fail && gv_set_literal(&l))
         return eval_literal_lhs(vm, ip, &l, &r, literal, opnot);
     if (!literal && op == GV_OP_EQ && !any_fail)
         return eval_query_eq(vm, ip, &l, &r, opnot);
