@@ -112,16 +112,36 @@ static int yaml_lead(gv_jw *w, gv_jw_key key, int *ind)
     return AFTER_KEY;
 }
 
-/* A scalar: spelled (null, true, false) or a string to style. */
-static void yaml_scalar(gv_jw *w, gv_jw_key key, const char *s, size_t len, int spelled)
+/* A YAML string scalar after its key or dash; ind: its block's indent. */
+static void yaml_string_value(gv_buf *out, const char *s, size_t len, int ind)
+{
+    if (!gv_yaml_string(out, s, len, 0, ind))
+        gv_buf_putc(out, '\n');
+}
+
+/* A scalar: spelled (null, true, false) or a string to style. Returns
+ * where its value starts in out; *vind: a string's block indent, -1 at
+ * the root (see gv_jw_hole). */
+static size_t yaml_scalar(gv_jw *w, gv_jw_key key, const char *s, size_t len, int spelled, int *vind)
 {
     int ind, at = yaml_lead(w, key, &ind);
     if (at == AFTER_KEY)
         gv_buf_putc(w->out, ' ');
-    if (spelled)
+    size_t from = w->out->len;
+    *vind = at == AT_ROOT ? -1 : ind + 2;
+    if (spelled) {
         gv_buf_append(w->out, s, len);
-    if (spelled || !gv_yaml_string(w->out, s, len, 0, at == AT_ROOT ? 0 : ind + 2))
         gv_buf_putc(w->out, '\n');
+    } else {
+        yaml_string_value(w->out, s, len, at == AT_ROOT ? 0 : ind + 2);
+    }
+    return from;
+}
+
+static void yaml_spelled(gv_jw *w, gv_jw_key key, const char *s, size_t len)
+{
+    int vind;
+    yaml_scalar(w, key, s, len, 1, &vind);
 }
 
 /* Opens a collection: its lead now, its entries' indent for later (a
@@ -145,7 +165,7 @@ static void yaml_end(gv_jw *w, const gv_jw_level *l)
 static void yaml_doc(gv_jw *w, gv_jw_key key, const gv_node *n)
 {
     if (!n) {
-        yaml_scalar(w, key, "null", 4, 1);
+        yaml_spelled(w, key, "null", 4);
         return;
     }
     int ind, at = yaml_lead(w, key, &ind);
@@ -218,18 +238,29 @@ void gv_jw_end(gv_jw *w)
     json_done(out, p);
 }
 
+/* A string after its lead. Returns where the string starts in out;
+ * *depth: what writing it again takes (gv_jw_hole.depth; -1 at the YAML
+ * root). */
+static inline size_t str_value(gv_jw *w, gv_jw_key key, const char *s, size_t len, int *depth)
+{
+    len = s ? len : 0;
+    s = s ? s : "";
+    if (w->yaml)
+        return yaml_scalar(w, key, s, len, 0, depth);
+    char *p = json_lead(w, key, 0);
+    if (p)
+        json_done(w->out, p);
+    size_t from = w->out->len;
+    gv_buf_json_string(w->out, s, len);
+    *depth = w->depth + (int)w->n;
+    return from;
+}
+
 void gv_jw_str_k(gv_jw *w, gv_jw_key key, const char *s, size_t len)
 {
-    if (w->probe)
-        return;
-    if (w->yaml) {
-        yaml_scalar(w, key, s ? s : "", s ? len : 0, 0);
-    } else {
-        char *p = json_lead(w, key, 0);
-        if (p)
-            json_done(w->out, p);
-        gv_buf_json_string(w->out, s ? s : "", s ? len : 0);
-    }
+    int depth;
+    if (!w->probe)
+        str_value(w, key, s, len, &depth);
 }
 
 /* Past this much escaped text, strings are not kept (a report quoting
@@ -276,7 +307,7 @@ void gv_jw_null_k(gv_jw *w, gv_jw_key key)
     if (w->probe)
         return;
     if (w->yaml) {
-        yaml_scalar(w, key, "null", 4, 1);
+        yaml_spelled(w, key, "null", 4);
     } else {
         char *p = json_lead(w, key, 4);
         if (p) {
@@ -291,7 +322,7 @@ void gv_jw_bool_k(gv_jw *w, gv_jw_key key, int v)
     if (w->probe)
         return;
     if (w->yaml) {
-        yaml_scalar(w, key, v ? "true" : "false", v ? 4 : 5, 1);
+        yaml_spelled(w, key, v ? "true" : "false", v ? 4 : 5);
     } else {
         char *p = json_lead(w, key, 5);
         if (p) {
@@ -308,7 +339,7 @@ void gv_jw_int_k(gv_jw *w, gv_jw_key key, long long v)
     char digits[24];
     char *end = gv_put_int(digits, v);
     if (w->yaml) {
-        yaml_scalar(w, key, digits, (size_t)(end - digits), 1);
+        yaml_spelled(w, key, digits, (size_t)(end - digits));
         return;
     }
     char *p = json_lead(w, key, sizeof digits);
@@ -328,39 +359,18 @@ static void note_hole(gv_jw *w, size_t from, int node, int depth, int dash)
     h->at[h->n++] = (gv_jw_hole){ from, w->out->len, depth, (uint8_t)node, (uint8_t)dash };
 }
 
-/* A YAML string scalar after its key or dash; ind: its block's indent. */
-static void yaml_string_value(gv_buf *out, const char *s, size_t len, int ind)
-{
-    if (!gv_yaml_string(out, s, len, 0, ind))
-        gv_buf_putc(out, '\n');
-}
-
 void gv_jw_hole_str_k(gv_jw *w, gv_jw_key key, const char *s, size_t len)
 {
-    if (!w->holes || w->probe) {
-        gv_jw_str_k(w, key, s, len);
+    if (w->probe)
         return;
-    }
-    len = s ? len : 0;
-    s = s ? s : "";
-    if (w->yaml) {
-        int ind, at = yaml_lead(w, key, &ind);
-        if (at == AFTER_KEY)
-            gv_buf_putc(w->out, ' ');
-        size_t from = w->out->len;
-        yaml_string_value(w->out, s, len, at == AT_ROOT ? 0 : ind + 2);
-        if (at == AT_ROOT)
-            w->holes->overflow = 1; /* not a template's part */
-        else
-            note_hole(w, from, 0, ind + 2, 0);
+    int depth;
+    size_t from = str_value(w, key, s, len, &depth);
+    if (!w->holes)
         return;
-    }
-    char *p = json_lead(w, key, 0);
-    if (p)
-        json_done(w->out, p);
-    size_t from = w->out->len;
-    gv_buf_json_string(w->out, s, len);
-    note_hole(w, from, 0, w->depth + (int)w->n, 0);
+    if (depth < 0)
+        w->holes->overflow = 1; /* at the root: not a template's part */
+    else
+        note_hole(w, from, 0, depth, 0);
 }
 
 void gv_jw_raw(gv_jw *w, const char *s, size_t len)

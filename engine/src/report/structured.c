@@ -224,11 +224,12 @@ static void record_key_clause(gv_jw *w, const gv_report_item *it, const gv_check
     gv_buf_append(out, t->text.data, t->text.len);
     gv_jw_end(w);
 
-    /* JSON escapes a message piece by piece; YAML styles it whole */
+    if (w->yaml) /* YAML styles a message whole; JSON escapes it piece by piece */
+        return;
     size_t at[2];
     gv_buf_clear(&w->tmp);
     gv_msg_error_split(&w->tmp, it, c, at);
-    if (!w->yaml && at[1] > at[0] && !w->tmp.oom) {
+    if (at[1] > at[0] && !w->tmp.oom) {
         gv_buf_json_escaped(&t->msg, w->tmp.data, at[0]);
         t->msg_at = t->msg.len;
         gv_buf_json_escaped(&t->msg, w->tmp.data + at[1], w->tmp.len - at[1]);

@@ -23,6 +23,19 @@
  * the individual checks when the rule's results are handed out (almost
  * always they are dropped before, with the clause around them passing). */
 
+/* Right-hand values the map's index can look up: one string. */
+static int one_string(const gv_valset *rhs)
+{
+    return rhs->n == 1 && rhs->v[0].node && rhs->v[0].node->kind == GV_STRING;
+}
+
+/* The block is `keys == q` on the key itself (no key of it). */
+static int keys_eq_block(const gv_program *p, uint32_t block)
+{
+    const gv_kconst *lhs_key = NULL;
+    return gv_q_eq_filter_operand(p, block, &lhs_key) != GV_NONE && !lhs_key;
+}
+
 uint32_t gv_q_eq_filter_operand(const gv_program *p, uint32_t block, const gv_kconst **lhs_key)
 {
     const gv_insn *in = &p->code[p->blocks[block]];
@@ -65,7 +78,7 @@ int gv_q_eq_filter_rhs(gv_vm *vm, uint32_t block, int recording, const gv_val *v
     vm->recording = saved;
     if (r < 0)
         return -1;
-    return rhs->n == 1 && rhs->v[0].node && rhs->v[0].node->kind == GV_STRING;
+    return one_string(rhs);
 }
 
 /* The key of a document map is found through its index: maps loaded from
@@ -75,6 +88,10 @@ static int keys_eq_fast(gv_vm *vm, const gv_val *v, uint32_t ip, const gv_valset
 {
     const gv_node *n = v->node, *s = rhs->v[0].node;
     int64_t hit = gv_map_find(n, s->u.s, s->len, gv_hash(s->u.s, s->len));
+    int failures = (vm->keys_recording || vm->trace) && n->len > (hit >= 0 ? 1u : 0u);
+    int tree = vm->trace && !gv_trace_for_lines(vm->trace); /* a tree shows every key test */
+    if (!failures && !tree)
+        return hit >= 0 ? gv_q_push(vm, out, gv_q_child_at(vm, v, (uint32_t)hit)) : 0;
     gv_check c = { 0 };
     c.ip = ip;
     c.kind = GV_CHECK_KEYS_BULK;
@@ -84,7 +101,7 @@ static int keys_eq_fast(gv_vm *vm, const gv_val *v, uint32_t ip, const gv_valset
     c.rhs = rhs->v[0];
     c.rhs_all = rhs->v;
     c.nrhs = 1;
-    if ((vm->keys_recording || vm->trace) && n->len > (hit >= 0 ? 1u : 0u)) {
+    if (failures) {
         /* traced for the generic lines: where key_test puts them */
         if (vm->trace) {
             gv_trace_open(vm->trace, GV_T_HIDDEN, ip);
@@ -99,7 +116,7 @@ static int keys_eq_fast(gv_vm *vm, const gv_val *v, uint32_t ip, const gv_valset
         if (r < 0)
             return -1;
     }
-    if (vm->trace && !gv_trace_for_lines(vm->trace)) /* a tree shows every key test */
+    if (tree)
         gv_trace_keys(vm->trace, &c);
     return hit >= 0 ? gv_q_push(vm, out, gv_q_child_at(vm, v, (uint32_t)hit)) : 0;
 }
@@ -165,9 +182,7 @@ static int keys_filter_traced(gv_vm *vm, const gv_val *v, uint32_t block, const 
     vm->recording = saved;
     if (r < 0)
         return -1;
-    const gv_kconst *lhs_key = NULL;
-    if (rhs->n == 1 && rhs->v[0].node && rhs->v[0].node->kind == GV_STRING &&
-        gv_q_eq_filter_operand(vm->p, block, &lhs_key) != GV_NONE && !lhs_key)
+    if (one_string(rhs) && keys_eq_block(vm->p, block))
         return keys_eq_fast(vm, v, ip, rhs, out); /* the keys in bulk (GV_T_KEYS) */
     return test_keys(vm, v, block, f, ip, rhs, out);
 }
@@ -183,8 +198,7 @@ int gv_q_step_keys_filter(gv_vm *vm, const gv_val *v, uint32_t block, const gv_f
      * generic lines takes the failed ones in bulk, as reports do */
     if (vm->trace && !gv_trace_for_lines(vm->trace))
         return keys_filter_traced(vm, v, block, f, out);
-    const gv_kconst *lhs_key = NULL;
-    if (n->len && gv_q_eq_filter_operand(vm->p, block, &lhs_key) != GV_NONE && !lhs_key) {
+    if (n->len && keys_eq_block(vm->p, block)) {
         gv_valset rhs = { 0 };
         int ok = gv_q_eq_filter_rhs(vm, block, vm->keys_recording, v, f, &rhs);
         if (ok < 0)
